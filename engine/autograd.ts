@@ -1,0 +1,181 @@
+// Reverse-mode autograd. Every differentiable op is built with makeOp: the forward result is computed by the op,
+// and the op hands over a closure that maps the output's gradient to one gradient per input (micrograd's
+// `_backward`, on typed arrays). Nodes remember the op name and the layer that created them, so a NaN in the
+// backward pass can be traced to the op and the user's line.
+import { currentLayer, type LayerContext } from './context';
+import { Tensor } from './tensor';
+
+export type BackwardFn = (gradOut: Float32Array) => Array<Float32Array | null>;
+
+export interface Node {
+  op: string;
+  inputs: Tensor[];
+  backward: BackwardFn;
+  layer?: LayerContext;
+}
+
+let gradEnabled = true;
+
+export function is_grad_enabled(): boolean {
+  return gradEnabled;
+}
+
+export function set_grad_enabled(enabled: boolean): void {
+  gradEnabled = enabled;
+}
+
+/** Runs fn without recording the graph (torch.no_grad). */
+export function no_grad<T>(fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Non-finite tracking: the first op (forward or backward) that produced NaN or Inf since the last take.
+// ---------------------------------------------------------------------------------------------
+
+export interface NonFiniteReport {
+  op: string;
+  phase: 'forward' | 'backward';
+  layer?: LayerContext;
+  nanCount: number;
+  infCount: number;
+}
+
+let checkNonFinite = true;
+let firstNonFinite: NonFiniteReport | null = null;
+
+/** Turns the per-op NaN/Inf scan on or off (on by default; one pass over each op's output). */
+export function setNonFiniteCheck(enabled: boolean): void {
+  checkNonFinite = enabled;
+}
+
+/** Returns and clears the first non-finite report recorded since the last call. */
+export function takeNonFiniteReport(): NonFiniteReport | null {
+  const r = firstNonFinite;
+  firstNonFinite = null;
+  return r;
+}
+
+function noteNonFinite(data: Float32Array, op: string, phase: 'forward' | 'backward', layer: LayerContext | undefined): void {
+  if (firstNonFinite) return;
+  // One cheap pass: NaN and Inf both make the sum non-finite. Only then count exactly (a sum can also overflow).
+  let s = 0;
+  for (let i = 0; i < data.length; i++) s += data[i] * 0;
+  if (s === 0) return;
+  let nan = 0;
+  let inf = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v !== v) nan++;
+    else if (v === Infinity || v === -Infinity) inf++;
+  }
+  if (nan + inf > 0) firstNonFinite = { op, phase, layer, nanCount: nan, infCount: inf };
+}
+
+/** Builds the output tensor of an op and, when any input needs a gradient, its graph node. */
+export function makeOp(
+  op: string,
+  inputs: Tensor[],
+  outData: Float32Array,
+  outShape: number[],
+  backward: BackwardFn,
+): Tensor {
+  const layer = currentLayer();
+  if (checkNonFinite) noteNonFinite(outData, op, 'forward', layer);
+  let needsGrad = false;
+  if (gradEnabled) {
+    for (const t of inputs) {
+      if (t.requires_grad) {
+        needsGrad = true;
+        break;
+      }
+    }
+  }
+  const out = new Tensor(outData, outShape, needsGrad);
+  if (needsGrad) out._node = { op, inputs, backward, layer };
+  return out;
+}
+
+/** Topological order of the graph below root (inputs before outputs), iterative to survive deep RNN graphs. */
+function topoOrder(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const visited = new Set<Tensor>();
+  const stack: Array<[Tensor, number]> = [[root, 0]];
+  visited.add(root);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const [t, i] = top;
+    const inputs = t._node ? t._node.inputs : [];
+    if (i < inputs.length) {
+      top[1] = i + 1;
+      const child = inputs[i];
+      if (child.requires_grad && !visited.has(child)) {
+        visited.add(child);
+        stack.push([child, 0]);
+      }
+    } else {
+      stack.pop();
+      order.push(t);
+    }
+  }
+  return order;
+}
+
+/** Accumulates d(root)/d(leaf) into every leaf's .grad (root.backward()). */
+export function backward(root: Tensor, gradient?: Tensor): void {
+  if (!root.requires_grad) {
+    throw new Error('element 0 of tensors does not require grad and does not have a grad_fn');
+  }
+  let seed: Float32Array;
+  if (gradient) {
+    if (gradient.data.length !== root.data.length) {
+      throw new Error(`backward: gradient has ${gradient.data.length} elements, the tensor has ${root.data.length}`);
+    }
+    seed = gradient.data.slice();
+  } else {
+    if (root.data.length !== 1) throw new Error('grad can be implicitly created only for scalar outputs');
+    seed = new Float32Array([1]);
+  }
+  const order = topoOrder(root);
+  const grads = new Map<Tensor, Float32Array>();
+  grads.set(root, seed);
+  for (let idx = order.length - 1; idx >= 0; idx--) {
+    const t = order[idx];
+    const g = grads.get(t);
+    if (!g) continue;
+    grads.delete(t);
+    if (t._hooks) for (const hook of t._hooks) hook(g);
+    const node = t._node;
+    if (!node) {
+      // A leaf: accumulate like PyTorch (.grad += g).
+      if (t.grad) {
+        const acc = t.grad.data;
+        for (let i = 0; i < acc.length; i++) acc[i] += g[i];
+      } else {
+        t.grad = new Tensor(g === seed ? g.slice() : g, t.shape.slice());
+      }
+      continue;
+    }
+    const inGrads = node.backward(g);
+    for (let k = 0; k < node.inputs.length; k++) {
+      const inp = node.inputs[k];
+      const ig = inGrads[k];
+      if (!ig || !inp.requires_grad) continue;
+      if (checkNonFinite) noteNonFinite(ig, node.op, 'backward', node.layer);
+      const prev = grads.get(inp);
+      if (prev) {
+        for (let i = 0; i < prev.length; i++) prev[i] += ig[i];
+      } else {
+        // The backward closure may return an array it shares with another input (e.g. add): copy before the
+        // next accumulation can write into it.
+        grads.set(inp, inGrads.indexOf(ig) !== k || ig === g ? ig.slice() : ig);
+      }
+    }
+  }
+}

@@ -1,0 +1,23 @@
+// The plain TypeScript reference backend: every kernel, single-threaded and deterministic. Other backends are
+// tested against it.
+import type { Backend } from '../../kernels/registry';
+import { adamUpdate } from './adam';
+import { conv2d } from './conv2d';
+import { conv2dBackpropFilter } from './conv2d-backprop-filter';
+import { conv2dBackpropInput } from './conv2d-backprop-input';
+import { matMul } from './matmul';
+import { maxPool2d } from './max-pool2d';
+import { sgdUpdate } from './sgd';
+
+export const cpuBackend: Backend = {
+  name: 'cpu',
+  kernels: {
+    MatMul: matMul,
+    Conv2D: conv2d,
+    Conv2DBackpropInput: conv2dBackpropInput,
+    Conv2DBackpropFilter: conv2dBackpropFilter,
+    MaxPool2D: maxPool2d,
+    AdamUpdate: adamUpdate,
+    SgdUpdate: sgdUpdate,
+  },
+};

@@ -1,0 +1,112 @@
+// The heavy kernels every backend may implement. Kernels take and return raw Float32Arrays plus integer
+// attributes (never Tensors) so a backend can be written without knowing autograd, and so the WebAssembly and
+// gpu.js backends can be tested against the CPU reference kernel by kernel. Elementwise work that is cheap
+// stays in the op layer on the CPU.
+
+export interface MatMulAttrs {
+  /** C[M,N] = op(A) · op(B), op(A) is [M,K], op(B) is [K,N]. */
+  m: number;
+  k: number;
+  n: number;
+  /** A is stored [K,M] when true, else [M,K]. */
+  transA: boolean;
+  /** B is stored [N,K] when true, else [K,N]. */
+  transB: boolean;
+  /** Number of independent matrices (contiguous); A, B and C are each `batch` matrices back to back. */
+  batch?: number;
+  /** When true, B is shared across the batch (only one B matrix). */
+  broadcastB?: boolean;
+}
+
+export interface Conv2DAttrs {
+  n: number;
+  cIn: number;
+  h: number;
+  w: number;
+  cOut: number;
+  kh: number;
+  kw: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  dilationH: number;
+  dilationW: number;
+  groups: number;
+  outH: number;
+  outW: number;
+}
+
+export interface Pool2DAttrs {
+  n: number;
+  c: number;
+  h: number;
+  w: number;
+  kh: number;
+  kw: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  outH: number;
+  outW: number;
+}
+
+export interface AdamAttrs {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** AdamW (decoupled) when true, L2 added to the gradient (torch.optim.Adam) when false. */
+  decoupled: boolean;
+  amsgrad: boolean;
+  /** 1-based step count after this update. */
+  step: number;
+}
+
+export interface SgdAttrs {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  /** True on the first step (momentum buffer is initialised to the gradient, as in PyTorch). */
+  firstStep: boolean;
+}
+
+export interface KernelMap {
+  /** Returns a new C (batch*M*N). */
+  MatMul(a: Float32Array, b: Float32Array, attrs: MatMulAttrs): Float32Array;
+  /** x [N,C,H,W], w [Cout, C/groups, KH, KW], bias [Cout] or null -> y [N,Cout,OH,OW]. */
+  Conv2D(x: Float32Array, w: Float32Array, bias: Float32Array | null, attrs: Conv2DAttrs): Float32Array;
+  /** dy [N,Cout,OH,OW], w -> dx [N,C,H,W]. */
+  Conv2DBackpropInput(dy: Float32Array, w: Float32Array, attrs: Conv2DAttrs): Float32Array;
+  /** x, dy -> dw [Cout, C/groups, KH, KW]. */
+  Conv2DBackpropFilter(x: Float32Array, dy: Float32Array, attrs: Conv2DAttrs): Float32Array;
+  /** y [N,C,OH,OW] and argmax indices (into each [H*W] plane; -1 when the window is all padding). */
+  MaxPool2D(x: Float32Array, attrs: Pool2DAttrs): { y: Float32Array; argmax: Int32Array };
+  /** In place on param, m, v (and vMax when amsgrad). */
+  AdamUpdate(
+    param: Float32Array,
+    grad: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    vMax: Float32Array | null,
+    attrs: AdamAttrs,
+  ): void;
+  /** In place on param and buf (buf unused when momentum is 0). */
+  SgdUpdate(param: Float32Array, grad: Float32Array, buf: Float32Array | null, attrs: SgdAttrs): void;
+}
+
+export type KernelName = keyof KernelMap;
+
+export const KERNEL_NAMES: readonly KernelName[] = [
+  'MatMul',
+  'Conv2D',
+  'Conv2DBackpropInput',
+  'Conv2DBackpropFilter',
+  'MaxPool2D',
+  'AdamUpdate',
+  'SgdUpdate',
+];

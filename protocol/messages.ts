@@ -1,0 +1,364 @@
+// The one protocol shared by the engine (child process), the extension host, the webview and the CLI.
+// Every message is plain JSON (no classes, no typed arrays) so that a Python hook can speak it too; the
+// schema is documented in docs/protocol.md. Bump PROTOCOL_VERSION on any incompatible change.
+
+export const PROTOCOL_VERSION = 1;
+
+export interface SourceLocation {
+  /** Absolute path of the user's file. */
+  file: string;
+  /** 1-based line. */
+  line: number;
+  /** 1-based column. */
+  column: number;
+}
+
+export type AnomalyKind =
+  | 'vanishingGradient'
+  | 'explodingGradient'
+  | 'deadRelu'
+  | 'saturation'
+  | 'nonFinite'
+  | 'lossSpike'
+  | 'lossPlateau'
+  | 'oscillation'
+  | 'updateRatio';
+
+export const ANOMALY_KINDS: readonly AnomalyKind[] = [
+  'vanishingGradient',
+  'explodingGradient',
+  'deadRelu',
+  'saturation',
+  'nonFinite',
+  'lossSpike',
+  'lossPlateau',
+  'oscillation',
+  'updateRatio',
+];
+
+export type BackendName = 'cpu' | 'wasm' | 'gpujs';
+
+// ---------------------------------------------------------------------------------------------
+// Model graph
+// ---------------------------------------------------------------------------------------------
+
+export interface ParamInfo {
+  name: string;
+  shape: number[];
+}
+
+export interface LayerInfo {
+  /** Stable id within a run, e.g. "0", "3.conv1" (the module path). */
+  id: string;
+  /** Human-readable name, e.g. "Linear(784, 256)". */
+  name: string;
+  /** Module class name, e.g. "Linear". */
+  type: string;
+  /** Id of the containing module, absent for the root's direct children. */
+  parent?: string;
+  /** Shapes seen on the first forward pass (batch dimension included). */
+  inputShape?: number[];
+  outputShape?: number[];
+  /** Parameters owned directly by this module. */
+  params: ParamInfo[];
+  paramCount: number;
+  /** Where the user constructed the module. */
+  source?: SourceLocation;
+}
+
+export interface ModelGraph {
+  layers: LayerInfo[];
+  totalParams: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Telemetry
+// ---------------------------------------------------------------------------------------------
+
+export interface Histogram {
+  min: number;
+  max: number;
+  /** Equal-width bins between min and max. */
+  counts: number[];
+}
+
+export interface ActivationStats {
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+  /** Fraction of exactly-zero outputs. */
+  zeroFrac: number;
+  /** Fraction of outputs in the saturated range of the layer's nonlinearity (0 when not applicable). */
+  satFrac: number;
+  nonFinite: number;
+}
+
+export interface LayerStats {
+  id: string;
+  /** L2 norm of all parameter gradients of the layer (absent for parameter-free layers). */
+  gradNorm?: number;
+  /** Mean |grad| over the layer's parameters. */
+  gradMeanAbs?: number;
+  /** Fraction of exactly-zero parameter gradients. */
+  gradZeroFrac?: number;
+  weightNorm?: number;
+  /** ||lr * update|| / ||w|| for the last optimizer step. */
+  updateRatio?: number;
+  act?: ActivationStats;
+  /** L2 norm of the gradient flowing into the layer's output (for parameter-free layers too). */
+  outGradNorm?: number;
+}
+
+export interface LayerHistograms {
+  id: string;
+  activation?: Histogram;
+  gradient?: Histogram;
+}
+
+export interface DetectorRule {
+  /** Stable id, e.g. "autotrainer.vanishing". */
+  id: string;
+  /** One sentence a user can read. */
+  description: string;
+  thresholds: Record<string, number>;
+  /** Where the rule comes from (paper or tool), see docs/detectors.md. */
+  source: string;
+}
+
+export interface LayerRef {
+  id: string;
+  name: string;
+  source?: SourceLocation;
+}
+
+export interface Anomaly {
+  kind: AnomalyKind;
+  step: number;
+  epoch: number;
+  layer?: LayerRef;
+  rule: DetectorRule;
+  evidence: Record<string, number | string>;
+  /** One line, e.g. "Loss spike at step 1234: 4.71 is 6.2x the running mean". */
+  message: string;
+  /** What to try, e.g. "Lower the learning rate or clip gradients". */
+  hint: string;
+  /** For nonFinite: the op that first produced the value and the pass. */
+  op?: string;
+  phase?: 'forward' | 'backward' | 'loss' | 'data' | 'update';
+}
+
+export interface Metrics {
+  loss: number;
+  accuracy?: number;
+}
+
+/** Thresholds of every detector; all are user settings (gradlens.detectors.*). */
+export interface DetectorThresholds {
+  vanishingRatio: number;
+  vanishingFirstNorm: number;
+  vanishingMeanAbs: number;
+  explodingRatio: number;
+  explodingNorm: number;
+  deadZeroGradFrac: number;
+  deadUnitActiveFrac: number;
+  deadLayerFrac: number;
+  tanhSaturation: number;
+  sigmoidLow: number;
+  sigmoidHigh: number;
+  saturationFrac: number;
+  updateRatioLow: number;
+  updateRatioHigh: number;
+  lossSpikeRatio: number;
+  lossSpikeWindow: number;
+  lossSpikeEwmRatio: number;
+  lossSpikeEwmAlpha: number;
+  plateauWindow: number;
+  plateauRelTol: number;
+  oscillationWindow: number;
+  oscillationFrac: number;
+  /** Steps to wait before the loss-trend detectors judge (the warm-up is noisy by nature). */
+  warmupSteps: number;
+  /** Consecutive steps a layer-level rule must hold before it fires (one noisy batch is not a diagnosis). */
+  patience: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Engine -> host
+// ---------------------------------------------------------------------------------------------
+
+export interface RunConfig {
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  optimizer: string;
+  lr: number;
+  backend: BackendName | 'auto';
+  trainSize: number;
+  valSize: number;
+  histogramEvery: number;
+}
+
+export interface ErrorInfo {
+  /** Stable error id, e.g. "shapeMismatch", "syntaxError", "noDefaultExport". */
+  id: string;
+  message: string;
+  showUser: boolean;
+  location?: SourceLocation;
+  /** What to do about it. */
+  hint?: string;
+  /** Stack with frames mapped to the user's source. */
+  stack?: string;
+}
+
+export interface FrameInfo {
+  /** Frame id, stable while paused. */
+  id: number;
+  name: string;
+  layerId?: string;
+  source?: SourceLocation;
+}
+
+export type PauseReason = 'pause' | 'step' | 'anomaly' | 'breakpoint' | 'entry';
+
+export type EngineMessage =
+  | { type: 'hello'; protocolVersion: number; engine: string; version: string; capabilities: string[]; pid: number }
+  | {
+      type: 'runStarted';
+      runId: string;
+      modelFile: string;
+      startedAt: string;
+      config: RunConfig;
+      /** Absolute path of the JSONL run record this run is written to. */
+      recordPath?: string;
+    }
+  | { type: 'graph'; graph: ModelGraph }
+  | { type: 'kernels'; backends: Record<string, BackendName> }
+  | {
+      type: 'step';
+      step: number;
+      epoch: number;
+      batch: number;
+      batchesPerEpoch: number;
+      loss: number;
+      lr: number;
+      samplesPerSec: number;
+      stepMs: number;
+    }
+  | { type: 'layerStats'; step: number; layers: LayerStats[] }
+  | { type: 'histograms'; step: number; layers: LayerHistograms[] }
+  | { type: 'anomaly'; anomaly: Anomaly }
+  | { type: 'epoch'; epoch: number; step: number; train: Metrics; val?: Metrics; durationMs: number }
+  | {
+      type: 'paused';
+      step: number;
+      reason: PauseReason;
+      description: string;
+      anomaly?: Anomaly;
+      frames: FrameInfo[];
+    }
+  | { type: 'resumed'; step: number }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; source?: SourceLocation }
+  | { type: 'error'; error: ErrorInfo }
+  | { type: 'finished'; reason: 'completed' | 'stopped' | 'error'; step: number; durationMs: number }
+  | { type: 'response'; request_seq: number; success: boolean; body?: unknown; error?: ErrorInfo };
+
+export type EngineMessageType = EngineMessage['type'];
+export type EngineMessageOf<T extends EngineMessageType> = Extract<EngineMessage, { type: T }>;
+
+// ---------------------------------------------------------------------------------------------
+// Host -> engine
+// ---------------------------------------------------------------------------------------------
+
+export interface AnomalyBreakpoint {
+  kind: AnomalyKind;
+  /** Overrides the detector's main threshold for stopping (e.g. lossSpikeRatio). */
+  threshold?: number;
+}
+
+export interface LayerBreakpoint {
+  /** Breakpoint id assigned by the host, reported back when hit. */
+  id: number;
+  file: string;
+  line: number;
+  /** Expression evaluated in the layer's scope (x, out, layer, step); stops when truthy. */
+  condition?: string;
+  /** e.g. "3", ">=3", "%2". */
+  hitCondition?: string;
+  /** A logpoint: interpolates {expr} and logs instead of stopping. */
+  logMessage?: string;
+}
+
+export interface StartOptions {
+  modelFile: string;
+  /** Folder for the run record; default <workspace>/.gradlens/runs. */
+  recordDir?: string;
+  backend?: BackendName | 'auto';
+  histogramEvery?: number;
+  thresholds?: Partial<DetectorThresholds>;
+  breakOn?: AnomalyBreakpoint[];
+  layerBreakpoints?: LayerBreakpoint[];
+  /** Stop before the first step (debugger "stopOnEntry"). */
+  stopOnEntry?: boolean;
+  /** Overrides of the model file's training definition. */
+  epochs?: number;
+  seed?: number;
+  /** Limit of steps (batches) for quick runs and tests. */
+  maxSteps?: number;
+}
+
+export type InspectWhat = 'weight' | 'grad' | 'activation' | 'outGrad';
+
+export type HostCommand =
+  | { type: 'start'; seq: number; options: StartOptions }
+  | { type: 'pause'; seq: number }
+  | { type: 'resume'; seq: number }
+  | { type: 'step'; seq: number; count: number; unit: 'batch' | 'layer' }
+  | { type: 'stop'; seq: number }
+  | { type: 'setBreakpoints'; seq: number; anomalies?: AnomalyBreakpoint[]; layers?: LayerBreakpoint[] }
+  | { type: 'setThresholds'; seq: number; thresholds: Partial<DetectorThresholds> }
+  | { type: 'setLearningRate'; seq: number; lr: number }
+  | { type: 'inspect'; seq: number; layerId: string; what: InspectWhat; full?: boolean }
+  | { type: 'evaluate'; seq: number; expression: string };
+
+export type HostCommandType = HostCommand['type'];
+
+export interface TensorSummary {
+  name: string;
+  shape: number[];
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+  norm: number;
+  nanCount: number;
+  infCount: number;
+  /** Present when full values were requested (row-major). */
+  values?: number[];
+}
+
+export interface EvaluateResult {
+  result: string;
+  /** When the result is a tensor, its summary (so the UI can expand it). */
+  tensor?: TensorSummary;
+}
+
+/** Webview <-> host messages. The webview renders EngineMessages and posts these back. */
+export type WebviewToHost =
+  | { type: 'ready' }
+  | { type: 'revealLayer'; layerId: string; source?: SourceLocation }
+  | { type: 'control'; command: 'pause' | 'resume' | 'step' | 'stop' }
+  | { type: 'export'; format: 'png' | 'svg' | 'csv' | 'json'; name: string; data: string };
+
+export type HostToWebview =
+  | { type: 'reset'; runId?: string }
+  | { type: 'messages'; messages: EngineMessage[] }
+  | { type: 'theme'; kind: 'light' | 'dark' | 'highContrast' };
+
+export function isEngineMessage(value: unknown): value is EngineMessage {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
+
+export function formatLocation(loc: SourceLocation | undefined): string {
+  return loc ? `${loc.file}:${loc.line}:${loc.column}` : '<unknown>';
+}
