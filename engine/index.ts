@@ -8,4 +8,6 @@ export { matmul } from './ops/matmul';
 export { ShapeError } from './errors';
 export { defineTraining, type TrainingDefinition } from './definition';
 export * as nn from './nn';
+export * as data from './data/index';
 export * as F from './nn/functional';
+export * as optim from './optim';

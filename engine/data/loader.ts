@@ -1,0 +1,117 @@
+// torch.utils.data.DataLoader over a Split: batches of { x, y } Tensors whose shapes are the per-sample shapes
+// prefixed by the batch size. Shuffling is reproducible: epoch e permutes with a generator derived from (seed, e)
+// only, so the order of an epoch does not depend on how many epochs ran before or on any other random draw.
+import { Generator } from '../random';
+import { Tensor } from '../tensor';
+import { DataError } from './errors';
+import { checkBool, checkInt, withDefaults } from './options';
+import { sampleSize, type Split } from './types';
+
+export interface DataLoaderOptions {
+  batch_size: number;
+  shuffle: boolean;
+  seed: number;
+  drop_last: boolean;
+}
+
+export interface Batch {
+  /** [B, ...xShape] */
+  x: Tensor;
+  /** [B, ...yShape]; [B] for class indices. */
+  y: Tensor;
+}
+
+export class DataLoader implements Iterable<Batch> {
+  readonly dataset: Split;
+  readonly batch_size: number;
+  readonly shuffle: boolean;
+  readonly seed: number;
+  readonly drop_last: boolean;
+  /** Per-sample input shape. */
+  readonly xShape: number[];
+  private readonly xSize: number;
+  private readonly ySize: number;
+  private nextEpoch = 0;
+
+  constructor(split: Split, options?: Partial<DataLoaderOptions>) {
+    // PyTorch's defaults: batch_size 1, no shuffling, keep the last partial batch.
+    const o = withDefaults('DataLoader', { batch_size: 1, shuffle: false, seed: 0, drop_last: false }, options);
+    this.batch_size = checkInt('DataLoader', 'batch_size', o.batch_size, 1);
+    this.shuffle = checkBool('DataLoader', 'shuffle', o.shuffle);
+    this.seed = checkInt('DataLoader', 'seed', o.seed, 0, 0xffffffff);
+    this.drop_last = checkBool('DataLoader', 'drop_last', o.drop_last);
+    if (!split || !(split.x instanceof Float32Array) || !(split.y instanceof Float32Array) || !Number.isInteger(split.n)) {
+      throw new DataError('DataLoader', 'expected a Split { x, y, n, yShape } such as dataset.train');
+    }
+    this.xShape = split.xShape ? [...split.xShape] : [split.n > 0 ? split.x.length / split.n : 0];
+    this.xSize = sampleSize(this.xShape);
+    this.ySize = sampleSize(split.yShape);
+    if (split.x.length !== split.n * this.xSize || split.y.length !== split.n * this.ySize) {
+      throw new DataError(
+        'DataLoader',
+        `split sizes disagree: n = ${split.n}, x has ${split.x.length} values (expected ${split.n} x ${this.xSize}), y has ${split.y.length} (expected ${split.n} x ${this.ySize})`,
+      );
+    }
+    this.dataset = split;
+  }
+
+  /** Number of batches per epoch (len(loader) in PyTorch). */
+  get len(): number {
+    const n = this.dataset.n;
+    return this.drop_last ? Math.floor(n / this.batch_size) : Math.ceil(n / this.batch_size);
+  }
+
+  get length(): number {
+    return this.len;
+  }
+
+  /** The epoch the next `for ... of` will run (0 first); each iteration started moves it on by one. */
+  get epoch(): number {
+    return this.nextEpoch;
+  }
+
+  /** Like DistributedSampler.set_epoch: makes the next `for ... of` use epoch e's order (e.g. when resuming). */
+  set_epoch(e: number): void {
+    this.nextEpoch = checkInt('DataLoader', 'epoch', e, 0);
+  }
+
+  [Symbol.iterator](): Iterator<Batch> {
+    return this.batches(this.nextEpoch++);
+  }
+
+  /** The sample order of epoch e: identity without shuffle, else a permutation from a generator seeded by (seed, e). */
+  order(e: number): Int32Array {
+    const n = this.dataset.n;
+    if (!this.shuffle) return Int32Array.from({ length: n }, (_, i) => i);
+    return new Generator(this.seed).fork(e).randperm(n);
+  }
+
+  /** The batches of epoch e, independent of the loader's own epoch counter. */
+  *batches(e: number): IterableIterator<Batch> {
+    const { x: sx, y: sy, n, yShape } = this.dataset;
+    const order = this.shuffle ? this.order(e) : null;
+    const xs = this.xSize;
+    const ys = this.ySize;
+    for (let b = 0; b < this.len; b++) {
+      const start = b * this.batch_size;
+      const size = Math.min(this.batch_size, n - start);
+      let x: Float32Array;
+      let y: Float32Array;
+      if (order === null) {
+        // In order: one contiguous copy. A fresh buffer per batch, since models may keep the tensors they are given.
+        x = sx.slice(start * xs, (start + size) * xs);
+        y = sy.slice(start * ys, (start + size) * ys);
+      } else {
+        x = new Float32Array(size * xs);
+        y = new Float32Array(size * ys);
+        for (let k = 0; k < size; k++) {
+          const i = order[start + k];
+          x.set(sx.subarray(i * xs, (i + 1) * xs), k * xs);
+          if (ys === 1) y[k] = sy[i];
+          else y.set(sy.subarray(i * ys, (i + 1) * ys), k * ys);
+        }
+      }
+      yield { x: new Tensor(x, [size, ...this.xShape]), y: new Tensor(y, [size, ...yShape]) };
+    }
+  }
+}
