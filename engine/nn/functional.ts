@@ -13,3 +13,7 @@ export {
   kl_div,
   gaussian_kl,
 } from './loss';
+export { conv1d, conv2d } from '../ops/conv';
+export { max_pool2d, avg_pool2d, adaptive_avg_pool2d } from '../ops/pool';
+export { batch_norm, layer_norm } from './norm-functional';
+export { embedding } from './embedding';

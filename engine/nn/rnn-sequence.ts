@@ -1,0 +1,161 @@
+// One recurrent layer over a whole sequence as a single autograd node. The input projection x·W_ihᵀ + b_ih of
+// every step arrives precomputed (one big matmul, outside); here each step costs one MatMul kernel call for
+// h·W_hhᵀ plus the fused gate arithmetic, and the backward pass is hand-written backpropagation through time:
+// one kernel call per step for dh, then a single matmul over all steps for dW_hh. One node per layer instead of
+// ~10 per step keeps the graph small and avoids per-step slices whose gradients would each span the sequence.
+// Gate layout is PyTorch's: LSTM (i, f, g, o), GRU (r, z, n) with n = tanh(W_in x + b_in + r * (W_hn h + b_hn)).
+import { makeOp } from '../autograd';
+import { runKernel } from '../kernels/registry';
+import type { Tensor } from '../tensor';
+
+export type CellKind = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
+
+export const GATES: Record<CellKind, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 };
+
+const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
+
+/** h · W_hhᵀ + b_hh for one step: [B, H] x [GH, H]ᵀ -> [B, GH]. */
+function hiddenProjection(h: Float32Array, w: Float32Array, bias: Float32Array | null, b: number, hid: number, gh: number): Float32Array {
+  const out = runKernel('MatMul', h, w, { m: b, k: hid, n: gh, transA: false, transB: true });
+  if (bias) for (let r = 0; r < b; r++) for (let j = 0; j < gh; j++) out[r * gh + j] += bias[j];
+  return out;
+}
+
+/**
+ * Runs one layer: xp [T*B, G*H] (input projections, time-major), w_hh [G*H, H], b_hh [G*H] or null, h0 [B, H],
+ * c0 [B, H] (LSTM only). Returns [T, B, H] hidden states; for LSTM [T+1, B, H] whose last row is c_T.
+ */
+export function recurrentLayer(kind: CellKind, xp: Tensor, w_hh: Tensor, b_hh: Tensor | null, h0: Tensor, c0: Tensor | null, steps: number, batch: number, hidden: number): Tensor {
+  const T = steps, B = batch, H = hidden;
+  const G = GATES[kind];
+  const GH = G * H;
+  const BH = B * H;
+  const x = xp.data;
+  const w = w_hh.data;
+  const bias = b_hh ? b_hh.data : null;
+  // hs holds h_{-1} = h0 at slot 0 and h_t at slot t+1; cs the same for LSTM cells.
+  const hs = new Float32Array((T + 1) * BH);
+  hs.set(h0.data);
+  const cs = kind === 'LSTM' ? new Float32Array((T + 1) * BH) : null;
+  if (cs && c0) cs.set(c0.data);
+  // Saved activations: LSTM i,f,g,o; GRU r,z,n plus the hidden part of n (W_hn h + b_hn).
+  const acts = kind === 'LSTM' || kind === 'GRU' ? new Float32Array(T * B * GH) : null;
+  const hn = kind === 'GRU' ? new Float32Array(T * BH) : null;
+
+  for (let t = 0; t < T; t++) {
+    const hp = hiddenProjection(hs.subarray(t * BH, (t + 1) * BH), w, bias, B, H, GH);
+    for (let b = 0; b < B; b++) {
+      const xb = (t * B + b) * GH;
+      const pb = b * GH;
+      const prev = t * BH + b * H;
+      const cur = prev + BH;
+      for (let j = 0; j < H; j++) {
+        if (kind === 'LSTM') {
+          const i = sigmoid(x[xb + j] + hp[pb + j]);
+          const f = sigmoid(x[xb + H + j] + hp[pb + H + j]);
+          const g = Math.tanh(x[xb + 2 * H + j] + hp[pb + 2 * H + j]);
+          const o = sigmoid(x[xb + 3 * H + j] + hp[pb + 3 * H + j]);
+          const c = f * (cs as Float32Array)[prev + j] + i * g;
+          (cs as Float32Array)[cur + j] = c;
+          hs[cur + j] = o * Math.tanh((cs as Float32Array)[cur + j]);
+          const a = acts as Float32Array;
+          a[xb + j] = i;
+          a[xb + H + j] = f;
+          a[xb + 2 * H + j] = g;
+          a[xb + 3 * H + j] = o;
+        } else if (kind === 'GRU') {
+          const r = sigmoid(x[xb + j] + hp[pb + j]);
+          const z = sigmoid(x[xb + H + j] + hp[pb + H + j]);
+          const hh = hp[pb + 2 * H + j];
+          const n = Math.tanh(x[xb + 2 * H + j] + r * hh);
+          hs[cur + j] = (1 - z) * n + z * hs[prev + j];
+          const a = acts as Float32Array;
+          a[xb + j] = r;
+          a[xb + H + j] = z;
+          a[xb + 2 * H + j] = n;
+          (hn as Float32Array)[t * BH + b * H + j] = hh;
+        } else {
+          const v = x[xb + j] + hp[pb + j];
+          hs[cur + j] = kind === 'RNN_TANH' ? Math.tanh(v) : v > 0 ? v : 0;
+        }
+      }
+    }
+  }
+
+  const out = new Float32Array((cs ? T + 1 : T) * BH);
+  out.set(hs.subarray(BH));
+  if (cs) out.set(cs.subarray(T * BH), T * BH);
+  const inputs = [xp, w_hh];
+  if (b_hh) inputs.push(b_hh);
+  inputs.push(h0);
+  if (c0) inputs.push(c0);
+
+  return makeOp(kind === 'LSTM' ? 'lstm' : kind === 'GRU' ? 'gru' : 'rnn', inputs, out, [cs ? T + 1 : T, B, H], (gOut) => {
+    const dX = new Float32Array(T * B * GH);
+    // Gradients of the hidden projection differ from those of the input projection only in GRU's n gate.
+    const dHp = kind === 'GRU' ? new Float32Array(T * B * GH) : dX;
+    let dh: Float32Array = new Float32Array(BH);
+    const dc = cs ? gOut.slice(T * BH, (T + 1) * BH) : null;
+    for (let t = T - 1; t >= 0; t--) {
+      const direct = kind === 'GRU' ? new Float32Array(BH) : null;
+      for (let b = 0; b < B; b++) {
+        const xb = (t * B + b) * GH;
+        const prev = t * BH + b * H;
+        const cur = prev + BH;
+        for (let j = 0; j < H; j++) {
+          const dhv = gOut[t * BH + b * H + j] + dh[b * H + j];
+          if (kind === 'LSTM') {
+            const a = acts as Float32Array;
+            const c = cs as Float32Array;
+            const dcArr = dc as Float32Array;
+            const i = a[xb + j], f = a[xb + H + j], g = a[xb + 2 * H + j], o = a[xb + 3 * H + j];
+            const tc = Math.tanh(c[cur + j]);
+            const dcv = dcArr[b * H + j] + dhv * o * (1 - tc * tc);
+            dX[xb + j] = dcv * g * i * (1 - i);
+            dX[xb + H + j] = dcv * c[prev + j] * f * (1 - f);
+            dX[xb + 2 * H + j] = dcv * i * (1 - g * g);
+            dX[xb + 3 * H + j] = dhv * tc * o * (1 - o);
+            dcArr[b * H + j] = dcv * f;
+          } else if (kind === 'GRU') {
+            const a = acts as Float32Array;
+            const r = a[xb + j], z = a[xb + H + j], n = a[xb + 2 * H + j];
+            const hh = (hn as Float32Array)[t * BH + b * H + j];
+            const dan = dhv * (1 - z) * (1 - n * n);
+            const dar = dan * hh * r * (1 - r);
+            const daz = dhv * (hs[prev + j] - n) * z * (1 - z);
+            dX[xb + j] = dar;
+            dX[xb + H + j] = daz;
+            dX[xb + 2 * H + j] = dan;
+            dHp[xb + j] = dar;
+            dHp[xb + H + j] = daz;
+            dHp[xb + 2 * H + j] = dan * r;
+            (direct as Float32Array)[b * H + j] = dhv * z;
+          } else {
+            const h = hs[cur + j];
+            dX[xb + j] = kind === 'RNN_TANH' ? dhv * (1 - h * h) : h > 0 ? dhv : 0;
+          }
+        }
+      }
+      // dh_{t-1} = dHp_t · W_hh ([B, GH] x [GH, H]), plus GRU's direct path z * dh.
+      dh = runKernel('MatMul', dHp.subarray(t * B * GH, (t + 1) * B * GH), w, { m: B, k: GH, n: H, transA: false, transB: false });
+      if (direct) for (let k = 0; k < BH; k++) dh[k] += direct[k];
+    }
+    // dW_hh [GH, H] = dHpᵀ [GH, T*B] · h_prev [T*B, H], over all steps at once.
+    const dW = w_hh.requires_grad
+      ? runKernel('MatMul', dHp, hs.subarray(0, T * BH), { m: GH, k: T * B, n: H, transA: true, transB: false })
+      : null;
+    const grads: Array<Float32Array | null> = [dX, dW];
+    if (b_hh) {
+      let db: Float32Array | null = null;
+      if (b_hh.requires_grad) {
+        const acc = new Float64Array(GH);
+        for (let r = 0; r < T * B; r++) for (let j = 0; j < GH; j++) acc[j] += dHp[r * GH + j];
+        db = Float32Array.from(acc);
+      }
+      grads.push(db);
+    }
+    grads.push(dh);
+    if (c0) grads.push(dc);
+    return grads;
+  });
+}
