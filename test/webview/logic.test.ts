@@ -1,0 +1,186 @@
+// Pure webview logic in Node: bucketed downsampling, the columnar store, colour domains, saved UI state, and the
+// HTML the host and the CLI serve.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { BucketGrid } from '../../webview/buckets';
+import { domainFor, lutIndex, makeScale } from '../../webview/colour';
+import { metricDef } from '../../webview/metrics';
+import { RunStore } from '../../webview/store';
+import { parseUiState } from '../../webview/uiState';
+import { renderWebviewHtml } from '../../webview/html';
+import { escapeScript, renderReportHtml, scriptJson } from '../../webview/report';
+import { ema } from '../../webview/charts/lossChart';
+import { makeSampleRun } from '../../scripts/make-sample-run';
+
+function bruteBuckets(series: Float32Array, n: number, size: number): { min: number[]; max: number[] } {
+  const min: number[] = [];
+  const max: number[] = [];
+  for (let b = 0; b * size < n; b++) {
+    let lo = NaN;
+    let hi = NaN;
+    for (let i = b * size; i < Math.min(n, (b + 1) * size); i++) {
+      const v = series[i];
+      if (Number.isNaN(v)) continue;
+      if (!(v >= lo)) lo = v;
+      if (!(v <= hi)) hi = v;
+    }
+    min.push(lo);
+    max.push(hi);
+  }
+  return { min, max };
+}
+
+test('BucketGrid: appending in chunks equals aggregating at once, spikes survive merges', () => {
+  const n = 5000;
+  const a = new Float32Array(n).map((_, i) => Math.sin(i / 37) + (i % 7 === 0 ? NaN : 0));
+  const b = new Float32Array(n).map((_, i) => (i === 4321 ? 1e6 : i / n));
+  const grid = new BucketGrid(2, 300);
+  let done = 0;
+  for (const chunk of [1, 2, 61, 500, 17, 1200, 3219]) {
+    done += chunk;
+    grid.update([a, b], done);
+  }
+  assert.equal(done, n);
+  assert.equal(grid.size, 32, 'smallest power of two with ceil(5000 / size) <= 300');
+  assert.equal(grid.count, Math.ceil(n / 32));
+  for (const [r, s] of [a, b].entries()) {
+    const ref = bruteBuckets(s, n, grid.size);
+    for (let k = 0; k < grid.count; k++) {
+      assert.deepEqual([grid.min[r][k], grid.max[r][k]], [Math.fround(ref.min[k]), Math.fround(ref.max[k])], `row ${r} bucket ${k}`);
+    }
+  }
+  assert.equal(grid.max[1][Math.floor(4321 / 32)], 1e6, 'the one-step spike is the bucket max');
+  assert.deepEqual(grid.span(grid.count - 1), [(grid.count - 1) * 32, n]);
+});
+
+test('BucketGrid: update reports the first bucket that changed', () => {
+  const s = new Float32Array(100).map((_, i) => i);
+  const grid = new BucketGrid(1, 64);
+  assert.equal(grid.update([s], 10), 0);
+  assert.equal(grid.update([s], 20), 10, 'size 1: the new samples start at bucket 10');
+  assert.equal(grid.update([s], 70), 0, 'outgrowing 64 buckets merges pairs: everything moved');
+  assert.equal(grid.size, 2);
+  assert.equal(grid.update([s], 75), 35, 'sample 70 lives in bucket 35');
+});
+
+test('RunStore: rows follow the graph without containers; stats become columns; extents track values', () => {
+  const msgs = makeSampleRun({ layers: 5, steps: 30, anomalies: [{ step: 12, kind: 'explodingGradient', layer: 2 }] });
+  const store = new RunStore();
+  const ch = store.ingest(msgs);
+  assert.ok(ch.rows && ch.stats && ch.steps && ch.anomalies && ch.status);
+  assert.deepEqual(
+    store.rows.map((r) => r.id),
+    ['net.0', 'net.1', 'net.2', 'net.3', 'net.4'],
+  );
+  assert.equal(store.statSteps.length, 30);
+  assert.equal(store.stepNo.length, 30);
+  const grad = store.metric('gradNorm');
+  assert.equal(grad.length, 5);
+  const sent = msgs.find((m) => m.type === 'layerStats' && m.step === 12);
+  assert.ok(sent && sent.type === 'layerStats');
+  assert.equal(grad[2].get(11), Math.fround(sent.layers[2].gradNorm ?? NaN));
+  assert.equal(grad[2].get(11), Math.fround(1e3));
+  // ReLU rows have no parameters: gradient norm falls back to the output gradient.
+  const first = msgs.find((m) => m.type === 'layerStats');
+  assert.ok(first && first.type === 'layerStats');
+  assert.equal(first.layers[1].gradNorm, undefined);
+  assert.equal(grad[1].get(0), Math.fround(first.layers[1].outGradNorm ?? NaN));
+  assert.equal(store.extent('gradNorm').max, Math.fround(1e3));
+  assert.equal(store.status.state, 'finished');
+  assert.equal(store.epochs.length, 0, '30 steps < one epoch of 100 batches');
+  assert.deepEqual(store.stepRange(), [1, 30]);
+});
+
+test('RunStore: unknown layers get rows padded with NaN; a new runId starts over', () => {
+  const store = new RunStore();
+  store.ingest([{ type: 'layerStats', step: 1, layers: [{ id: 'a', gradNorm: 1 }] }]);
+  store.ingest([{ type: 'layerStats', step: 2, layers: [{ id: 'a', gradNorm: 2 }, { id: 'b', gradNorm: 3 }] }]);
+  assert.deepEqual(
+    store.rows.map((r) => r.id),
+    ['a', 'b'],
+  );
+  assert.ok(Number.isNaN(store.metric('gradNorm')[1].get(0)), 'b had no value at step 1');
+  assert.equal(store.metric('gradNorm')[1].get(1), 3);
+  const cfg = makeSampleRun({ layers: 1, steps: 1 }).find((m) => m.type === 'runStarted');
+  assert.ok(cfg && cfg.type === 'runStarted');
+  store.ingest([cfg]);
+  const ch = store.ingest([{ ...cfg, runId: 'another' }]);
+  assert.ok(ch.reset);
+  assert.equal(store.rows.length, 0);
+  assert.equal(store.status.state, 'running');
+  store.ingest([{ type: 'paused', step: 3, reason: 'anomaly', description: 'Exploding gradient in Linear', frames: [] }]);
+  assert.deepEqual([store.status.state, store.status.message], ['paused', 'Exploding gradient in Linear']);
+  store.ingest([{ type: 'error', error: { id: 'shapeMismatch', message: 'bad shape', showUser: true } }]);
+  store.ingest([{ type: 'finished', reason: 'error', step: 3, durationMs: 1 }]);
+  assert.deepEqual([store.status.state, store.status.message], ['error', 'bad shape']);
+});
+
+test('colour domains: whole decades for log metrics, fixed [0,1] for fractions, symmetric for means', () => {
+  const ext = { min: 0.0003, max: 42, minPositive: 0.0003 };
+  assert.deepEqual(domainFor(metricDef('gradNorm'), ext), [-4, 2]);
+  assert.deepEqual(domainFor(metricDef('deadFrac'), ext), [0, 1]);
+  assert.deepEqual(domainFor(metricDef('actMean'), { min: -0.3, max: 0.12, minPositive: 0.12 }), [-0.5, 0.5]);
+  assert.deepEqual(domainFor(metricDef('gradNorm'), { min: Infinity, max: -Infinity, minPositive: Infinity }), [-1, 0]);
+  const scale = makeScale(metricDef('gradNorm'), ext);
+  assert.equal(lutIndex(scale, 1e-4), 0);
+  assert.equal(lutIndex(scale, 100), 255);
+  assert.equal(lutIndex(scale, 0), 0, 'zero sits at the floor of a log scale');
+  assert.equal(lutIndex(scale, NaN), -1);
+  assert.equal(lutIndex(scale, 0.1), Math.round((3 / 6) * 255));
+});
+
+test('EMA smoothing is debiased and skips non-finite losses', () => {
+  const out = ema([2, 2, NaN, 2], 4, 0.9);
+  assert.equal(out[0], 2, 'debiased: the first value is not pulled toward 0');
+  assert.ok(Math.abs(out[1] - 2) < 1e-12);
+  assert.ok(Number.isNaN(out[2]));
+  assert.ok(Math.abs(out[3] - 2) < 1e-12);
+  const raw = ema([1, 3], 2, 0);
+  assert.deepEqual(Array.from(raw), [1, 3], 'alpha 0 is the raw series');
+});
+
+test('UI state: versioned, unknown versions and bad fields fall back to defaults', () => {
+  assert.equal(parseUiState(undefined).metric, 'gradNorm');
+  assert.equal(parseUiState({ v: 0, metric: 'deadFrac' }).metric, 'gradNorm');
+  const s = parseUiState({ v: 1, metric: 'deadFrac', smoothing: 0.3, logScale: true, selectedLayer: 'x', histKind: 'gradient' });
+  assert.deepEqual(s, { v: 1, metric: 'deadFrac', smoothing: 0.3, logScale: true, selectedLayer: 'x', histKind: 'gradient' });
+  assert.equal(parseUiState({ v: 1, metric: 'nope', smoothing: 7 }).smoothing, 0.6);
+});
+
+test('webview HTML: nonce-only scripts, no remote content', () => {
+  const html = renderWebviewHtml({
+    scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.js',
+    cspSource: 'https://*.vscode-cdn.net',
+    nonce: 'abc123',
+  });
+  assert.match(
+    html,
+    /content="default-src 'none'; script-src 'nonce-abc123'; style-src https:\/\/\*\.vscode-cdn\.net 'unsafe-inline'; img-src https:\/\/\*\.vscode-cdn\.net data:;/,
+  );
+  assert.match(html, /<script nonce="abc123" src="https:\/\/file\+\.vscode-resource/);
+  const scripts = html.match(/<script\b[^>]*>/g) ?? [];
+  assert.equal(scripts.length, 1);
+  assert.ok(scripts.every((s) => s.includes('nonce="abc123"')));
+  assert.doesNotMatch(html, /https?:\/\/(?!file\+|\*\.vscode-cdn)/, 'no other origin is referenced');
+});
+
+test('report HTML: one self-contained page, the run embedded safely', () => {
+  assert.equal(escapeScript('a="</script>";b="<!--"'), 'a="\\x3C/script>";b="\\x3C!--"');
+  assert.equal(JSON.parse(scriptJson({ s: '</script>\u2028' })).s, '</script>\u2028');
+  assert.doesNotMatch(scriptJson({ s: '</script>' }), /<\//);
+  const dir = mkdtempSync(path.join(tmpdir(), 'gl-report-'));
+  const bundle = path.join(dir, 'webview.js');
+  writeFileSync(bundle, 'var x = "</script><b>"; console.log(x);\n//# sourceMappingURL=webview.js.map\n');
+  const html = renderReportHtml(
+    [{ type: 'log', level: 'info', message: 'layer </script><script>alert(1)</script>' }],
+    { title: 'Run <1>', bundlePath: bundle },
+  );
+  assert.equal(html.match(/<\/script>/g)?.length, 2, 'only the two real end tags');
+  assert.match(html, /<title>Run &lt;1&gt;<\/title>/);
+  assert.doesNotMatch(html, /sourceMappingURL/);
+  assert.doesNotMatch(html, /<script[^>]+src=/, 'nothing is loaded from elsewhere');
+  assert.throws(() => renderReportHtml([], { title: 't', bundlePath: path.join(dir, 'missing.js') }), /ENOENT/);
+});

@@ -1,0 +1,346 @@
+// The run as the webview knows it: a columnar store fed by EngineMessages. Per-layer metrics live in growing
+// typed arrays (one per metric per layer, indexed by "stats sample"), so aggregation and drawing walk flat memory.
+// The store knows nothing of the DOM; `ingest` reports what changed so the app redraws only that.
+import type {
+  Anomaly,
+  BackendName,
+  EngineMessage,
+  EngineMessageOf,
+  Histogram,
+  LayerInfo,
+  LayerStats,
+  ModelGraph,
+  SourceLocation,
+} from '../protocol/messages';
+import { Column } from './column';
+import { METRICS, type MetricId } from './metrics';
+
+export interface LayerRow {
+  id: string;
+  name: string;
+  type: string;
+  source?: SourceLocation;
+  paramCount: number;
+}
+
+export interface Extent {
+  min: number;
+  max: number;
+  /** Smallest value > 0, for log scales (Infinity when none). */
+  minPositive: number;
+}
+
+export interface HistSeries {
+  steps: number[];
+  activation: (Histogram | undefined)[];
+  gradient: (Histogram | undefined)[];
+}
+
+export type RunState = 'waiting' | 'running' | 'paused' | 'finished' | 'stopped' | 'error';
+
+export interface RunStatus {
+  state: RunState;
+  message?: string;
+  step: number;
+  epoch: number;
+  batch: number;
+  batchesPerEpoch: number;
+  loss: number;
+  samplesPerSec: number;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  step: number;
+  trainLoss: number;
+  trainAccuracy?: number;
+  valLoss?: number;
+  valAccuracy?: number;
+  durationMs: number;
+}
+
+export interface Changes {
+  reset: boolean;
+  rows: boolean;
+  /** Stats samples were appended (the heatmap aggregates only the new ones). */
+  stats: boolean;
+  steps: boolean;
+  epochs: boolean;
+  anomalies: boolean;
+  /** Layer ids whose histograms grew. */
+  hist: Set<string>;
+  status: boolean;
+  meta: boolean;
+}
+
+export function noChanges(): Changes {
+  return {
+    reset: false,
+    rows: false,
+    stats: false,
+    steps: false,
+    epochs: false,
+    anomalies: false,
+    hist: new Set(),
+    status: false,
+    meta: false,
+  };
+}
+
+const emptyExtent = (): Extent => ({ min: Infinity, max: -Infinity, minPositive: Infinity });
+
+export class RunStore {
+  run?: EngineMessageOf<'runStarted'>;
+  engine?: EngineMessageOf<'hello'>;
+  graph?: ModelGraph;
+  kernels: Record<string, BackendName> = {};
+  rows: LayerRow[] = [];
+  private rowIndex = new Map<string, number>();
+  /** Ids of container modules (parents of other layers); their stats are sums of their children's. */
+  private containers = new Set<string>();
+
+  /** Step number of each stats sample (the heatmap's columns). */
+  readonly statSteps = Column.f64();
+  private metricCols = new Map<MetricId, Column<Float32Array>[]>();
+  private extents = new Map<MetricId, Extent>();
+
+  readonly stepNo = Column.f64();
+  readonly loss = Column.f64();
+  readonly lr = Column.f64();
+  readonly samplesPerSec = Column.f64();
+  epochs: EpochRecord[] = [];
+  anomalies: Anomaly[] = [];
+  hist = new Map<string, HistSeries>();
+  status: RunStatus = freshStatus();
+  logs: EngineMessageOf<'log'>[] = [];
+  private scratch: (LayerStats | undefined)[] = [];
+
+  constructor() {
+    this.clear();
+  }
+
+  clear(): void {
+    this.run = undefined;
+    this.engine = undefined;
+    this.graph = undefined;
+    this.kernels = {};
+    this.rows = [];
+    this.rowIndex.clear();
+    this.containers.clear();
+    this.statSteps.clear();
+    this.metricCols.clear();
+    this.extents.clear();
+    for (const m of METRICS) {
+      this.metricCols.set(m.id, []);
+      this.extents.set(m.id, emptyExtent());
+    }
+    this.stepNo.clear();
+    this.loss.clear();
+    this.lr.clear();
+    this.samplesPerSec.clear();
+    this.epochs = [];
+    this.anomalies = [];
+    this.hist.clear();
+    this.status = freshStatus();
+    this.logs = [];
+  }
+
+  rowOf(layerId: string): number | undefined {
+    return this.rowIndex.get(layerId);
+  }
+
+  metric(id: MetricId): readonly Column<Float32Array>[] {
+    return this.metricCols.get(id) ?? [];
+  }
+
+  extent(id: MetricId): Extent {
+    return this.extents.get(id) ?? emptyExtent();
+  }
+
+  /** First and last step seen in any series (the shared x domain of the time charts). */
+  stepRange(): [number, number] | undefined {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const c of [this.statSteps, this.stepNo]) {
+      if (c.length > 0) {
+        lo = Math.min(lo, c.get(0));
+        hi = Math.max(hi, c.get(c.length - 1));
+      }
+    }
+    return lo <= hi ? [lo, hi] : undefined;
+  }
+
+  ingest(messages: readonly EngineMessage[], changes: Changes = noChanges()): Changes {
+    for (const m of messages) this.ingestOne(m, changes);
+    return changes;
+  }
+
+  private ingestOne(m: EngineMessage, ch: Changes): void {
+    switch (m.type) {
+      case 'hello':
+        this.engine = m;
+        ch.meta = true;
+        return;
+      case 'runStarted':
+        if (this.run && this.run.runId !== m.runId) {
+          // A new run in the same panel: start over rather than splice two runs into one chart.
+          this.clear();
+          ch.reset = true;
+        }
+        this.run = m;
+        this.status = { ...freshStatus(), state: 'running' };
+        ch.meta = ch.status = true;
+        return;
+      case 'graph':
+        this.setGraph(m.graph);
+        ch.rows = ch.meta = true;
+        return;
+      case 'kernels':
+        this.kernels = { ...this.kernels, ...m.backends };
+        ch.status = true;
+        return;
+      case 'step':
+        this.stepNo.push(m.step);
+        this.loss.push(m.loss);
+        this.lr.push(m.lr);
+        this.samplesPerSec.push(m.samplesPerSec);
+        Object.assign(this.status, {
+          step: m.step,
+          epoch: m.epoch,
+          batch: m.batch,
+          batchesPerEpoch: m.batchesPerEpoch,
+          loss: m.loss,
+          samplesPerSec: m.samplesPerSec,
+        });
+        if (this.status.state === 'waiting') this.status.state = 'running';
+        ch.steps = ch.status = true;
+        return;
+      case 'layerStats':
+        if (this.addStats(m.step, m.layers)) ch.rows = true;
+        ch.stats = true;
+        return;
+      case 'histograms':
+        for (const h of m.layers) {
+          let s = this.hist.get(h.id);
+          if (!s) this.hist.set(h.id, (s = { steps: [], activation: [], gradient: [] }));
+          s.steps.push(m.step);
+          s.activation.push(h.activation);
+          s.gradient.push(h.gradient);
+          ch.hist.add(h.id);
+        }
+        return;
+      case 'anomaly':
+        this.anomalies.push(m.anomaly);
+        ch.anomalies = true;
+        return;
+      case 'epoch':
+        this.epochs.push({
+          epoch: m.epoch,
+          step: m.step,
+          trainLoss: m.train.loss,
+          trainAccuracy: m.train.accuracy,
+          valLoss: m.val?.loss,
+          valAccuracy: m.val?.accuracy,
+          durationMs: m.durationMs,
+        });
+        ch.epochs = true;
+        return;
+      case 'paused':
+        this.status.state = 'paused';
+        this.status.message = m.description;
+        ch.status = true;
+        return;
+      case 'resumed':
+        this.status.state = 'running';
+        this.status.message = undefined;
+        ch.status = true;
+        return;
+      case 'error':
+        this.status.state = 'error';
+        this.status.message = m.error.message;
+        ch.status = true;
+        return;
+      case 'finished':
+        if (this.status.state !== 'error' || m.reason !== 'error') {
+          this.status.state = m.reason === 'completed' ? 'finished' : m.reason === 'stopped' ? 'stopped' : 'error';
+        }
+        if (m.reason === 'error' && !this.status.message) this.status.message = 'the run ended with an error';
+        this.status.step = Math.max(this.status.step, m.step);
+        ch.status = true;
+        return;
+      case 'log':
+        this.logs.push(m);
+        return;
+      case 'response':
+        return;
+    }
+  }
+
+  private setGraph(graph: ModelGraph): void {
+    this.graph = graph;
+    this.containers = new Set(graph.layers.map((l) => l.parent).filter((p): p is string => p !== undefined));
+    for (const l of graph.layers) {
+      if (this.containers.has(l.id)) continue;
+      const existing = this.rowIndex.get(l.id);
+      if (existing !== undefined) this.rows[existing] = toRow(l);
+      else this.addRow(toRow(l));
+    }
+  }
+
+  private addRow(row: LayerRow): number {
+    const index = this.rows.length;
+    this.rows.push(row);
+    this.rowIndex.set(row.id, index);
+    const n = this.statSteps.length;
+    for (const m of METRICS) {
+      const col = Column.f32(Math.max(256, n));
+      for (let i = 0; i < n; i++) col.push(NaN);
+      this.metricCols.get(m.id)?.push(col);
+    }
+    return index;
+  }
+
+  /** Returns true when a layer unknown to the graph got a row of its own. */
+  private addStats(step: number, layers: readonly LayerStats[]): boolean {
+    let newRows = false;
+    const scratch = this.scratch;
+    scratch.length = this.rows.length;
+    scratch.fill(undefined);
+    for (const s of layers) {
+      if (this.containers.has(s.id)) continue;
+      let r = this.rowIndex.get(s.id);
+      if (r === undefined) {
+        r = this.addRow({ id: s.id, name: s.id, type: '', paramCount: s.gradNorm === undefined ? 0 : 1 });
+        newRows = true;
+      }
+      scratch[r] = s;
+    }
+    this.statSteps.push(step);
+    for (const m of METRICS) {
+      const cols = this.metricCols.get(m.id) ?? [];
+      const ext = this.extents.get(m.id) ?? emptyExtent();
+      for (let r = 0; r < cols.length; r++) {
+        const s = scratch[r];
+        const v = s ? m.read(s) : undefined;
+        if (v === undefined || !Number.isFinite(v)) {
+          // Non-finite values are kept (the tooltip shows them); NaN also stands for "no value".
+          cols[r].push(v === undefined ? NaN : v);
+          continue;
+        }
+        cols[r].push(v);
+        if (v < ext.min) ext.min = v;
+        if (v > ext.max) ext.max = v;
+        if (v > 0 && v < ext.minPositive) ext.minPositive = v;
+      }
+    }
+    return newRows;
+  }
+}
+
+function toRow(l: LayerInfo): LayerRow {
+  return { id: l.id, name: l.name, type: l.type, source: l.source, paramCount: l.paramCount };
+}
+
+function freshStatus(): RunStatus {
+  return { state: 'waiting', step: 0, epoch: 0, batch: 0, batchesPerEpoch: 0, loss: NaN, samplesPerSec: NaN };
+}
