@@ -1,0 +1,22 @@
+// ExponentialLR: multiply the lr by gamma every epoch.
+import { LRScheduler, type SchedulableOptimizer } from './scheduler';
+
+export class ExponentialLR extends LRScheduler {
+  gamma: number;
+
+  constructor(optimizer: SchedulableOptimizer, gamma: number, options: { last_epoch?: number } = {}) {
+    super(optimizer, options.last_epoch ?? -1);
+    this.gamma = gamma;
+    this._initial_step();
+  }
+
+  get_lr(): number[] {
+    const groups = this.groups();
+    if (this.last_epoch === 0) return groups.map((g) => g.lr);
+    return groups.map((g) => g.lr * this.gamma);
+  }
+
+  protected override _get_closed_form_lr(): number[] {
+    return this.base_lrs.map((lr) => lr * this.gamma ** this.last_epoch);
+  }
+}
