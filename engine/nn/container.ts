@@ -1,8 +1,6 @@
 // Containers: Sequential runs its children in order; ModuleList only holds them.
 import type { Tensor } from '../tensor';
-import { Module } from './module';
-
-type AnyModule = Module<unknown[], unknown>;
+import { Module, type AnyModule } from './module';
 
 export class Sequential extends Module {
   constructor(...modules: AnyModule[]) {

@@ -10,11 +10,18 @@ import { Parameter } from './parameter';
 
 /** Observes every module call (used by the trainer for statistics, breakpoints and stepping). */
 export interface ModuleCallObserver {
-  before?(module: Module<unknown[], unknown>, args: readonly unknown[]): void;
-  after?(module: Module<unknown[], unknown>, args: readonly unknown[], output: unknown): void;
+  before?(module: AnyModule, args: readonly unknown[]): void;
+  after?(module: AnyModule, args: readonly unknown[], output: unknown): void;
 }
 
 let observer: ModuleCallObserver | null = null;
+
+/**
+ * Any module, whatever its forward signature. `any[]` (not `unknown[]`) because a call signature taking a Tensor
+ * is not assignable to one taking unknown under strict function types, and containers must hold every layer.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyModule = Module<any[], unknown>;
 
 export function setModuleCallObserver(obs: ModuleCallObserver | null): void {
   observer = obs;
@@ -70,17 +77,17 @@ export abstract class Module<A extends unknown[] = [Tensor], R = Tensor> {
 
   // ---- registration -----------------------------------------------------------------------
   /** Direct children with their attribute names (plain arrays of modules are registered as name.i). */
-  named_children(): Array<[string, Module<unknown[], unknown>]> {
-    const out: Array<[string, Module<unknown[], unknown>]> = [];
+  named_children(): Array<[string, AnyModule]> {
+    const out: Array<[string, AnyModule]> = [];
     for (const key of Object.keys(this)) {
       const v = (this as unknown as Record<string, unknown>)[key];
-      if (v instanceof Module) out.push([key, v as Module<unknown[], unknown>]);
-      else if (Array.isArray(v)) v.forEach((m, i) => m instanceof Module && out.push([`${key}.${i}`, m as Module<unknown[], unknown>]));
+      if (v instanceof Module) out.push([key, v as AnyModule]);
+      else if (Array.isArray(v)) v.forEach((m, i) => m instanceof Module && out.push([`${key}.${i}`, m as AnyModule]));
     }
     return out;
   }
 
-  children(): Array<Module<unknown[], unknown>> {
+  children(): Array<AnyModule> {
     return this.named_children().map(([, m]) => m);
   }
 
@@ -135,15 +142,15 @@ export abstract class Module<A extends unknown[] = [Tensor], R = Tensor> {
     return self.__buffers as string[];
   }
 
-  named_modules(prefix = ''): Array<[string, Module<unknown[], unknown>]> {
-    const out: Array<[string, Module<unknown[], unknown>]> = [[prefix, this as unknown as Module<unknown[], unknown>]];
+  named_modules(prefix = ''): Array<[string, AnyModule]> {
+    const out: Array<[string, AnyModule]> = [[prefix, this as unknown as AnyModule]];
     for (const [name, child] of this.named_children()) {
       out.push(...child.named_modules(prefix ? `${prefix}.${name}` : name));
     }
     return out;
   }
 
-  modules(): Array<Module<unknown[], unknown>> {
+  modules(): Array<AnyModule> {
     return this.named_modules().map(([, m]) => m);
   }
 
@@ -184,19 +191,19 @@ export abstract class Module<A extends unknown[] = [Tensor], R = Tensor> {
     }
   }
 
-  apply(fn: (m: Module<unknown[], unknown>) => void): this {
+  apply(fn: (m: AnyModule) => void): this {
     for (const m of this.modules().reverse()) fn(m);
     return this;
   }
 }
 
 /** Gives every module its path as id (like named_modules), so telemetry and breakpoints can name layers. */
-export function assignModuleIds(root: Module<unknown[], unknown>): void {
+export function assignModuleIds(root: AnyModule): void {
   for (const [name, m] of root.named_modules()) m._id = name;
 }
 
 function callModule<A extends unknown[], R>(m: Module<A, R>, args: A): R {
-  const any = m as unknown as Module<unknown[], unknown>;
+  const any = m as unknown as AnyModule;
   pushLayer(any.layerContext());
   let out: R;
   try {

@@ -26,7 +26,7 @@ for (const [name, make] of sources) {
     const ds = src.load();
     const xSize = ds.inputShape.reduce((a, b) => a * b, 1);
     const ySize = ds.train.yShape.reduce((a, b) => a * b, 1);
-    const n = src.options && (src.options as { n: number }).n;
+    const n = (src.options as { n: number }).n;
     assert.equal(ds.train.n + ds.test!.n, n);
     assert.equal(ds.test!.n, Math.round(n * 0.2));
     for (const s of [ds.train, ds.test!]) {
