@@ -319,7 +319,9 @@ export type HostCommand =
   | { type: 'setThresholds'; seq: number; thresholds: Partial<DetectorThresholds> }
   | { type: 'setLearningRate'; seq: number; lr: number }
   | { type: 'inspect'; seq: number; layerId: string; what: InspectWhat; full?: boolean }
-  | { type: 'evaluate'; seq: number; expression: string };
+  | { type: 'evaluate'; seq: number; expression: string }
+  /** The children of a variables-tree node while paused ('' for the roots); the body is a VariablesResult. */
+  | { type: 'variables'; seq: number; ref: string };
 
 export type HostCommandType = HostCommand['type'];
 
@@ -341,6 +343,18 @@ export interface EvaluateResult {
   result: string;
   /** When the result is a tensor, its summary (so the UI can expand it). */
   tensor?: TensorSummary;
+}
+
+export interface VariableInfo {
+  name: string;
+  /** One-line rendering, e.g. "Tensor[256, 784] mean=... norm=..." or "0.001". */
+  value: string;
+  /** Present when the node has children: pass it back as `variables.ref`. */
+  ref?: string;
+}
+
+export interface VariablesResult {
+  variables: VariableInfo[];
 }
 
 /** Webview <-> host messages. The webview renders EngineMessages and posts these back. */

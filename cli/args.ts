@@ -1,0 +1,108 @@
+// Command-line parsing for `gradlens`: no dependency, strict about unknown flags so a typo is an error.
+import { ANOMALY_KINDS, type AnomalyKind, type BackendName } from '../protocol/messages';
+
+export interface TrainArgs {
+  command: 'train';
+  modelFile: string;
+  epochs?: number;
+  maxSteps?: number;
+  seed?: number;
+  backend?: BackendName | 'auto';
+  breakOn: AnomalyKind[];
+  record?: string;
+  report?: string;
+  json: boolean;
+  histogramEvery?: number;
+  maxMemoryMb?: number;
+}
+
+export interface ReportArgs {
+  command: 'report';
+  runFile: string;
+  out: string;
+}
+
+export type CliArgs = TrainArgs | ReportArgs | { command: 'help' } | { command: 'version' };
+
+export class UsageError extends Error {}
+
+export const USAGE = `Usage:
+  gradlens train <model-file> [options]   train a model file, printing progress and warnings
+  gradlens report <run.jsonl> --out <file.html>   render a recorded run as a self-contained HTML report
+
+train options:
+  --epochs N            override the definition's epochs
+  --max-steps N         stop after N training steps (batches)
+  --seed N              override the definition's seed
+  --backend B           auto | cpu | wasm | gpujs
+  --break-on K1,K2      stop at the first anomaly of these kinds and print the state (exit code 3)
+                        kinds: ${ANOMALY_KINDS.join(', ')}
+  --record FILE         also copy the run record (JSON Lines) to FILE
+  --report FILE         write the run as a self-contained HTML report
+  --json                print every protocol message as JSON Lines on stdout
+  --histogram-every N   histogram cadence in steps (default 50)
+  --max-memory MB       heap limit of the engine process
+
+Exit codes: 0 finished, 1 error in the model/data/engine, 2 usage error, 3 stopped by --break-on, 130 interrupted.`;
+
+function int(flag: string, v: string | undefined, min = 1): number {
+  const n = Number(v);
+  if (v === undefined || !Number.isInteger(n) || n < min) throw new UsageError(`${flag} needs an integer >= ${min} (got ${v ?? 'nothing'})`);
+  return n;
+}
+
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') return { command: 'help' };
+  if (cmd === '--version' || cmd === '-v' || cmd === 'version') return { command: 'version' };
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  const needsValue = new Set(['--epochs', '--max-steps', '--seed', '--backend', '--break-on', '--record', '--report', '--histogram-every', '--max-memory', '--out']);
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (!a.startsWith('--')) {
+      positional.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = eq > 0 ? a.slice(0, eq) : a;
+    if (!needsValue.has(name) && name !== '--json') throw new UsageError(`Unknown option ${name}`);
+    if (name === '--json') flags.set(name, true);
+    else {
+      const value = eq > 0 ? a.slice(eq + 1) : rest[++i];
+      if (value === undefined) throw new UsageError(`${name} needs a value`);
+      flags.set(name, value);
+    }
+  }
+  const str = (f: string): string | undefined => {
+    const v = flags.get(f);
+    return typeof v === 'string' ? v : undefined;
+  };
+  if (cmd === 'report') {
+    if (positional.length !== 1) throw new UsageError('report needs one run record: gradlens report <run.jsonl> --out <file.html>');
+    const out = str('--out');
+    if (!out) throw new UsageError('report needs --out <file.html>');
+    return { command: 'report', runFile: positional[0], out };
+  }
+  if (cmd !== 'train') throw new UsageError(`Unknown command "${cmd}"`);
+  if (positional.length !== 1) throw new UsageError('train needs one model file: gradlens train <model-file>');
+  const breakOn = (str('--break-on') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const k of breakOn) {
+    if (!(ANOMALY_KINDS as readonly string[]).includes(k)) throw new UsageError(`Unknown anomaly kind "${k}" (kinds: ${ANOMALY_KINDS.join(', ')})`);
+  }
+  const backend = str('--backend');
+  if (backend && !['auto', 'cpu', 'wasm', 'gpujs'].includes(backend)) throw new UsageError(`Unknown backend "${backend}"`);
+  const args: TrainArgs = { command: 'train', modelFile: positional[0], breakOn: breakOn as AnomalyKind[], json: flags.has('--json') };
+  if (flags.has('--epochs')) args.epochs = int('--epochs', str('--epochs'));
+  if (flags.has('--max-steps')) args.maxSteps = int('--max-steps', str('--max-steps'));
+  if (flags.has('--seed')) args.seed = int('--seed', str('--seed'), 0);
+  if (flags.has('--histogram-every')) args.histogramEvery = int('--histogram-every', str('--histogram-every'));
+  if (flags.has('--max-memory')) args.maxMemoryMb = int('--max-memory', str('--max-memory'), 16);
+  if (backend) args.backend = backend as BackendName | 'auto';
+  if (str('--record')) args.record = str('--record');
+  if (str('--report')) args.report = str('--report');
+  return args;
+}

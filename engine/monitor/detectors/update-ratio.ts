@@ -1,0 +1,43 @@
+// Update-to-weight ratio ||w_after - w_before|| / ||w_before||: a healthy step moves weights by roughly 1e-3 of
+// their size. Far below, the layer does not learn; far above, it is being rewritten each step.
+// SageMaker Debugger weight_update_ratio and TheDeepChecker thresholds.
+import type { Anomaly, DetectorRule, DetectorThresholds } from '../../../protocol/messages';
+import { anomaly, fmt, layerRef, Latch, statsById, type Detector, type StepSample } from '../detector';
+
+export class UpdateRatioDetector implements Detector {
+  readonly kind = 'updateRatio' as const;
+  private readonly latch = new Latch();
+
+  observe(sample: StepSample, th: DetectorThresholds): Anomaly[] {
+    if (!sample.stats) return [];
+    const out: Anomaly[] = [];
+    const byId = statsById(sample.stats);
+    const rule: DetectorRule = {
+      id: 'sagemaker.updateRatio',
+      description: 'The update-to-weight ratio of a layer is outside [updateRatioLow, updateRatioHigh].',
+      thresholds: { updateRatioLow: th.updateRatioLow, updateRatioHigh: th.updateRatioHigh },
+      source: 'SageMaker Debugger weight_update_ratio; TheDeepChecker (Ben Braiek & Khomh, TOSEM 2022)',
+    };
+    for (const meta of sample.layers) {
+      const s = byId.get(meta.id);
+      const r = s?.updateRatio;
+      // A layer with no gradient at all is the vanishing/dead detectors' business, not a learning-rate problem.
+      if (r === undefined || !Number.isFinite(r) || !(s?.gradNorm && s.gradNorm > 0)) continue;
+      const low = r < th.updateRatioLow;
+      const high = r > th.updateRatioHigh;
+      if (this.latch.update(meta.id, low || high, th.patience)) {
+        out.push(
+          anomaly(this.kind, sample, rule, {
+            layer: layerRef(meta),
+            evidence: { updateRatio: r, weightNorm: s.weightNorm ?? 0 },
+            message: `Update ratio of ${meta.name} is ${fmt(r)} (${low ? 'below' : 'above'} ${fmt(low ? th.updateRatioLow : th.updateRatioHigh)})`,
+            hint: low
+              ? 'The layer barely changes: raise the learning rate, check that its parameters are in the optimizer, or look for vanishing gradients.'
+              : 'The layer is rewritten every step: lower the learning rate or clip gradients.',
+          }),
+        );
+      }
+    }
+    return out;
+  }
+}

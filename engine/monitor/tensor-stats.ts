@@ -1,0 +1,157 @@
+// Cheap statistics over raw Float32Arrays: one pass each, no allocation besides the result. They run on every
+// step for every layer, so they stay simple loops the JIT can keep tight (telemetry budget: 5% of a step).
+import type { ActivationStats, Histogram } from '../../protocol/messages';
+
+export interface GradSummary {
+  sumSq: number;
+  sumAbs: number;
+  zeros: number;
+  count: number;
+}
+
+/** Accumulates sum of squares, sum of |x| and exact zeros of `data` into `acc` (several tensors, one layer). */
+export function accumulateGrad(acc: GradSummary, data: Float32Array): void {
+  let sq = 0;
+  let abs = 0;
+  let nonZero = 0;
+  // Branch-free body: gradient signs and zeros are unpredictable, and a mispredicted branch per element would
+  // cost more than the arithmetic (this loop runs over every parameter gradient on every step).
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    sq += v * v;
+    abs += Math.abs(v);
+    nonZero += +(v !== 0);
+  }
+  acc.sumSq += sq;
+  acc.sumAbs += abs;
+  acc.zeros += data.length - nonZero;
+  acc.count += data.length;
+}
+
+export function sumSquares(data: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < data.length; i++) s += data[i] * data[i];
+  return s;
+}
+
+/** ||a||^2 and ||a - b||^2 in one pass (the weight norm and the update of the update-to-weight ratio). */
+export function normAndDiff(a: Float32Array, b: Float32Array): { sumSq: number; diffSq: number } {
+  let s = 0;
+  let d2 = 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const v = a[i];
+    const d = v - b[i];
+    s += v * v;
+    d2 += d * d;
+  }
+  return { sumSq: s, diffSq: d2 };
+}
+
+/** Where a nonlinearity saturates: inputs outside (low, high) count as saturated. */
+export interface SaturationRange {
+  low: number;
+  high: number;
+}
+
+/**
+ * Mean, std, min, max, exact-zero fraction and non-finite count of `data`. `satFrac` is the fraction of
+ * `satInput` outside `sat` (the nonlinearity's input, whose size may differ from data's for pooling etc.).
+ */
+export function activationStats(data: Float32Array, satInput?: Float32Array, sat?: SaturationRange): ActivationStats {
+  let sum = 0;
+  let sumSq = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  let zeros = 0;
+  let nonFinite = 0;
+  let finite = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v - v !== 0) {
+      nonFinite++;
+      continue;
+    }
+    finite++;
+    sum += v;
+    sumSq += v * v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if (v === 0) zeros++;
+  }
+  const mean = finite > 0 ? sum / finite : 0;
+  const variance = finite > 0 ? Math.max(0, sumSq / finite - mean * mean) : 0;
+  let satFrac = 0;
+  if (satInput && sat && satInput.length > 0) {
+    let saturated = 0;
+    for (let i = 0; i < satInput.length; i++) {
+      const v = satInput[i];
+      if (v <= sat.low || v >= sat.high) saturated++;
+    }
+    satFrac = saturated / satInput.length;
+  }
+  return {
+    mean,
+    std: Math.sqrt(variance),
+    min: finite > 0 ? min : 0,
+    max: finite > 0 ? max : 0,
+    zeroFrac: data.length > 0 ? zeros / data.length : 0,
+    satFrac,
+    nonFinite,
+  };
+}
+
+/** Equal-width histogram of the finite values of `data` (all in one bin when they are all equal). */
+export function histogram(data: Float32Array, bins: number): Histogram {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v - v !== 0) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const counts = new Array<number>(bins).fill(0);
+  if (min === Infinity) return { min: 0, max: 0, counts };
+  const width = max - min;
+  const scale = width > 0 ? bins / width : 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v - v !== 0) continue;
+    let b = Math.floor((v - min) * scale);
+    if (b >= bins) b = bins - 1;
+    counts[b]++;
+  }
+  return { min, max, counts };
+}
+
+/**
+ * Per-unit activity of one batch: for each unit (dim 1 of [batch, units, ...spatial]) the fraction of its
+ * outputs that are > 0. A ReLU unit that stays below 1% over many batches is dead (TheDeepChecker, SageMaker).
+ */
+export function unitActivity(data: Float32Array, shape: readonly number[]): Float32Array {
+  if (shape.length < 2) {
+    const out = new Float32Array(1);
+    let active = 0;
+    for (let i = 0; i < data.length; i++) if (data[i] > 0) active++;
+    out[0] = data.length > 0 ? active / data.length : 0;
+    return out;
+  }
+  const batch = shape[0];
+  const units = shape[1];
+  let inner = 1;
+  for (let d = 2; d < shape.length; d++) inner *= shape[d];
+  const active = new Float32Array(units);
+  for (let b = 0; b < batch; b++) {
+    const base = b * units * inner;
+    for (let u = 0; u < units; u++) {
+      const off = base + u * inner;
+      let c = 0;
+      for (let k = 0; k < inner; k++) if (data[off + k] > 0) c++;
+      active[u] += c;
+    }
+  }
+  const denom = batch * inner;
+  for (let u = 0; u < units; u++) active[u] = denom > 0 ? active[u] / denom : 0;
+  return active;
+}

@@ -1,0 +1,144 @@
+// The engine's worker thread: loads the user's bundled model against this thread's engine instance and runs
+// the Trainer synchronously. While paused it blocks in Atomics.wait; commands arrive on a MessagePort that it
+// drains synchronously (receiveMessageOnPort), so a pause can hold inside any layer's forward pass while the
+// process's main thread keeps answering the host.
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { format } from 'node:util';
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { EngineMessage, HostCommand, StartOptions } from '../../protocol/messages';
+import * as engine from '../index';
+import type { TrainingDefinition } from '../definition';
+import { initBackends } from '../kernels/register-backends';
+import { manual_seed } from '../random';
+import { Trainer, type TrainerHost } from '../train/trainer';
+import { locateInFile } from '../train/setup';
+import { ModelExitError, toErrorInfo } from './errors';
+import { loadBundledModel, ModelLoadError } from './load-model';
+
+/** What the worker is created with (before any model is known: the worker starts while the host connects). */
+export interface WorkerBoot {
+  control: SharedArrayBuffer;
+  port: MessagePort;
+}
+
+/** What the main thread posts once `start` arrives and the model file is bundled. */
+export interface WorkerInit {
+  file: string;
+  code: string;
+  options: StartOptions;
+}
+
+/** Per-machine cache of the backend calibration (kernel timings), so only the first run on a machine pays for it. */
+function calibrationCacheDir(): string {
+  return process.env.GRADLENS_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'gradlens');
+}
+
+function post(msg: EngineMessage): void {
+  parentPort?.postMessage(msg);
+}
+
+function commandChannel(control: SharedArrayBuffer, port: MessagePort): TrainerHost {
+  const ctrl = new Int32Array(control);
+  let seen = 0;
+  const drain = (): HostCommand[] => {
+    // Read the counter before draining: a command posted later bumps it again and is picked up next time.
+    seen = Atomics.load(ctrl, 0);
+    const out: HostCommand[] = [];
+    for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) out.push(m.message as HostCommand);
+    return out;
+  };
+  return {
+    emit: post,
+    poll: () => (Atomics.load(ctrl, 0) === seen ? [] : drain()),
+    wait: () => {
+      for (;;) {
+        const v = Atomics.load(ctrl, 0);
+        if (v !== seen) {
+          const cmds = drain();
+          if (cmds.length) return cmds;
+          continue;
+        }
+        Atomics.wait(ctrl, 0, v, 1000);
+      }
+    },
+  };
+}
+
+function loadDefinition(file: string, code: string): TrainingDefinition {
+  const exp = loadBundledModel(file, code, engine);
+  const def = exp.default as TrainingDefinition | undefined;
+  if (!def || typeof def !== 'object') {
+    const named = Object.keys(exp).filter((k) => k !== 'default' && k !== '__esModule');
+    throw new ModelLoadError({
+      id: 'noDefaultExport',
+      message: `${file}:1:1: The model file has no default export${named.length ? ` (it exports ${named.join(', ')})` : ''}.`,
+      showUser: true,
+      location: { file, line: 1, column: 1 },
+      hint: "End the file with `export default defineTraining({ model, data, loss, optimizer })` (import { defineTraining } from 'gradlens').",
+    });
+  }
+  return def;
+}
+
+export async function runWorker(): Promise<void> {
+  const boot = workerData as WorkerBoot;
+  process.setSourceMapsEnabled(true);
+  // Backends start (WebAssembly compile, calibration) while the host is still connecting and bundling.
+  const ready = initBackends({ backend: 'auto', cacheDir: calibrationCacheDir() }).then(
+    () => null,
+    (err: unknown) => err,
+  );
+  const init = await new Promise<WorkerInit>((resolve) => parentPort?.once('message', (m: WorkerInit) => resolve(m)));
+  const { file, code, options } = init;
+  // process.exit in a worker silently ends only the thread; abort would take the whole process down. Both
+  // become an error that knows the model file's line instead.
+  const exitCall = (call: string) => (c?: number) => {
+    throw new ModelExitError(call, c);
+  };
+  process.exit = exitCall('process.exit') as typeof process.exit;
+  process.abort = exitCall('process.abort') as typeof process.abort;
+  // The model's console output travels with the other messages, so it stays in order with the steps and is
+  // kept in the run record.
+  const toLog =
+    (level: 'info' | 'warn' | 'error') =>
+    (...args: unknown[]): void =>
+      post({ type: 'log', level, message: format(...args) });
+  console.log = console.info = console.debug = toLog('info');
+  console.warn = toLog('warn');
+  console.error = toLog('error');
+  const where = locateInFile(file, safeRead(file));
+  const host = commandChannel(boot.control, boot.port);
+  let trainer: Trainer | null = null;
+  const t0 = performance.now();
+  try {
+    const failed = await ready;
+    if (failed) throw failed;
+    if (options.backend && options.backend !== 'auto') await initBackends({ backend: options.backend });
+    // The model's initial weights are drawn while the file runs, before its definition (and seed) is known: run
+    // it seeded, and once more with the definition's own seed if that differs, so seed => same weights.
+    const first = options.seed ?? 0;
+    manual_seed(first);
+    let def = loadDefinition(file, code);
+    if (options.seed === undefined && typeof def.seed === 'number' && def.seed !== first) {
+      manual_seed(def.seed);
+      def = loadDefinition(file, code);
+    }
+    trainer = new Trainer(host, { definition: def, modelFile: file, options, where });
+    trainer.run();
+  } catch (err) {
+    post({ type: 'error', error: toErrorInfo(err, file, where.definition) });
+    post({ type: 'finished', reason: 'error', step: trainer ? trainer.currentStep : -1, durationMs: performance.now() - t0 });
+  }
+  // Let the thread end; the main thread terminates it anyway if the model left timers or handles behind.
+  parentPort?.close();
+}
+
+function safeRead(file: string): string {
+  try {
+    return readFileSync(path.resolve(file), 'utf8');
+  } catch {
+    return '';
+  }
+}

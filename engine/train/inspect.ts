@@ -1,0 +1,115 @@
+// What the debugger shows while paused: tensor summaries (inspect), expressions evaluated against the live
+// model (evaluate, the Debug Console), and logpoint/condition interpolation.
+import type { EvaluateResult, TensorSummary } from '../../protocol/messages';
+import { Tensor } from '../tensor';
+
+export function summarize(name: string, data: Float32Array, shape: readonly number[], full = false): TensorSummary {
+  let sum = 0;
+  let sumSq = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  let nan = 0;
+  let inf = 0;
+  let n = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v !== v) nan++;
+    else if (v === Infinity || v === -Infinity) inf++;
+    else {
+      n++;
+      sum += v;
+      sumSq += v * v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  const mean = n ? sum / n : 0;
+  const s: TensorSummary = {
+    name,
+    shape: [...shape],
+    mean,
+    std: n ? Math.sqrt(Math.max(0, sumSq / n - mean * mean)) : 0,
+    min: n ? min : 0,
+    max: n ? max : 0,
+    norm: Math.sqrt(sumSq),
+    nanCount: nan,
+    infCount: inf,
+  };
+  // JSON has no NaN/Infinity: they travel as null and the counts say how many there were.
+  if (full) s.values = Array.from(data, (v) => (Number.isFinite(v) ? v : (null as unknown as number)));
+  return s;
+}
+
+export function summarizeTensor(name: string, t: Tensor, full = false): TensorSummary {
+  return summarize(name, t.data, t.shape, full);
+}
+
+/** A short, one-line rendering of any value for the Debug Console and variables view. */
+export function formatValue(v: unknown, depth = 0): string {
+  if (v instanceof Tensor) {
+    const s = summarizeTensor('', v);
+    if (v.data.length === 1) return `tensor(${v.data[0]})`;
+    return `Tensor[${v.shape.join(', ')}] mean=${s.mean.toPrecision(4)} std=${s.std.toPrecision(4)} norm=${s.norm.toPrecision(4)}`;
+  }
+  if (typeof v === 'function') {
+    const name = (v as { displayName?: () => string }).displayName;
+    return typeof name === 'function' ? name.call(v) : `[function ${(v as { name?: string }).name || 'anonymous'}]`;
+  }
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null || typeof v === 'bigint') return String(v);
+  if (typeof v === 'string') return depth === 0 ? v : JSON.stringify(v);
+  if (v instanceof Float32Array) return `Float32Array(${v.length})`;
+  if (depth >= 2) return Array.isArray(v) ? `Array(${v.length})` : '{...}';
+  if (Array.isArray(v)) return `[${v.slice(0, 10).map((x) => formatValue(x, depth + 1)).join(', ')}${v.length > 10 ? ', ...' : ''}]`;
+  const entries = Object.entries(v as Record<string, unknown>).slice(0, 12);
+  return `{ ${entries.map(([k, x]) => `${k}: ${formatValue(x, depth + 1)}`).join(', ')} }`;
+}
+
+/** Evaluates a JavaScript expression with `scope`'s names bound (model, layers, step, loss, optimizer, batch...). */
+export function evaluateIn(expression: string, scope: Record<string, unknown>): unknown {
+  const names = Object.keys(scope);
+  // The user typed this expression into their own debugger, against their own model: it runs with the same
+  // rights as the model file itself.
+  const fn = new Function(...names, `"use strict"; return (${expression}\n);`) as (...args: unknown[]) => unknown;
+  return fn(...names.map((n) => scope[n]));
+}
+
+export function evaluate(expression: string, scope: Record<string, unknown>): EvaluateResult {
+  const value = evaluateIn(expression, scope);
+  const result: EvaluateResult = { result: formatValue(value) };
+  if (value instanceof Tensor) result.tensor = summarizeTensor(expression, value);
+  return result;
+}
+
+/** Logpoint text: each {expr} replaced by its value. */
+export function interpolate(template: string, scope: Record<string, unknown>): string {
+  return template.replace(/\{([^{}]+)\}/g, (_, expr: string) => {
+    try {
+      return formatValue(evaluateIn(expr, scope));
+    } catch (err) {
+      return `<${(err as Error).message}>`;
+    }
+  });
+}
+
+/** VS Code-style hit conditions: "3" or "==3" (exactly the 3rd hit), ">=3", ">3", "<3", "%2" (every 2nd). */
+export function hitConditionMet(cond: string | undefined, count: number): boolean {
+  if (!cond || !cond.trim()) return true;
+  const m = /^\s*(==|>=|>|<=|<|%)?\s*(\d+)\s*$/.exec(cond);
+  if (!m) return true;
+  const n = Number(m[2]);
+  switch (m[1]) {
+    case '>=':
+      return count >= n;
+    case '>':
+      return count > n;
+    case '<=':
+      return count <= n;
+    case '<':
+      return count < n;
+    case '%':
+      return n > 0 && count % n === 0;
+    default:
+      return count === n;
+  }
+}
