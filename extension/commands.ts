@@ -1,0 +1,135 @@
+// The Gradlens commands: train or debug the model file in the active editor, control the current run, show the
+// panel, open a recorded run, scaffold a new model file.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { EngineError } from '../engine/process/client';
+import { Commands, DEBUG_TYPE } from './contributions';
+import { setting, startOptions } from './config';
+import { isModelLanguage } from './editor/modelFile';
+import { GradientPanel } from './panel/gradientPanel';
+import type { ActiveRun, RunManager } from './run/runManager';
+import { parseRunRecord } from './run/runRecord';
+import { showRunProgress } from './editor/progress';
+import { scaffoldModelFile } from './scaffold';
+import { requireTrust } from './trust';
+
+export function registerCommands(context: vscode.ExtensionContext, runs: RunManager): vscode.Disposable[] {
+  const panel = (preserveFocus: boolean) => GradientPanel.createOrShow(context.extensionUri, runs, preserveFocus);
+  const reg = (id: Commands, fn: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, fn);
+  return [
+    reg(Commands.Train, (uri) => train(runs, uri, () => panel(true))),
+    reg(Commands.Debug, (uri) => debug(uri)),
+    reg(Commands.Pause, () => control(runs, 'pause')),
+    reg(Commands.Resume, () => control(runs, 'resume')),
+    reg(Commands.Step, () => control(runs, 'step')),
+    reg(Commands.Stop, () => stop(runs)),
+    reg(Commands.ShowPanel, () => void panel(false)),
+    reg(Commands.OpenRun, (uri) => openRun(runs, uri, () => panel(false))),
+    reg(Commands.NewModelFile, () => scaffoldModelFile(context)),
+  ];
+}
+
+/** The model file to act on: the CodeLens/menu argument, else the active editor's file. */
+async function modelDocument(arg: unknown): Promise<vscode.TextDocument | undefined> {
+  if (arg instanceof vscode.Uri) return vscode.workspace.openTextDocument(arg);
+  const doc = vscode.window.activeTextEditor?.document;
+  if (!doc || !isModelLanguage(doc.languageId)) {
+    void vscode.window.showErrorMessage('Gradlens: open a model file (a TypeScript or JavaScript file) first.');
+    return undefined;
+  }
+  if (doc.isUntitled) {
+    void vscode.window.showErrorMessage('Gradlens: save the model file first; the engine trains files on disk.');
+    return undefined;
+  }
+  return doc;
+}
+
+async function train(runs: RunManager, arg: unknown, showPanel: () => void): Promise<void> {
+  if (!requireTrust('train')) return;
+  const doc = await modelDocument(arg);
+  if (!doc) return;
+  if (doc.isDirty) await doc.save();
+  const file = doc.uri.fsPath;
+  let run: ActiveRun | undefined;
+  try {
+    run = await runs.launch(file, false);
+    if (setting('panel.openOnTrain', doc.uri)) showPanel();
+    showRunProgress(runs, run);
+    await run.connection?.start(startOptions(file));
+  } catch (e) {
+    // An error the engine also sent as an `error` message has been shown by the ErrorReporter already.
+    await new Promise((r) => setTimeout(r, 50));
+    const info = e instanceof EngineError ? e.info : undefined;
+    if (info && run?.state.errors.some((x) => x.id === info.id && x.message === info.message)) return;
+    if (info && !info.showUser) return;
+    const where = info?.location ? ` (${path.basename(info.location.file)}:${info.location.line})` : '';
+    void vscode.window.showErrorMessage(`Gradlens: could not start training: ${errorText(e)}${where}`);
+  }
+}
+
+async function debug(arg: unknown): Promise<void> {
+  if (!requireTrust('debug')) return;
+  const doc = await modelDocument(arg);
+  if (!doc) return;
+  if (doc.isDirty) await doc.save();
+  await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(doc.uri), {
+    type: DEBUG_TYPE,
+    request: 'launch',
+    name: `Gradlens: ${path.basename(doc.uri.fsPath)}`,
+    program: doc.uri.fsPath,
+  });
+}
+
+async function control(runs: RunManager, what: 'pause' | 'resume' | 'step'): Promise<void> {
+  const run = runs.live;
+  if (!run?.connection) {
+    void vscode.window.showInformationMessage('Gradlens: no training run is active.');
+    return;
+  }
+  try {
+    // In a debug session too the engine is told directly: the debug adapter follows the engine's paused/resumed
+    // messages, so the debugger UI stays in step.
+    if (what === 'step') await run.connection.request({ type: 'step', count: 1, unit: 'batch' });
+    else await run.connection.request({ type: what });
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Gradlens: ${what} failed: ${errorText(e)}`);
+  }
+}
+
+async function stop(runs: RunManager): Promise<void> {
+  const session = vscode.debug.activeDebugSession;
+  if (session?.type === DEBUG_TYPE && runs.run?.debug) {
+    await vscode.debug.stopDebugging(session);
+    return;
+  }
+  await runs.stopCurrent();
+}
+
+async function openRun(runs: RunManager, arg: unknown, showPanel: () => void): Promise<void> {
+  let uri = arg instanceof vscode.Uri ? arg : undefined;
+  if (!uri) {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const picked = await vscode.window.showOpenDialog({
+      canSelectMany: false,
+      defaultUri: folder ? vscode.Uri.joinPath(folder, '.gradlens', 'runs') : undefined,
+      filters: { 'Gradlens run record': ['jsonl'] },
+      openLabel: 'Open Run',
+    });
+    uri = picked?.[0];
+  }
+  if (!uri) return;
+  try {
+    const messages = parseRunRecord(fs.readFileSync(uri.fsPath, 'utf8'));
+    const started = messages.find((m) => m.type === 'runStarted');
+    const modelFile = started?.type === 'runStarted' ? started.modelFile : uri.fsPath;
+    await runs.replay(modelFile, messages);
+    showPanel();
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Gradlens: cannot open ${path.basename(uri.fsPath)}: ${errorText(e)}`);
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

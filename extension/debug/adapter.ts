@@ -1,0 +1,561 @@
+// The debug adapter: translates DAP requests into TrainingRuntime calls, one method per request, and runtime events
+// into DAP events. A training run is one thread; its call stack is the training step, then the layer frames.
+import * as path from 'node:path';
+import {
+  BreakpointEvent,
+  ContinuedEvent,
+  DebugSession,
+  Handles,
+  InitializedEvent,
+  OutputEvent,
+  Scope,
+  Source,
+  StackFrame,
+  StoppedEvent,
+  TerminatedEvent,
+  Thread,
+} from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { AnomalyBreakpoint, AnomalyKind, InspectWhat, StartOptions, TensorSummary } from '../../protocol/messages';
+import { ANOMALY_FILTERS, type LaunchArguments } from '../contributions';
+import { ANOMALY_TITLES, fmt, shape, tensorSummaryText } from '../run/format';
+import type { BreakpointState, RuntimeOutput, StopInfo, TrainingRuntime } from './runtime';
+
+const THREAD_ID = 1;
+
+/** Launch arguments as the hosting glue resolves them: the launch.json fields plus the settings-derived options. */
+export interface GradlensLaunchRequestArguments extends DebugProtocol.LaunchRequestArguments, LaunchArguments {
+  /** Filled by resolveDebugConfiguration from the user's settings. */
+  startOptions?: StartOptions;
+}
+
+/** What a variables reference points at. */
+type VarRef =
+  | { kind: 'metrics' }
+  | { kind: 'layers' }
+  | { kind: 'layer'; layerId: string }
+  | { kind: 'tensor'; layerId: string; what: InspectWhat }
+  | { kind: 'summary'; summary: TensorSummary; layerId?: string; what?: InspectWhat; expression?: string }
+  | { kind: 'values'; values: number[]; shape: number[] }
+  | { kind: 'optimizer' }
+  | { kind: 'batch' }
+  | { kind: 'object'; entries: [string, unknown][] };
+
+const STOP_REASONS = { anomaly: 'exception', breakpoint: 'breakpoint', step: 'step', pause: 'pause', entry: 'entry' };
+const TENSORS: [InspectWhat, string][] = [
+  ['weight', 'weights'],
+  ['grad', 'gradients'],
+  ['activation', 'activations'],
+  ['outGrad', 'output gradient'],
+];
+/** Values shown per expandable chunk: a [784, 256] weight must not become 200k rows at once. */
+const CHUNK = 100;
+
+export class GradlensDebugSession extends DebugSession {
+  private readonly refs = new Handles<VarRef>();
+  private configurationDone!: () => void;
+  private readonly configured = new Promise<void>((resolve) => (this.configurationDone = resolve));
+  /** DAP frame id -> index in the current stop's frames. */
+  private frameIds = new Map<number, number>();
+
+  constructor(private readonly runtime: TrainingRuntime) {
+    super();
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+    runtime.on('stopped', (s) => this.onStopped(s));
+    runtime.on('continued', () => this.sendEvent(new ContinuedEvent(THREAD_ID, true)));
+    runtime.on('output', (o) => this.onOutput(o));
+    runtime.on('breakpoint', (b) => this.sendEvent(new BreakpointEvent('changed', this.toDapBreakpoint(b))));
+    runtime.on('ended', () => this.sendEvent(new TerminatedEvent()));
+  }
+
+  protected override initializeRequest(
+    response: DebugProtocol.InitializeResponse,
+    _args: DebugProtocol.InitializeRequestArguments,
+  ): void {
+    response.body = {
+      ...response.body,
+      supportsConfigurationDoneRequest: true,
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsExceptionInfoRequest: true,
+      supportsExceptionFilterOptions: true,
+      supportsTerminateRequest: true,
+      supportsSetVariable: true,
+      supportsEvaluateForHovers: false,
+      exceptionBreakpointFilters: ANOMALY_FILTERS.map((f) => ({
+        filter: f.kind,
+        label: f.label,
+        default: f.default,
+        supportsCondition: f.kind !== 'nonFinite',
+        conditionDescription: f.conditionDescription,
+      })),
+    };
+    this.sendResponse(response);
+    this.sendEvent(new InitializedEvent());
+  }
+
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.configurationDone();
+    this.sendResponse(response);
+  }
+
+  protected override async launchRequest(
+    response: DebugProtocol.LaunchResponse,
+    args: GradlensLaunchRequestArguments,
+  ): Promise<void> {
+    try {
+      if (!args.program) throw new Error('The launch configuration has no "program" (the model file to train).');
+      const program = path.resolve(args.program);
+      // Spawning the engine takes a moment: do it while VS Code is still sending breakpoints.
+      await this.runtime.launch(program);
+      await this.configured;
+      await this.runtime.start({ ...args.startOptions, ...launchOverrides(args), modelFile: program });
+      this.sendResponse(response);
+    } catch (e) {
+      this.sendErrorResponse(response, { id: 1001, format: errorText(e), showUser: true });
+      this.sendEvent(new TerminatedEvent());
+    }
+  }
+
+  protected override async setExceptionBreakPointsRequest(
+    response: DebugProtocol.SetExceptionBreakpointsResponse,
+    args: DebugProtocol.SetExceptionBreakpointsArguments,
+  ): Promise<void> {
+    const breakpoints = new Map<AnomalyKind, AnomalyBreakpoint>();
+    const results: DebugProtocol.Breakpoint[] = [];
+    for (const filter of args.filters) {
+      breakpoints.set(filter as AnomalyKind, { kind: filter as AnomalyKind });
+      results.push({ verified: true });
+    }
+    for (const option of args.filterOptions ?? []) {
+      const bp: AnomalyBreakpoint = { kind: option.filterId as AnomalyKind };
+      let verified = true;
+      let message: string | undefined;
+      if (option.condition?.trim()) {
+        const threshold = Number(option.condition.trim());
+        if (Number.isFinite(threshold)) bp.threshold = threshold;
+        else {
+          verified = false;
+          message = `The condition of "${ANOMALY_TITLES[bp.kind]}" is its threshold, a number (got "${option.condition}").`;
+        }
+      }
+      breakpoints.set(bp.kind, bp);
+      results.push({ verified, message });
+    }
+    try {
+      await this.runtime.setAnomalyBreakpoints([...breakpoints.values()]);
+      response.body = { breakpoints: results };
+      this.sendResponse(response);
+    } catch (e) {
+      this.sendErrorResponse(response, { id: 1002, format: errorText(e), showUser: false });
+    }
+  }
+
+  protected override async setBreakPointsRequest(
+    response: DebugProtocol.SetBreakpointsResponse,
+    args: DebugProtocol.SetBreakpointsArguments,
+  ): Promise<void> {
+    const file = args.source.path;
+    if (!file) {
+      response.body = { breakpoints: (args.breakpoints ?? []).map(() => ({ verified: false })) };
+      this.sendResponse(response);
+      return;
+    }
+    try {
+      const states = await this.runtime.setLayerBreakpoints(
+        file,
+        (args.breakpoints ?? []).map((b) => ({
+          line: b.line,
+          condition: b.condition,
+          hitCondition: b.hitCondition,
+          logMessage: b.logMessage,
+        })),
+      );
+      response.body = { breakpoints: states.map((s) => this.toDapBreakpoint(s, file)) };
+      this.sendResponse(response);
+    } catch (e) {
+      this.sendErrorResponse(response, { id: 1003, format: errorText(e), showUser: false });
+    }
+  }
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    response.body = { threads: [new Thread(THREAD_ID, 'Training')] };
+    this.sendResponse(response);
+  }
+
+  protected override stackTraceRequest(
+    response: DebugProtocol.StackTraceResponse,
+    args: DebugProtocol.StackTraceArguments,
+  ): void {
+    const frames = this.runtime.stopInfo?.frames ?? [];
+    const start = args.startFrame ?? 0;
+    const count = args.levels ? args.levels : frames.length;
+    response.body = {
+      stackFrames: frames.slice(start, start + count).map((f, i) => {
+        const id = start + i + 1;
+        this.frameIds.set(id, start + i);
+        const frame = new StackFrame(id, f.name);
+        if (f.source) {
+          frame.source = new Source(path.basename(f.source.file), f.source.file);
+          frame.line = f.source.line;
+          frame.column = f.source.column;
+        }
+        return frame;
+      }),
+      totalFrames: frames.length,
+    };
+    this.sendResponse(response);
+  }
+
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+    const index = this.frameIds.get(args.frameId);
+    const frame = index !== undefined ? this.runtime.stopInfo?.frames[index] : undefined;
+    const scopes: DebugProtocol.Scope[] = [];
+    if (frame?.layerId !== undefined) {
+      const layer = this.runtime.graphLayers.find((l) => l.id === frame.layerId);
+      scopes.push(new Scope(`Layer ${layer?.name ?? frame.layerId}`, this.refs.create({ kind: 'layer', layerId: frame.layerId }), false));
+    }
+    scopes.push(new Scope('Metrics', this.refs.create({ kind: 'metrics' }), false));
+    scopes.push(new Scope('Layers', this.refs.create({ kind: 'layers' }), false));
+    scopes.push(new Scope('Optimizer', this.refs.create({ kind: 'optimizer' }), false));
+    scopes.push(new Scope('Batch', this.refs.create({ kind: 'batch' }), true));
+    response.body = { scopes };
+    this.sendResponse(response);
+  }
+
+  protected override async variablesRequest(
+    response: DebugProtocol.VariablesResponse,
+    args: DebugProtocol.VariablesArguments,
+  ): Promise<void> {
+    try {
+      const ref = this.refs.get(args.variablesReference);
+      response.body = { variables: ref ? await this.variablesOf(ref, args) : [] };
+      this.sendResponse(response);
+    } catch (e) {
+      this.sendErrorResponse(response, { id: 1004, format: errorText(e), showUser: false });
+    }
+  }
+
+  protected override async setVariableRequest(
+    response: DebugProtocol.SetVariableResponse,
+    args: DebugProtocol.SetVariableArguments,
+  ): Promise<void> {
+    const ref = this.refs.get(args.variablesReference);
+    const lr = Number(args.value);
+    if ((ref?.kind === 'optimizer' || ref?.kind === 'metrics') && args.name === 'lr' && Number.isFinite(lr) && lr >= 0) {
+      try {
+        await this.runtime.setLearningRate(lr);
+        response.body = { value: String(lr) };
+        this.sendResponse(response);
+      } catch (e) {
+        this.sendErrorResponse(response, { id: 1005, format: errorText(e), showUser: true });
+      }
+      return;
+    }
+    this.sendErrorResponse(response, {
+      id: 1005,
+      format: 'Only the learning rate (lr) can be changed, to a number >= 0.',
+      showUser: true,
+    });
+  }
+
+  protected override async evaluateRequest(
+    response: DebugProtocol.EvaluateResponse,
+    args: DebugProtocol.EvaluateArguments,
+  ): Promise<void> {
+    try {
+      const lr = parseLearningRateAssignment(args.expression);
+      if (lr !== undefined) {
+        await this.runtime.setLearningRate(lr);
+        response.body = { result: `learning rate set to ${lr}`, variablesReference: 0 };
+      } else {
+        const r = await this.runtime.evaluate(args.expression);
+        response.body = {
+          result: r.tensor ? `${r.result}  ${tensorSummaryText(r.tensor)}` : r.result,
+          variablesReference: r.tensor
+            ? this.refs.create({ kind: 'summary', summary: r.tensor, expression: args.expression })
+            : 0,
+        };
+      }
+      this.sendResponse(response);
+    } catch (e) {
+      this.sendErrorResponse(response, { id: 1006, format: errorText(e), showUser: false });
+    }
+  }
+
+  protected override exceptionInfoRequest(
+    response: DebugProtocol.ExceptionInfoResponse,
+    _args: DebugProtocol.ExceptionInfoArguments,
+  ): void {
+    const stop = this.runtime.stopInfo;
+    const a = stop?.anomaly;
+    response.body = {
+      exceptionId: a ? ANOMALY_TITLES[a.kind] : (stop?.reason ?? 'none'),
+      description: stop?.description ?? a?.message,
+      breakMode: 'always',
+      details: a
+        ? {
+            message: a.message,
+            typeName: a.rule.id,
+            evaluateName: a.layer ? `layers[${JSON.stringify(a.layer.id)}]` : undefined,
+            stackTrace: a.hint ? `Try: ${a.hint}` : undefined,
+          }
+        : undefined,
+    };
+    this.sendResponse(response);
+  }
+
+  protected override async pauseRequest(response: DebugProtocol.PauseResponse): Promise<void> {
+    await this.runtimeCall(response, () => this.runtime.pause());
+  }
+
+  protected override async continueRequest(response: DebugProtocol.ContinueResponse): Promise<void> {
+    response.body = { allThreadsContinued: true };
+    await this.runtimeCall(response, () => this.runtime.resume());
+  }
+
+  protected override async nextRequest(response: DebugProtocol.NextResponse): Promise<void> {
+    await this.runtimeCall(response, () => this.runtime.stepBatch());
+  }
+
+  protected override async stepInRequest(response: DebugProtocol.StepInResponse): Promise<void> {
+    await this.runtimeCall(response, () => this.runtime.stepLayer());
+  }
+
+  /** Step out of a layer: finish the batch. */
+  protected override async stepOutRequest(response: DebugProtocol.StepOutResponse): Promise<void> {
+    await this.runtimeCall(response, () => this.runtime.stepBatch());
+  }
+
+  protected override async terminateRequest(response: DebugProtocol.TerminateResponse): Promise<void> {
+    await this.runtimeCall(response, () => this.runtime.terminate());
+  }
+
+  protected override async disconnectRequest(response: DebugProtocol.DisconnectResponse): Promise<void> {
+    await this.runtime.terminate().catch(() => undefined); // already gone: nothing left to stop
+    this.sendResponse(response);
+  }
+
+  private async runtimeCall(response: DebugProtocol.Response, call: () => Promise<void>): Promise<void> {
+    try {
+      await call();
+      this.sendResponse(response);
+    } catch (e) {
+      this.sendErrorResponse(response, { id: 1007, format: errorText(e), showUser: false });
+    }
+  }
+
+  private onStopped(s: StopInfo): void {
+    this.refs.reset();
+    this.frameIds.clear();
+    const event = new StoppedEvent(STOP_REASONS[s.reason], THREAD_ID, s.anomaly ? s.description : undefined);
+    const body = event.body as DebugProtocol.StoppedEvent['body'];
+    body.description = s.description;
+    body.allThreadsStopped = true;
+    if (s.hitBreakpointIds?.length) body.hitBreakpointIds = s.hitBreakpointIds;
+    this.sendEvent(event);
+  }
+
+  private onOutput(o: RuntimeOutput): void {
+    const event = new OutputEvent(o.text.endsWith('\n') ? o.text : o.text + '\n', o.category);
+    if (o.source) {
+      const body = event.body as DebugProtocol.OutputEvent['body'];
+      body.source = new Source(path.basename(o.source.file), o.source.file);
+      body.line = o.source.line;
+      body.column = o.source.column;
+    }
+    this.sendEvent(event);
+  }
+
+  private toDapBreakpoint(b: BreakpointState, file?: string): DebugProtocol.Breakpoint {
+    return {
+      id: b.id,
+      verified: b.verified,
+      line: b.line,
+      message: b.message,
+      ...(file ? { source: new Source(path.basename(file), file) } : {}),
+    };
+  }
+
+  private async variablesOf(ref: VarRef, args: DebugProtocol.VariablesArguments): Promise<DebugProtocol.Variable[]> {
+    switch (ref.kind) {
+      case 'metrics': {
+        const m = this.runtime.metrics;
+        const stop = this.runtime.stopInfo;
+        return [
+          plain('step', String(stop?.step ?? m.step ?? '-')),
+          plain('loss', fmt(m.loss)),
+          plain('lr', m.lr === undefined ? '-' : String(m.lr)),
+          ...(stop?.anomaly ? [plain('anomaly', stop.anomaly.message)] : []),
+        ];
+      }
+      case 'layers':
+        return this.runtime.graphLayers.map((l) => ({
+          name: l.id,
+          value: `${l.name}${l.outputShape ? ' -> ' + shape(l.outputShape) : ''} (${l.paramCount} params)`,
+          variablesReference: this.refs.create({ kind: 'layer', layerId: l.id }),
+        }));
+      case 'layer': {
+        const layer = this.runtime.graphLayers.find((l) => l.id === ref.layerId);
+        const out: DebugProtocol.Variable[] = [];
+        for (const [what, label] of TENSORS) {
+          if ((what === 'weight' || what === 'grad') && layer && layer.paramCount === 0) continue;
+          try {
+            const s = await this.runtime.inspect(ref.layerId, what);
+            out.push({
+              name: label,
+              value: tensorSummaryText(s),
+              variablesReference: this.refs.create({ kind: 'summary', summary: s, layerId: ref.layerId, what }),
+            });
+          } catch (e) {
+            out.push(plain(label, errorText(e)));
+          }
+        }
+        if (layer?.params.length) {
+          out.push(plain('parameters', layer.params.map((p) => `${p.name} ${shape(p.shape)}`).join(', ')));
+        }
+        if (layer?.source) out.push(plain('source', `${path.basename(layer.source.file)}:${layer.source.line}`));
+        return out;
+      }
+      case 'tensor': {
+        const s = await this.runtime.inspect(ref.layerId, ref.what);
+        return this.summaryChildren({ kind: 'summary', summary: s, layerId: ref.layerId, what: ref.what });
+      }
+      case 'summary':
+        return this.summaryChildren(ref);
+      case 'values':
+        return this.valueChildren(ref.values, ref.shape, args);
+      case 'optimizer':
+        return this.evaluateObject(
+          'JSON.stringify({ type: optimizer.constructor.name, ...Object.fromEntries(Object.entries(optimizer.param_groups[0]).filter(([k]) => k !== "params")) })',
+        );
+      case 'batch':
+        return this.evaluateObject(
+          'JSON.stringify(Object.fromEntries(Object.entries(batch).map(([k, v]) => [k, v && v.shape ? { shape: v.shape, values: Array.from(v.data.slice(0, 20)) } : v])))',
+        );
+      case 'object':
+        return ref.entries.map(([k, v]) => this.jsonVariable(k, v));
+    }
+  }
+
+  private async summaryChildren(ref: Extract<VarRef, { kind: 'summary' }>): Promise<DebugProtocol.Variable[]> {
+    const s = ref.summary;
+    const out = [
+      plain('shape', shape(s.shape)),
+      plain('mean', fmt(s.mean)),
+      plain('std', fmt(s.std)),
+      plain('min', fmt(s.min)),
+      plain('max', fmt(s.max)),
+      plain('norm', fmt(s.norm)),
+      plain('NaN count', String(s.nanCount)),
+      plain('Inf count', String(s.infCount)),
+    ];
+    let values = s.values;
+    if (!values && ref.layerId !== undefined && ref.what) {
+      values = (await this.runtime.inspect(ref.layerId, ref.what, true)).values;
+    }
+    if (values) {
+      out.push({
+        name: 'values',
+        value: shape(s.shape),
+        variablesReference: this.refs.create({ kind: 'values', values, shape: s.shape }),
+        indexedVariables: s.shape.length > 1 ? s.shape[0] : values.length,
+      });
+    }
+    return out;
+  }
+
+  /** Rows of a row-major tensor: the first dimension indexes, the rest expands further (paged by VS Code). */
+  private valueChildren(values: number[], dims: number[], args: DebugProtocol.VariablesArguments): DebugProtocol.Variable[] {
+    const rows = dims.length > 1 ? dims[0] : values.length;
+    const start = args.start ?? 0;
+    const count = args.count ?? Math.min(rows, CHUNK);
+    const out: DebugProtocol.Variable[] = [];
+    const inner = dims.slice(1);
+    const rowSize = inner.reduce((a, b) => a * b, 1);
+    for (let i = start; i < Math.min(rows, start + count); i++) {
+      if (dims.length > 1) {
+        const row = values.slice(i * rowSize, (i + 1) * rowSize);
+        out.push({
+          name: `[${i}]`,
+          value: `${shape(inner)} ${row.slice(0, 6).map(fmt).join(', ')}${row.length > 6 ? ', …' : ''}`,
+          variablesReference: this.refs.create({ kind: 'values', values: row, shape: inner }),
+          indexedVariables: inner.length > 1 ? inner[0] : row.length,
+        });
+      } else {
+        out.push(plain(`[${i}]`, fmt(values[i])));
+      }
+    }
+    return out;
+  }
+
+  private async evaluateObject(expression: string): Promise<DebugProtocol.Variable[]> {
+    try {
+      const r = await this.runtime.evaluate(expression);
+      const parsed: unknown = JSON.parse(unquote(r.result));
+      if (parsed && typeof parsed === 'object') {
+        return Object.entries(parsed).map(([k, v]) => this.jsonVariable(k, v));
+      }
+      return [plain('value', String(parsed))];
+    } catch (e) {
+      return [plain('unavailable', errorText(e))];
+    }
+  }
+
+  private jsonVariable(name: string, v: unknown): DebugProtocol.Variable {
+    if (v && typeof v === 'object') {
+      const entries = Object.entries(v);
+      const isShaped = 'shape' in v && Array.isArray((v as { shape: unknown }).shape);
+      const preview = isShaped
+        ? shape((v as { shape: number[] }).shape)
+        : Array.isArray(v)
+          ? `Array(${v.length})`
+          : `{${entries.map(([k]) => k).join(', ')}}`;
+      return { name, value: preview, variablesReference: this.refs.create({ kind: 'object', entries }) };
+    }
+    return plain(name, typeof v === 'number' ? fmt(v) : String(v));
+  }
+}
+
+function plain(name: string, value: string): DebugProtocol.Variable {
+  return { name, value, variablesReference: 0 };
+}
+
+function unquote(s: string): string {
+  // The engine may print a string result with quotes (like a REPL); JSON inside is then itself quoted.
+  const t = s.trim();
+  if (t.startsWith('"') || t.startsWith("'")) {
+    try {
+      const inner: unknown = JSON.parse(t.startsWith("'") ? `"${t.slice(1, -1).replace(/"/g, '\\"')}"` : t);
+      if (typeof inner === 'string') return inner;
+    } catch {
+      return t;
+    }
+  }
+  return t;
+}
+
+/** `lr = 0.01`, `lr 0.01` or `learning_rate = 1e-3` in the Debug Console sets the learning rate. */
+export function parseLearningRateAssignment(expression: string): number | undefined {
+  const m = /^\s*(?:lr|learning_rate)\s*(?:=|\s)\s*([0-9.eE+-]+)\s*;?\s*$/.exec(expression);
+  if (!m) return undefined;
+  const v = Number(m[1]);
+  return Number.isFinite(v) && v >= 0 ? v : undefined;
+}
+
+function launchOverrides(args: GradlensLaunchRequestArguments): Partial<StartOptions> {
+  const o: Partial<StartOptions> = {};
+  if (args.maxSteps) o.maxSteps = args.maxSteps;
+  if (args.epochs) o.epochs = args.epochs;
+  if (args.seed !== undefined) o.seed = args.seed;
+  if (args.backend) o.backend = args.backend;
+  if (args.histogramEvery) o.histogramEvery = args.histogramEvery;
+  if (args.stopOnEntry) o.stopOnEntry = true;
+  return o;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

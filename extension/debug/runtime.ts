@@ -1,0 +1,299 @@
+// The debug runtime: a training run seen as a debuggee. It wraps an engine connection, keeps the breakpoints and
+// the pause state, and emits typed events; it knows nothing of DAP or VS Code (the adapter translates).
+import { EventEmitter } from 'node:events';
+import type {
+  Anomaly,
+  AnomalyBreakpoint,
+  EngineMessage,
+  ErrorInfo,
+  EvaluateResult,
+  FrameInfo,
+  InspectWhat,
+  LayerBreakpoint,
+  LayerInfo,
+  PauseReason,
+  SourceLocation,
+  StartOptions,
+  TensorSummary,
+} from '../../protocol/messages';
+import type { EngineConnection, EngineLauncher } from '../run/connection';
+
+export interface StopInfo {
+  step: number;
+  reason: PauseReason;
+  description: string;
+  anomaly?: Anomaly;
+  frames: FrameInfo[];
+  /** Ids of the layer breakpoints that caused the stop (reason 'breakpoint'). */
+  hitBreakpointIds?: number[];
+}
+
+export interface RuntimeOutput {
+  category: 'console' | 'stdout' | 'stderr' | 'important';
+  text: string;
+  source?: SourceLocation;
+}
+
+export interface BreakpointState {
+  id: number;
+  line: number;
+  verified: boolean;
+  message?: string;
+}
+
+export interface RuntimeEvents {
+  stopped: [StopInfo];
+  continued: [];
+  output: [RuntimeOutput];
+  /** A breakpoint's verification changed (the model graph arrived and told us which lines build layers). */
+  breakpoint: [BreakpointState];
+  engineError: [ErrorInfo];
+  ended: [{ reason: 'completed' | 'stopped' | 'error'; step: number }];
+}
+
+export interface RequestedBreakpoint {
+  line: number;
+  condition?: string;
+  hitCondition?: string;
+  logMessage?: string;
+}
+
+/** An entry of the engine's optional `variables` tree (see client-api notes); absent engines get the inspect tree. */
+export interface EngineVariable {
+  name: string;
+  value: string;
+  ref?: string;
+}
+
+export class TrainingRuntime extends EventEmitter<RuntimeEvents> {
+  private connection: EngineConnection | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private started = false;
+  private ended = false;
+  private anomalyBreakpoints: AnomalyBreakpoint[] = [];
+  private readonly layerBreakpoints = new Map<string, (LayerBreakpoint & { verified: boolean })[]>();
+  private nextBreakpointId = 1;
+  private layers: LayerInfo[] | undefined;
+  private stop_: StopInfo | undefined;
+  private lastStep: number | undefined;
+  private lastLoss: number | undefined;
+  private lr: number | undefined;
+
+  constructor(private readonly launcher: EngineLauncher) {
+    super();
+  }
+
+  get stopInfo(): StopInfo | undefined {
+    return this.stop_;
+  }
+
+  get graphLayers(): readonly LayerInfo[] {
+    return this.layers ?? [];
+  }
+
+  get metrics(): { step?: number; loss?: number; lr?: number } {
+    return { step: this.lastStep, loss: this.lastLoss, lr: this.lr };
+  }
+
+  /** Spawns the engine (slow part first: the debugger UI is still sending breakpoints meanwhile). */
+  async launch(modelFile: string): Promise<void> {
+    this.connection = await this.launcher(modelFile);
+    this.unsubscribe = this.connection.onMessage((m) => this.onMessage(m));
+    void this.connection.exited.then(() => this.end('error', this.lastStep ?? 0));
+  }
+
+  /** Starts training with the breakpoints gathered so far. */
+  async start(options: StartOptions): Promise<void> {
+    const conn = this.requireConnection();
+    this.started = true;
+    await conn.start({
+      ...options,
+      breakOn: this.anomalyBreakpoints,
+      layerBreakpoints: this.allLayerBreakpoints(),
+    });
+  }
+
+  async setAnomalyBreakpoints(breakpoints: AnomalyBreakpoint[]): Promise<void> {
+    this.anomalyBreakpoints = breakpoints;
+    if (this.started && !this.ended) await this.requireConnection().request({ type: 'setBreakpoints', anomalies: breakpoints });
+  }
+
+  /** Replaces the breakpoints of one file; returns them with ids and verification, in the order given. */
+  async setLayerBreakpoints(file: string, requested: RequestedBreakpoint[]): Promise<BreakpointState[]> {
+    const list = requested.map((r) => {
+      const bp: LayerBreakpoint & { verified: boolean } = {
+        id: this.nextBreakpointId++,
+        file,
+        line: r.line,
+        verified: false,
+      };
+      if (r.condition) bp.condition = r.condition;
+      if (r.hitCondition) bp.hitCondition = r.hitCondition;
+      if (r.logMessage) bp.logMessage = r.logMessage;
+      bp.verified = this.layers ? this.layerAt(file, r.line) !== undefined : false;
+      return bp;
+    });
+    this.layerBreakpoints.set(file, list);
+    if (this.started && !this.ended) {
+      await this.requireConnection().request({ type: 'setBreakpoints', layers: this.allLayerBreakpoints() });
+    }
+    return list.map((bp) => this.breakpointState(bp));
+  }
+
+  async pause(): Promise<void> {
+    await this.requireConnection().request({ type: 'pause' });
+  }
+
+  async resume(): Promise<void> {
+    this.stop_ = undefined;
+    await this.requireConnection().request({ type: 'resume' });
+  }
+
+  /** Step over: one batch. */
+  async stepBatch(): Promise<void> {
+    this.stop_ = undefined;
+    await this.requireConnection().request({ type: 'step', count: 1, unit: 'batch' });
+  }
+
+  /** Step into: the next layer call (forward, then backward). */
+  async stepLayer(): Promise<void> {
+    this.stop_ = undefined;
+    await this.requireConnection().request({ type: 'step', count: 1, unit: 'layer' });
+  }
+
+  async inspect(layerId: string, what: InspectWhat, full = false): Promise<TensorSummary> {
+    return this.requireConnection().request<TensorSummary>({ type: 'inspect', layerId, what, full });
+  }
+
+  async evaluate(expression: string): Promise<EvaluateResult> {
+    return this.requireConnection().request<EvaluateResult>({ type: 'evaluate', expression });
+  }
+
+  async setLearningRate(lr: number): Promise<void> {
+    await this.requireConnection().request({ type: 'setLearningRate', lr });
+    this.lr = lr;
+  }
+
+  async terminate(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    if (this.connection) await this.connection.stop();
+    this.end('stopped', this.lastStep ?? 0);
+  }
+
+  layerAt(file: string, line: number): LayerInfo | undefined {
+    return this.layers?.find((l) => l.source?.file === file && l.source.line === line);
+  }
+
+  private onMessage(m: EngineMessage): void {
+    switch (m.type) {
+      case 'graph':
+        this.layers = m.graph.layers;
+        this.reverifyBreakpoints();
+        break;
+      case 'step':
+        this.lastStep = m.step;
+        this.lastLoss = m.loss;
+        this.lr = m.lr;
+        break;
+      case 'paused':
+        this.stop_ = {
+          step: m.step,
+          reason: m.reason,
+          description: m.description,
+          anomaly: m.anomaly,
+          frames: m.frames,
+          hitBreakpointIds: m.reason === 'breakpoint' ? this.breakpointsHitBy(m.frames) : undefined,
+        };
+        this.emit('stopped', this.stop_);
+        break;
+      case 'resumed':
+        this.stop_ = undefined;
+        this.emit('continued');
+        break;
+      case 'log':
+        this.emit('output', {
+          category: m.level === 'error' ? 'stderr' : 'console',
+          text: m.message,
+          source: m.source,
+        });
+        break;
+      case 'anomaly':
+        this.emit('output', { category: 'console', text: `⚠ ${m.anomaly.message}`, source: m.anomaly.layer?.source });
+        break;
+      case 'epoch': {
+        const val = m.val ? `, val loss ${m.val.loss.toPrecision(4)}` : '';
+        this.emit('output', {
+          category: 'console',
+          text: `epoch ${m.epoch + 1}: train loss ${m.train.loss.toPrecision(4)}${val} (${m.durationMs} ms)`,
+        });
+        break;
+      }
+      case 'error':
+        this.emit('engineError', m.error);
+        this.emit('output', {
+          category: 'stderr',
+          text: `${m.error.message}${m.error.hint ? '\n' + m.error.hint : ''}`,
+          source: m.error.location,
+        });
+        break;
+      case 'finished':
+        this.end(m.reason, m.step);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private end(reason: 'completed' | 'stopped' | 'error', step: number): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.stop_ = undefined;
+    this.emit('ended', { reason, step });
+  }
+
+  private allLayerBreakpoints(): LayerBreakpoint[] {
+    return [...this.layerBreakpoints.values()].flat().map(({ verified: _v, ...bp }) => bp);
+  }
+
+  private reverifyBreakpoints(): void {
+    for (const list of this.layerBreakpoints.values()) {
+      for (const bp of list) {
+        const verified = this.layerAt(bp.file, bp.line) !== undefined;
+        if (verified !== bp.verified || !verified) {
+          bp.verified = verified;
+          this.emit('breakpoint', this.breakpointState(bp));
+        }
+      }
+    }
+  }
+
+  private breakpointState(bp: LayerBreakpoint & { verified: boolean }): BreakpointState {
+    return {
+      id: bp.id,
+      line: bp.line,
+      verified: bp.verified,
+      message: bp.verified
+        ? undefined
+        : this.layers
+          ? 'No layer is constructed on this line: Gradlens breakpoints go on the line that builds a layer.'
+          : 'Resolved when the model is built.',
+    };
+  }
+
+  private breakpointsHitBy(frames: FrameInfo[]): number[] {
+    const top = frames[0]?.source;
+    if (!top) return [];
+    return (this.layerBreakpoints.get(top.file) ?? []).filter((bp) => bp.line === top.line).map((bp) => bp.id);
+  }
+
+  private requireConnection(): EngineConnection {
+    if (!this.connection) throw new Error('The training process is not running.');
+    return this.connection;
+  }
+
+  dispose(): void {
+    this.unsubscribe?.();
+    this.removeAllListeners();
+  }
+}

@@ -1,0 +1,143 @@
+// The state of one training run as the extension host sees it, folded from the engine's messages in order:
+// the model graph, the latest step, per-layer recent statistics, the anomalies, the pause state. It knows nothing
+// of VS Code, so the status bar, decorations, diagnostics and panel can all read it and it can be tested alone.
+import type {
+  Anomaly,
+  EngineMessage,
+  EngineMessageOf,
+  ErrorInfo,
+  FrameInfo,
+  LayerInfo,
+  LayerStats,
+  ModelGraph,
+  RunConfig,
+} from '../../protocol/messages';
+
+/** How many recent statistics per layer the hover shows. */
+export const LAYER_HISTORY = 8;
+
+export type RunPhase = 'starting' | 'running' | 'paused' | 'finished';
+
+export interface PauseState {
+  step: number;
+  reason: EngineMessageOf<'paused'>['reason'];
+  description: string;
+  anomaly?: Anomaly;
+  frames: FrameInfo[];
+}
+
+export class RunState {
+  phase: RunPhase = 'starting';
+  runId?: string;
+  config?: RunConfig;
+  graph?: ModelGraph;
+  lastStep?: EngineMessageOf<'step'>;
+  lastEpoch?: EngineMessageOf<'epoch'>;
+  finished?: EngineMessageOf<'finished'>;
+  paused?: PauseState;
+  readonly errors: ErrorInfo[] = [];
+  readonly anomalies: Anomaly[] = [];
+  /** Recent stats per layer id, oldest first, with the step they belong to. */
+  readonly layerHistory = new Map<string, { step: number; stats: LayerStats }[]>();
+  /**
+   * The run's messages for a panel opened late (it replays them). Per-step telemetry is thinned once there are
+   * more than `maxRetained` (every other step, then every fourth...), so a 100k-step run cannot exhaust the
+   * extension host; everything else (graph, anomalies, epochs, pauses, errors) is always kept.
+   */
+  messages: EngineMessage[] = [];
+  private stride = 1;
+  private layersById = new Map<string, LayerInfo>();
+
+  constructor(
+    readonly modelFile: string,
+    readonly maxRetained = 200_000,
+  ) {}
+
+  apply(msg: EngineMessage): void {
+    if (msg.type === 'response' || msg.type === 'hello') return;
+    this.retain(msg);
+    switch (msg.type) {
+      case 'runStarted':
+        this.runId = msg.runId;
+        this.config = msg.config;
+        this.phase = 'running';
+        break;
+      case 'graph':
+        this.graph = msg.graph;
+        this.layersById = new Map(msg.graph.layers.map((l) => [l.id, l]));
+        break;
+      case 'step':
+        this.lastStep = msg;
+        if (this.phase === 'starting') this.phase = 'running';
+        break;
+      case 'layerStats':
+        for (const stats of msg.layers) {
+          const history = this.layerHistory.get(stats.id) ?? [];
+          history.push({ step: msg.step, stats });
+          if (history.length > LAYER_HISTORY) history.shift();
+          this.layerHistory.set(stats.id, history);
+        }
+        break;
+      case 'anomaly':
+        this.anomalies.push(msg.anomaly);
+        break;
+      case 'epoch':
+        this.lastEpoch = msg;
+        break;
+      case 'paused':
+        this.phase = 'paused';
+        this.paused = {
+          step: msg.step,
+          reason: msg.reason,
+          description: msg.description,
+          anomaly: msg.anomaly,
+          frames: msg.frames,
+        };
+        break;
+      case 'resumed':
+        this.phase = 'running';
+        this.paused = undefined;
+        break;
+      case 'error':
+        this.errors.push(msg.error);
+        break;
+      case 'finished':
+        this.phase = 'finished';
+        this.paused = undefined;
+        this.finished = msg;
+        break;
+      default:
+        break;
+    }
+  }
+
+  private retain(msg: EngineMessage): void {
+    const step = perStepStep(msg);
+    if (step !== undefined && step % this.stride !== 0) return;
+    this.messages.push(msg);
+    if (this.messages.length <= this.maxRetained) return;
+    this.stride *= 2;
+    this.messages = this.messages.filter((m) => {
+      const s = perStepStep(m);
+      return s === undefined || s % this.stride === 0;
+    });
+  }
+
+  layer(id: string): LayerInfo | undefined {
+    return this.layersById.get(id);
+  }
+
+  /** Total number of batches the run will take, when known (for the progress bar). */
+  totalSteps(maxSteps?: number): number | undefined {
+    const perEpoch = this.lastStep?.batchesPerEpoch;
+    const epochs = this.config?.epochs;
+    const total = perEpoch !== undefined && epochs !== undefined ? perEpoch * epochs : undefined;
+    if (maxSteps && maxSteps > 0) return total === undefined ? maxSteps : Math.min(total, maxSteps);
+    return total;
+  }
+}
+
+/** The step of a per-step telemetry message (the ones that may be thinned), else undefined. */
+function perStepStep(m: EngineMessage): number | undefined {
+  return m.type === 'step' || m.type === 'layerStats' || m.type === 'histograms' ? m.step : undefined;
+}

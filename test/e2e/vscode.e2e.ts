@@ -1,0 +1,221 @@
+// End-to-end in a real VS Code (code-server's workbench and extension host) with the packaged .vsix and the real
+// engine: training shows the panel and the status bar; the debugger stops on a loss spike; the vanishing example
+// puts a warning in Problems; a syntax error is reported and the extension keeps working. Run by
+// scripts/e2e/run.sh, which sets the environment below. Screenshots go to $E2E_ARTIFACTS.
+import { after, afterEach, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import {
+  afterDecorations,
+  clearNotifications,
+  log,
+  openFile,
+  openWorkbench,
+  panelFrame,
+  runCommand,
+  screenshot,
+  statusBarText,
+  waitUntil,
+  type Workbench,
+} from './workbench';
+
+const env = (name: string): string => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the e2e through scripts/e2e/run.sh`);
+  return v;
+};
+const BASE = env('E2E_BASE_URL');
+const WORKSPACE = env('E2E_WORKSPACE');
+const ARTIFACTS = env('E2E_ARTIFACTS');
+const HOME = env('E2E_HOME');
+const HEALTHY = process.env.E2E_HEALTHY ?? 'binary-classifier.ts';
+const SPIKE = process.env.E2E_SPIKE ?? 'lr-spike.ts';
+const VANISHING = process.env.E2E_VANISHING ?? 'vanishing-sigmoid.ts';
+
+let wb: Workbench;
+let page: Page;
+
+/** 1-based line of the first layer with parameters built in a workspace file (`new nn.Linear(` and the like). */
+function firstLayerLine(file: string): number {
+  const lines = readFileSync(path.join(WORKSPACE, file), 'utf8').split('\n');
+  const i = lines.findIndex((l) => /new nn\.(Linear|Conv[12]d|LSTM|GRU|RNN|Embedding|BatchNorm[12]d|LayerNorm)\(/.test(l));
+  assert.ok(i >= 0, `no layer in ${file}`);
+  return i + 1;
+}
+
+before(async () => {
+  wb = await openWorkbench(BASE, WORKSPACE, HOME);
+  page = wb.page;
+  log('workbench open');
+});
+
+// The state at the end of every test (the only clue when one times out).
+afterEach(async (t) => {
+  const name = t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
+  await screenshot(page, ARTIFACTS, `end-${name}`).catch(() => undefined);
+});
+
+after(async () => {
+  await wb?.browser.close();
+});
+
+test('New Model File scaffolds a model with IntelliSense for gradlens', async () => {
+  await runCommand(page, 'Gradlens: New Model File');
+  await page.locator('.tabs-container .tab.active', { hasText: 'model.ts' }).waitFor({ timeout: 30_000 });
+  assert.ok(existsSync(path.join(WORKSPACE, 'node_modules', 'gradlens', 'index.d.ts')), 'types written to the workspace');
+  // The CodeLens over the default export and the editor-title run button.
+  await page.locator('.codelens-decoration', { hasText: 'Train' }).filter({ hasText: 'Debug' }).first().waitFor({ timeout: 30_000 });
+  await page.locator('.editor-actions [aria-label*="Train Current Model"]').first().waitFor({ timeout: 10_000 });
+  // Complete a member of `nn` that the file does not mention (so word-based completion cannot offer it): the
+  // class completion comes from the shipped declarations through the TypeScript server.
+  await page.locator('.editor-instance .view-lines').first().click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('\nnn.BatchNo');
+  const suggestion = page.locator('.suggest-widget .monaco-list-row', { hasText: 'BatchNorm2d' });
+  // The TypeScript server takes a while to load the project: re-trigger until its answer arrives.
+  await waitUntil(
+    async () => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+Space');
+      await new Promise((r) => setTimeout(r, 2000));
+      return suggestion.first().isVisible();
+    },
+    90_000,
+    'a class completion nn.BatchNorm2d from the gradlens types',
+  );
+  await screenshot(page, ARTIFACTS, '0-new-model-intellisense');
+  await page.keyboard.press('Escape');
+  await runCommand(page, 'File: Revert File');
+});
+
+test('Train Current Model shows the gradient panel with heatmap rows and updates the status bar', async () => {
+  await openFile(page, HEALTHY);
+  await runCommand(page, 'Gradlens: Train Current Model');
+  const rows = panelFrame(page).locator('.gl-heatmap-svg g.row-label');
+  await waitUntil(async () => (await rows.count()) >= 2, 90_000, 'heatmap rows in the panel');
+  log('heatmap rows:', await rows.count());
+  await waitUntil(async () => /step \d+/.test(await statusBarText(page)), 60_000, 'status bar step');
+  await waitUntil(async () => /completed|stopped/.test(await statusBarText(page)), 120_000, 'the run to finish in the status bar');
+  const text = await statusBarText(page);
+  log('status bar:', text);
+  assert.match(text, /epoch \d+(\/\d+)? · step \d+ · loss [\d.e+-]+ · \d+ samples\/s/);
+  // Each layer's line ends with its gradient norm; hovering it shows the layer's recent statistics.
+  let norms: { text: string; x: number; y: number }[] = [];
+  await waitUntil(async () => (norms = (await afterDecorations(page)).filter((d) => /∇/.test(d.text))).length >= 3, 20_000, 'gradient norms at the layer lines');
+  log('decorations:', norms.map((d) => d.text).join(' | '));
+  await page.mouse.move(norms[0].x, norms[0].y);
+  const hover = page.locator('.monaco-hover', { hasText: 'update/w' });
+  await hover.first().waitFor({ timeout: 20_000 });
+  log('hover:', ((await hover.first().textContent()) ?? '').slice(0, 160));
+  await screenshot(page, ARTIFACTS, '1b-layer-hover');
+  await page.mouse.move(5, 400);
+  await screenshot(page, ARTIFACTS, '1-train-panel');
+});
+
+test('a debug session stops on the loss spike with description, call stack and variables; Continue finishes', async () => {
+  await clearNotifications(page);
+  await openFile(page, SPIKE);
+  await runCommand(page, 'Gradlens: Debug Current Model');
+  const widget = page.locator('.exception-widget');
+  await widget.waitFor({ state: 'visible', timeout: 120_000 });
+  const description = (await widget.textContent()) ?? '';
+  log('exception widget:', description);
+  await screenshot(page, ARTIFACTS, '2a-debug-exception-widget');
+  assert.match(description, /Loss spike at step \d+: [\d.]+ is [\d.]+x the running (mean|EWM)/);
+
+  await runCommand(page, 'View: Show Run and Debug');
+  const stackRows = page.locator('.debug-call-stack .monaco-list-row');
+  await waitUntil(async () => (await stackRows.count()) >= 2, 30_000, 'call stack frames');
+  const stack = (await stackRows.allTextContents()).join(' | ');
+  log('call stack:', stack);
+  assert.match(stack, /train step/i);
+  const layerLine = firstLayerLine(SPIKE);
+  assert.ok(stack.includes(`${path.basename(SPIKE)}`) && new RegExp(`${path.basename(SPIKE).replace('.', '\\.')}\\s*${layerLine}:\\d+`).test(stack), `a frame at ${SPIKE}:${layerLine} in: ${stack}`);
+
+  const vars = page.locator('.debug-variables .monaco-list-row');
+  await waitUntil(async () => (await vars.count()) >= 1, 30_000, 'variables scopes');
+  const metrics = vars.filter({ hasText: /^Metrics/ }).first();
+  if ((await metrics.getAttribute('aria-expanded')) !== 'true') await metrics.click();
+  await vars.filter({ hasText: /loss/ }).first().waitFor({ timeout: 30_000 });
+  const layers = vars.filter({ hasText: /^Layers/ }).first();
+  await layers.click();
+  await waitUntil(async () => (await vars.filter({ hasText: /params\)/ }).count()) >= 1, 30_000, 'layers in Variables');
+  log('variables:', (await vars.allTextContents()).join(' | '));
+  // Focusing the top frame brings the exception widget back into view for the screenshot.
+  await stackRows.first().click();
+  await widget.waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
+  await screenshot(page, ARTIFACTS, '2-debug-loss-spike');
+
+  // Continue until the session ends (another spike later in the short run stops again; continue through it).
+  const toolbar = page.locator('.debug-toolbar');
+  for (let i = 0; i < 10 && (await toolbar.isVisible()); i++) {
+    const cont = page.locator('.debug-toolbar .codicon-debug-continue');
+    if (await cont.isVisible().catch(() => false)) await cont.click().catch(() => undefined);
+    await toolbar.waitFor({ state: 'hidden', timeout: 20_000 }).catch(() => undefined);
+  }
+  await toolbar.waitFor({ state: 'hidden', timeout: 60_000 });
+  await waitUntil(async () => /completed|stopped/.test(await statusBarText(page)), 30_000, 'the debugged run to finish');
+  log('debug session ended:', await statusBarText(page));
+});
+
+test('the vanishing-gradient example puts a warning in Problems at its first layer', async () => {
+  await openFile(page, VANISHING);
+  await runCommand(page, 'Gradlens: Train Current Model');
+  await runCommand(page, 'Problems: Focus on Problems View');
+  const line = firstLayerLine(VANISHING);
+  // Other problems (TypeScript's) may fill the list: filter it to the detector's entries.
+  const filter = page.locator('.viewpane-filter input.input').first();
+  await filter.fill('Vanishing');
+  const rows = page.locator('.markers-panel .monaco-list-row');
+  const warning = rows.filter({ hasText: /Vanishing gradient/i }).filter({ hasText: new RegExp(`\\[Ln ${line}, Col \\d+\\]`) });
+  await warning.first().waitFor({ timeout: 120_000 });
+  log('problems:', (await rows.allTextContents()).slice(0, 6).join(' | '));
+  await screenshot(page, ARTIFACTS, '3-vanishing-problems');
+  await waitUntil(async () => /completed|stopped|error/.test(await statusBarText(page)), 120_000, 'the run to finish');
+  await filter.fill('');
+});
+
+test('a syntax error gives a clear error and the extension keeps working', async () => {
+  await clearNotifications(page);
+  await openFile(page, 'broken.ts');
+  await runCommand(page, 'Gradlens: Train Current Model');
+  const toast = page.locator('.notification-toast', { hasText: /Gradlens/ }).filter({ hasText: /Unexpected|syntax/i });
+  await toast.first().waitFor({ timeout: 60_000 });
+  const text = (await toast.first().textContent()) ?? '';
+  log('error notification:', text);
+  assert.match(text, /broken\.ts:5/);
+  await screenshot(page, ARTIFACTS, '4-syntax-error');
+
+  // The extension is still alive: a second training run works (the failed run left no step in the status bar).
+  assert.doesNotMatch(await statusBarText(page), /step \d+/);
+  await clearNotifications(page);
+  await openFile(page, HEALTHY);
+  await runCommand(page, 'Gradlens: Train Current Model');
+  await waitUntil(async () => /step \d+ .*completed/.test(await statusBarText(page)), 60_000, 'a new run after the error');
+  await screenshot(page, ARTIFACTS, '5-still-working');
+});
+
+test('Open Run replays a recorded run into the panel', async () => {
+  // The panel shows the last live run (the healthy example's): replaying the vanishing example's record changes it.
+  const runs = path.join(WORKSPACE, '.gradlens', 'runs');
+  const name = path.basename(VANISHING);
+  const record = readdirSync(runs).filter((f) => f.includes(path.basename(VANISHING, '.ts')) && f.endsWith('.jsonl'))[0];
+  assert.ok(record, `a run record of ${VANISHING} in ${runs}`);
+  const header = panelFrame(page).locator('h1.gl-title').first();
+  assert.doesNotMatch((await header.textContent().catch(() => '')) ?? '', new RegExp(name.replace('.', '\\.')));
+  await runCommand(page, 'Gradlens: Open Run...');
+  // code-server's open dialog is a quick input holding a folder path: once it shows, type the record's path.
+  const dialog = page.locator('.quick-input-widget', { hasText: 'Open Run' });
+  await dialog.waitFor({ state: 'visible', timeout: 15_000 });
+  const input = dialog.locator('input.input');
+  await waitUntil(async () => (await input.inputValue()).includes('.gradlens'), 10_000, 'the dialog at the runs folder');
+  await input.fill(path.join(runs, record));
+  await page.keyboard.press('Enter');
+  await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
+  await waitUntil(async () => new RegExp(name.replace('.', '\\.')).test((await header.textContent()) ?? ''), 30_000, `the panel to show ${name}`);
+  const rows = panelFrame(page).locator('.gl-heatmap-svg g.row-label');
+  await waitUntil(async () => (await rows.count()) >= 20, 30_000, 'the recorded layers (22) in the heatmap');
+  await screenshot(page, ARTIFACTS, '6-open-run');
+});
