@@ -138,7 +138,7 @@ export function makeSampleRun(o: SampleOptions): EngineMessage[] {
   for (const a of anomalies) byStep.set(a.step, [...(byStep.get(a.step) ?? []), a]);
   let prevLoss = 2.3;
   for (let step = 1; step <= o.steps; step++) {
-    const epoch = Math.floor((step - 1) / bpe) + 1;
+    const epoch = Math.floor((step - 1) / bpe); // the protocol counts epochs from 0
     const here = byStep.get(step) ?? [];
     const spike = here.some((a) => a.kind === 'lossSpike');
     const trend = 2.2 * Math.exp(-step / 300) + 0.12;

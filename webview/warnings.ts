@@ -69,7 +69,7 @@ export class WarningsList {
     };
     const head = el('div', 'gl-warning-head');
     const badge = el('span', `gl-badge gl-kind-${a.kind}`, KIND_LABELS[a.kind] ?? a.kind);
-    const when = el('span', 'gl-when', `step ${a.step} · epoch ${a.epoch}${a.phase ? ` · ${a.phase}` : ''}${a.op ? ` · op ${a.op}` : ''}`);
+    const when = el('span', 'gl-when', `step ${a.step} · epoch ${a.epoch + 1}${a.phase ? ` · ${a.phase}` : ''}${a.op ? ` · op ${a.op}` : ''}`);
     head.append(badge, when);
     const layer = a.layer;
     if (layer) {
