@@ -17,6 +17,8 @@ export interface ParamObservation {
   grad: Float32Array | null;
   /** The values before the optimizer step (for the update-to-weight ratio); absent when not snapshotted. */
   before?: Float32Array;
+  /** ||Δp|| of the last optimizer step, when the optimizer reports it (then no snapshot is needed). */
+  updateNorm?: number;
 }
 
 export interface LayerObservation {
@@ -42,8 +44,9 @@ export function saturationRange(type: string, th: DetectorThresholds): Saturatio
 export function computeLayerStats(obs: LayerObservation, th: DetectorThresholds): LayerStats {
   const stats: LayerStats = { id: obs.id };
   const withGrad = obs.params.filter((p) => p.grad !== null);
-  // Weight norm and update ratio need the weights from before the optimizer step; the trainer snapshots them
-  // on a cadence (the copy is the most expensive part of the telemetry), so they are present on those steps only.
+  // Weight norm and update ratio: from the optimizer's own record of each update (every step, no copy), or, for
+  // an optimizer that keeps none, from a snapshot of the weights taken on a cadence (the copy is the most
+  // expensive part of the telemetry, so those values are present on the snapshot steps only).
   if (obs.params.length > 0 && obs.params.every((p) => p.before)) {
     let wSq = 0;
     let dSq = 0;
@@ -54,6 +57,15 @@ export function computeLayerStats(obs: LayerObservation, th: DetectorThresholds)
     }
     stats.weightNorm = Math.sqrt(wSq);
     if (wSq > 0) stats.updateRatio = Math.sqrt(dSq) / Math.sqrt(wSq);
+  } else if (obs.params.length > 0 && obs.params.every((p) => p.updateNorm !== undefined)) {
+    let wSq = 0;
+    let uSq = 0;
+    for (const p of obs.params) {
+      wSq += sumSquares(p.data);
+      uSq += (p.updateNorm as number) ** 2;
+    }
+    stats.weightNorm = Math.sqrt(wSq);
+    if (wSq > 0) stats.updateRatio = Math.sqrt(uSq) / Math.sqrt(wSq);
   }
   if (withGrad.length > 0) {
     const acc: GradSummary = { sumSq: 0, sumAbs: 0, zeros: 0, count: 0 };

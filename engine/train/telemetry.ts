@@ -6,6 +6,7 @@ import { computeLayerHistograms, computeLayerStats, type LayerObservation } from
 import { unitActivity } from '../monitor/tensor-stats';
 import type { LayerMeta } from '../monitor/detector';
 import { layerId } from './graph';
+import type { Parameter } from '../nn/parameter';
 import type { AnyModule, LayerProbe } from './probe';
 
 export const HISTOGRAM_BINS = 30;
@@ -16,7 +17,14 @@ export class Telemetry {
   constructor(
     private readonly probe: LayerProbe,
     private readonly tracked: readonly AnyModule[],
+    /** The optimizer's record of each parameter's last update norm, when it keeps one (optim.* do). */
+    private readonly updateNorm?: (p: Parameter) => number | undefined,
   ) {}
+
+  /** Whether weight snapshots are needed for update ratios (only for optimizers that report no update norms). */
+  get needsSnapshots(): boolean {
+    return this.updateNorm === undefined;
+  }
 
   /** The layers in forward order (those not yet run last, in module order), for the detectors. */
   layerMetas(): LayerMeta[] {
@@ -50,7 +58,12 @@ export class Telemetry {
     return {
       id: layerId(m),
       type: m.typeName,
-      params: m.named_own_parameters().map(([, p], i) => ({ data: p.data, grad: p.grad ? p.grad.data : null, before: before?.[i] })),
+      params: m.named_own_parameters().map(([, p], i) => ({
+        data: p.data,
+        grad: p.grad ? p.grad.data : null,
+        before: before?.[i],
+        updateNorm: this.updateNorm?.(p),
+      })),
       act: c?.act,
       input: c?.input,
       outGrad: c?.outGrad,

@@ -20,6 +20,7 @@ import { kernelBackends } from '../kernels/registry';
 import { MAIN_THRESHOLD, Monitor } from '../monitor/monitor';
 import type { StepSample } from '../monitor/detector';
 import { assignModuleIds } from '../nn/module';
+import type { Parameter } from '../nn/parameter';
 import { Tensor } from '../tensor';
 import { StopSignal, TrainingError } from './errors';
 import { buildGraph, layerId, trackedModules } from './graph';
@@ -52,7 +53,10 @@ export interface TrainerInput {
 type StepMode = { unit: 'batch' | 'layer'; remaining: number } | null;
 
 export const DEFAULT_HISTOGRAM_EVERY = 50;
-/** Weight norms and update ratios every N steps: they need a copy of every weight before the optimizer step. */
+/**
+ * For optimizers that do not report their update norms: weight norms and update ratios every N steps, from a copy
+ * of every weight before the optimizer step.
+ */
 export const UPDATE_RATIO_EVERY = 10;
 
 export class Trainer {
@@ -133,7 +137,9 @@ export class Trainer {
       enter: (m, args) => this.enterLayer(m, args),
       backward: (m, g) => this.backwardLayer(m, g),
     };
-    this.telemetry = new Telemetry(this.probe, this.tracked);
+    const opt = this.setup.optimizer as Partial<{ lastUpdateNorm(p: Parameter): number | undefined }>;
+    const updateNorm = typeof opt.lastUpdateNorm === 'function' ? opt.lastUpdateNorm.bind(opt) : undefined;
+    this.telemetry = new Telemetry(this.probe, this.tracked, updateNorm);
     const s = this.setup;
     const config: RunConfig = {
       epochs: s.epochs,
@@ -264,7 +270,7 @@ export class Trainer {
     const report = takeNonFiniteReport();
     if (def.clipGradNorm !== undefined) clipGradNorm(this.model, def.clipGradNorm);
     const ts = performance.now();
-    if (stats && this.step % UPDATE_RATIO_EVERY === 0) this.telemetry.snapshot();
+    if (stats && this.telemetry.needsSnapshots && this.step % UPDATE_RATIO_EVERY === 0) this.telemetry.snapshot();
     else this.telemetry.clearSnapshot();
     this.timing.telemetryMs += performance.now() - ts;
     s.optimizer.step();

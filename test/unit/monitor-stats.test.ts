@@ -18,6 +18,15 @@ test('layer stats: gradient norm, mean |g|, zero fraction, weight norm and updat
   assert.equal(s.updateRatio, 1 / 5);
 });
 
+test('layer stats: weight norm and update ratio from the optimizer\'s update norms, without a snapshot', () => {
+  const s = computeLayerStats(
+    { id: 'fc', type: 'Linear', params: [{ data: f32([3, 4]), grad: f32([1, 1]), updateNorm: 0.3 }, { data: f32([0]), grad: f32([1]), updateNorm: 0.4 }] },
+    DEFAULT_THRESHOLDS,
+  );
+  assert.equal(s.weightNorm, 5);
+  assert.ok(Math.abs((s.updateRatio as number) - 0.5 / 5) < 1e-12);
+});
+
 test('layer stats: no update ratio without a snapshot, no gradient fields without gradients', () => {
   const s = computeLayerStats({ id: 'fc', type: 'Linear', params: [{ data: f32([1]), grad: null }] }, DEFAULT_THRESHOLDS);
   assert.equal(s.updateRatio, undefined);
