@@ -1,6 +1,7 @@
 // Playwright helpers for driving the VS Code workbench served by code-server (see scripts/e2e/run.sh): running
 // commands from the palette, opening files, reading the webview, waiting on conditions, screenshots.
-import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { launchChromium } from '../chromium';
 import path from 'node:path';
 
 export interface Workbench {
@@ -15,19 +16,7 @@ export const log = (...args: unknown[]): void => {
 };
 
 export async function openWorkbench(baseUrl: string, folder: string, home: string): Promise<Workbench> {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-    env: { ...process.env, HOME: home },
-  });
+  const browser = await launchChromium({ ...process.env, HOME: home });
   const context = await browser.newContext({ viewport: { width: 1500, height: 950 } });
   const page = await context.newPage();
   page.on('pageerror', (e) => log('[pageerror]', String(e).slice(0, 300)));
