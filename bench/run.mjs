@@ -1,0 +1,332 @@
+// `npm run bench`: Gradlens on each of its backends against PyTorch CPU (1 and 2 threads) and TensorFlow.js
+// (backend-cpu, backend-wasm) on the same machine in the same run. Every peer is a long-lived process serving
+// JSON-lines commands; rounds are interleaved (each round visits every workload on every peer, in a rotated
+// order) so slow drifts in machine load hit all peers alike, and ratios are taken within a round before the
+// median. Writes bench/results/latest.json and latest.md, and the table into docs/benchmarks.md (a run filtered by
+// --only/--peers or with fewer than 3 rounds writes bench/results/partial.* instead).
+//
+// Options: --rounds N (default 3), --seconds S per measurement (default 0.5), --only w1,w2 (workloads),
+// --peers p1,p2 (peer names), --no-torch, --quiet C and --quiet-wait S (before each
+// measurement wait up to S seconds, default 4, until other processes use less than C cores, default 0.25).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { setupTorch } from './setup-torch.mjs';
+import { WORKLOADS } from './workloads.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const ROUNDS = Number(opt('rounds', 3));
+const SECONDS = Number(opt('seconds', 0.5));
+const ONLY = opt('only', null)?.split(',');
+const PEERS_ONLY = opt('peers', null)?.split(',');
+/** A workload whose single iteration takes longer than this on a peer is measured in the first round only. */
+const SLOW_ITER_S = 3;
+const TIMEOUT_S = 300;
+const CACHE = 'node_modules/.cache/gradlens-bench';
+const log = (...a) => console.error(...a);
+
+// ---------------------------------------------------------------------------------------------------------
+// Peers
+
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+const tsx = ['--import', 'tsx', 'bench/peers/gradlens-peer.ts'];
+function peerList(torchOk) {
+  const peers = [];
+  if (torchOk) {
+    peers.push({ name: 'torch-1t', family: 'torch', cmd: '/usr/bin/python3', args: ['bench/peers/torch_peer.py', '1'] });
+    peers.push({ name: 'torch-2t', family: 'torch', cmd: '/usr/bin/python3', args: ['bench/peers/torch_peer.py', '2'] });
+  }
+  const tfEnv = { TFJS_WASM_DIR: path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist') };
+  peers.push({ name: 'tfjs-cpu', family: 'tfjs', cmd: process.execPath, args: [`${CACHE}/tfjs-peer.mjs`, 'cpu'], env: tfEnv });
+  peers.push({ name: 'tfjs-wasm', family: 'tfjs', cmd: process.execPath, args: [`${CACHE}/tfjs-peer.mjs`, 'wasm'], env: tfEnv });
+  const g = (name, extra, ...a) => peers.push({ name, family: 'gradlens', cmd: process.execPath, args: [...extra, ...tsx, ...a] });
+  g('gradlens-auto', [], 'auto', '2');
+  g('gradlens-cpu', [], 'cpu');
+  g('gradlens-wasm-1t', [], 'wasm', '1');
+  g('gradlens-wasm-2t', [], 'wasm', '2');
+  // Node 20 has relaxed-SIMD FMA only behind a flag, which a forked engine child can be given.
+  if (nodeMajor < 22) g('gradlens-wasm-2t-fma', ['--experimental-wasm-relaxed-simd'], 'wasm', '2');
+  g('gradlens-gpujs', [], 'gpujs');
+  return PEERS_ONLY ? peers.filter((p) => PEERS_ONLY.includes(p.name)) : peers;
+}
+
+class Peer {
+  constructor(spec) {
+    this.spec = spec;
+    this.proc = spawn(spec.cmd, spec.args, { cwd: root, env: { ...process.env, ...spec.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.waiters = [];
+    this.stderr = '';
+    this.dead = null;
+    createInterface({ input: this.proc.stdout }).on('line', (line) => {
+      if (!line.startsWith('{')) return; // banners (tfjs prints one)
+      const w = this.waiters.shift();
+      if (w) w.resolve(JSON.parse(line));
+    });
+    this.proc.stderr.on('data', (d) => (this.stderr = (this.stderr + d).slice(-2000)));
+    this.proc.on('exit', (code) => {
+      this.dead = `exited with ${code}: ${this.stderr.trim().split('\n').slice(-3).join(' | ')}`;
+      for (const w of this.waiters.splice(0)) w.resolve({ ok: false, error: this.dead });
+    });
+  }
+  next(timeoutS) {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.kill();
+        resolve({ ok: false, error: `timed out after ${timeoutS} s` });
+      }, timeoutS * 1000);
+      this.waiters.push({ resolve: (v) => (clearTimeout(timer), resolve(v)) });
+    });
+  }
+  async ready() {
+    const hello = await this.next(120);
+    if (!hello.ready) throw new Error(hello.error ?? 'peer did not start');
+    return hello;
+  }
+  async run(workload, seconds) {
+    if (this.dead) return { ok: false, error: this.dead };
+    this.proc.stdin.write(JSON.stringify({ cmd: 'run', workload, seconds, minIters: 1 }) + '\n');
+    return this.next(TIMEOUT_S);
+  }
+  kill() {
+    if (!this.dead) this.proc.kill('SIGKILL');
+    this.dead ??= 'killed';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Quiet machine: other processes (a shared 2-core VM) distort timings, two-thread peers most of all. Before each
+// measurement, /proc/stat is sampled while every peer is idle; if other work is using more than QUIET_CORES,
+// wait (up to --quiet-wait seconds) and record the load that was seen.
+
+const QUIET_CORES = Number(opt('quiet', 0.25));
+const QUIET_WAIT_S = Number(opt('quiet-wait', 4));
+
+function cpuTicks() {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = f[3] + (f[4] ?? 0);
+    return { busy: f.reduce((a, b) => a + b, 0) - idle, total: f.reduce((a, b) => a + b, 0) };
+  } catch {
+    return null;
+  }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Busy cores outside this run, measured over 200 ms (null where /proc/stat is missing). */
+async function externalLoad() {
+  const a = cpuTicks();
+  await sleep(200);
+  const b = cpuTicks();
+  if (!a || !b || b.total === a.total) return null;
+  return ((b.busy - a.busy) / (b.total - a.total)) * cpus().length;
+}
+
+async function waitQuiet() {
+  const t0 = Date.now();
+  let load = await externalLoad();
+  while (load !== null && load > QUIET_CORES && Date.now() - t0 < QUIET_WAIT_S * 1000) {
+    await sleep(800);
+    load = await externalLoad();
+  }
+  return load;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Run
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+async function main() {
+  const t0 = Date.now();
+  const torchInfo = args.includes('--no-torch') ? { torch: null, notes: ['skipped (--no-torch)'] } : setupTorch(log);
+  // Generated files go under node_modules/.cache (ignored by git), not into the source tree.
+  mkdirSync(path.join(root, CACHE), { recursive: true });
+  // tfjs's ESM files use extensionless imports Node cannot load; bundling also gives one tfjs-core instance.
+  await build({
+    absWorkingDir: root, entryPoints: ['bench/peers/tfjs-peer.mjs'], outfile: `${CACHE}/tfjs-peer.mjs`, bundle: true,
+    platform: 'node', format: 'esm', mainFields: ['module', 'main'], logLevel: 'warning',
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; " +
+        "const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); const __dirname = __filename.replace(/[\\/][^\\/]*$/, '');",
+    },
+  });
+  const workloads = ONLY ? WORKLOADS.filter((w) => ONLY.includes(w.name)) : WORKLOADS;
+  const peers = [];
+  for (const spec of peerList(Boolean(torchInfo.torch))) {
+    const p = new Peer(spec);
+    try {
+      p.hello = await p.ready();
+      peers.push(p);
+      log(`bench: ${spec.name} ready ${JSON.stringify(p.hello)}`);
+    } catch (e) {
+      log(`bench: ${spec.name} failed to start: ${e.message} ${p.stderr.slice(-500)}`);
+      p.kill();
+    }
+  }
+  // samples[workload][peer] = [{round, rate}] ; errors[workload][peer] = message
+  const samples = {};
+  const errors = {};
+  const slow = new Set();
+  for (const w of workloads) {
+    samples[w.name] = {};
+    errors[w.name] = {};
+  }
+  for (let round = 0; round <= ROUNDS; round++) {
+    const warm = round === 0;
+    log(`bench: round ${round}${warm ? ' (warm-up, not recorded)' : ''} of ${ROUNDS}`);
+    for (const w of workloads) {
+      const order = peers.map((_, i) => peers[(i + round) % peers.length]);
+      for (const p of order) {
+        const key = `${w.name}|${p.spec.name}`;
+        if (errors[w.name][p.spec.name] || (slow.has(key) && !warm && samples[w.name][p.spec.name]?.length)) continue;
+        const load = warm ? null : await waitQuiet();
+        const r = await p.run(w.name, warm ? Math.min(SECONDS, 0.2) : SECONDS);
+        if (!r.ok) {
+          errors[w.name][p.spec.name] = r.error;
+          log(`bench:   ${w.name} on ${p.spec.name}: ${r.error}`);
+          continue;
+        }
+        if (r.seconds / r.iters > SLOW_ITER_S) slow.add(key);
+        if (warm) continue;
+        const perS = r.iters / r.seconds;
+        (samples[w.name][p.spec.name] ??= []).push({ round, itersPerS: perS, externalLoad: load });
+        log(`bench:   ${w.name} on ${p.spec.name}: ${(perS * (w.samplesPerIter || w.flopsPerIter / 1e9)).toFixed(1)} ${w.samplesPerIter ? 'samples/s' : 'GFLOP/s'}`);
+      }
+    }
+  }
+  for (const p of peers) p.kill();
+  const results = summarize(workloads, peers, samples, errors, slow);
+  const out = {
+    date: new Date().toISOString(),
+    durationS: (Date.now() - t0) / 1000,
+    machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version },
+    settings: { rounds: ROUNDS, secondsPerMeasurement: SECONDS, batch: 64, optimizer: 'Adam(lr=1e-3)', quietCores: QUIET_CORES },
+    externalLoad: loadSummary(samples),
+    torch: torchInfo,
+    peers: peers.map((p) => ({ name: p.spec.name, hello: p.hello })),
+    workloads: results,
+  };
+  // A filtered or short run must not replace the published full results.
+  const full = !ONLY && !PEERS_ONLY && ROUNDS >= 3;
+  const name = full ? 'latest' : 'partial';
+  mkdirSync(path.join(root, 'bench/results'), { recursive: true });
+  writeFileSync(path.join(root, `bench/results/${name}.json`), JSON.stringify(out, null, 2) + '\n');
+  const md = markdown(out);
+  writeFileSync(path.join(root, `bench/results/${name}.md`), md);
+  if (full) updateDocs(md);
+  console.log(md);
+  process.exit(0);
+}
+
+/** How busy the machine was with other work just before the measurements (cores). */
+function loadSummary(samples) {
+  const xs = Object.values(samples).flatMap((byPeer) => Object.values(byPeer).flat()).map((s) => s.externalLoad).filter((x) => x != null);
+  return xs.length ? { median: median(xs), max: Math.max(...xs), noisy: xs.filter((x) => x > QUIET_CORES).length, of: xs.length } : null;
+}
+
+/** Medians per peer, and same-round ratios of Gradlens's best backend to the best of each peer family. */
+function summarize(workloads, peers, samples, errors, slow) {
+  return workloads.map((w) => {
+    const unit = w.samplesPerIter ? 'samples/s' : 'GFLOP/s';
+    const scale = w.samplesPerIter || w.flopsPerIter / 1e9;
+    const perPeer = {};
+    for (const p of peers) {
+      const name = p.spec.name;
+      const s = samples[w.name][name];
+      if (s?.length) {
+        const med = median(s.map((x) => x.itersPerS));
+        perPeer[name] = {
+          median: med * scale,
+          gflops: (med * w.flopsPerIter) / 1e9,
+          rounds: s.length,
+          min: Math.min(...s.map((x) => x.itersPerS)) * scale,
+          max: Math.max(...s.map((x) => x.itersPerS)) * scale,
+          firstRoundOnly: slow.has(`${w.name}|${name}`),
+        };
+      } else perPeer[name] = { error: errors[w.name][name] ?? 'no samples' };
+    }
+    const family = (f) => peers.filter((p) => p.spec.family === f).map((p) => p.spec.name);
+    const bestOf = (names) => names.filter((n) => perPeer[n]?.median).sort((a, b) => perPeer[b].median - perPeer[a].median)[0];
+    const gl = bestOf(family('gradlens'));
+    const ratios = {};
+    for (const f of ['torch', 'tfjs']) {
+      const ref = bestOf(family(f));
+      if (!gl || !ref) continue;
+      // Same-round ratio of the two chosen configurations; a peer measured once (slow) pairs with every round.
+      const rs = [];
+      for (const a of samples[w.name][gl]) {
+        const b = samples[w.name][ref].find((x) => x.round === a.round) ?? samples[w.name][ref][0];
+        rs.push(a.itersPerS / b.itersPerS);
+      }
+      ratios[f] = { gradlens: gl, reference: ref, ratio: median(rs) };
+    }
+    return { name: w.name, describe: w.describe, unit, flopsPerIter: w.flopsPerIter, peers: perPeer, bestGradlens: gl, ratios };
+  });
+}
+
+function fmt(x) {
+  if (x === undefined) return '';
+  return x >= 1000 ? Math.round(x).toLocaleString('en-US') : x >= 100 ? x.toFixed(0) : x.toFixed(1);
+}
+
+function markdown(out) {
+  const names = out.peers.map((p) => p.name);
+  const lines = [];
+  lines.push(`Measured ${out.date.slice(0, 16).replace('T', ' ')} UTC on ${out.machine.cpu} (${out.machine.cores} cores), Node ${out.machine.node}, ` +
+    `torch ${out.torch.torch ?? 'n/a'} (BLAS: ${Object.values(out.torch.alternatives ?? {})[0] ?? 'n/a'}); ` +
+    `${out.settings.rounds} interleaved rounds x ${out.settings.secondsPerMeasurement} s, medians. Matmul rows are GFLOP/s, model rows training samples/s (batch 64, Adam).` +
+    (out.externalLoad ? ` Other processes used ${out.externalLoad.median.toFixed(2)} cores (median; max ${out.externalLoad.max.toFixed(2)}) before each measurement; ${out.externalLoad.noisy} of ${out.externalLoad.of} measurements started above ${out.settings.quietCores} after waiting up to ${QUIET_WAIT_S} s.` : ''));
+  lines.push('');
+  lines.push(`| workload | ${names.join(' | ')} | Gradlens / torch best | Gradlens / tfjs best |`);
+  lines.push(`|---|${names.map(() => '---:').join('|')}|---:|---:|`);
+  for (const w of out.workloads) {
+    const cells = names.map((n) => {
+      const r = w.peers[n];
+      if (!r || r.error) return 'n/a';
+      const v = fmt(r.median);
+      return (n === w.bestGradlens ? `**${v}**` : v) + (r.firstRoundOnly ? '¹' : '');
+    });
+    const ratio = (f) => (w.ratios[f] ? `${w.ratios[f].ratio.toFixed(2)} (${w.ratios[f].reference})` : 'n/a');
+    lines.push(`| ${w.name} | ${cells.join(' | ')} | ${ratio('torch')} | ${ratio('tfjs')} |`);
+  }
+  lines.push('');
+  lines.push('Bold: the best Gradlens backend, used for the ratios (same-round ratio, median over rounds). ¹ one iteration took over ' +
+    `${SLOW_ITER_S} s: measured in the first round only. n/a: the peer could not run it (see latest.json for the error).`);
+  const gf = out.workloads.filter((w) => w.unit === 'samples/s').map((w) => {
+    const r = w.peers[w.bestGradlens];
+    return r ? `${w.name} ${r.gflops.toFixed(1)}` : null;
+  }).filter(Boolean);
+  if (gf.length) lines.push(`\nNominal training GFLOP/s of the best Gradlens backend: ${gf.join(', ')}.`);
+  return lines.join('\n') + '\n';
+}
+
+function updateDocs(md) {
+  const file = path.join(root, 'docs/benchmarks.md');
+  if (!existsSync(file)) return;
+  const text = readFileSync(file, 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) return;
+  writeFileSync(file, text.slice(0, a + start.length) + '\n' + md + text.slice(b));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

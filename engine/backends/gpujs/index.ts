@@ -1,0 +1,125 @@
+// The gpu.js backend: every kernel as gpu.js kernels (one output value per thread, gather form, so the conv
+// gradients and pooling need no atomics), compiled per shape and cached. It runs in the best synchronous gpu.js
+// mode found here ('headlessgl' when a GL driver and the `gl` package are present, else 'webasm'); the modes
+// detected are reported in `info`.
+import type { AdamAttrs, Conv2DAttrs, MatMulAttrs, Pool2DAttrs, SgdAttrs } from '../../kernels/kernel-map';
+import type { Backend } from '../../kernels/registry';
+import { ADAM_M, ADAM_P, ADAM_V, CONV2D, CONV2D_DW, CONV2D_DX, MATMUL, MAXIMUM, MAXPOOL, SGD_BUF, SGD_D, SGD_P } from './kernels';
+import { detectModes, loadGpujs, syncMode, type GpujsMode, type GpujsModes } from './modes';
+
+export interface GpujsBackend extends Backend {
+  info: { mode: GpujsMode; modes: GpujsModes };
+  dispose(): Promise<void>;
+}
+
+type Run = (...args: Float32Array[]) => Float32Array;
+
+export async function createGpujsBackend(opts: { mode?: Exclude<GpujsMode, 'webgpu'> } = {}): Promise<GpujsBackend> {
+  const mod = await loadGpujs();
+  const modes = await detectModes(mod);
+  const mode = opts.mode ?? syncMode(modes);
+  if (!modes.available.includes(mode)) throw new Error(`gpu.js mode '${mode}' is not available here: ${modes.unavailable[mode] ?? ''}`);
+  const gpu = new mod.GPU({ mode });
+  const cache = new Map<string, Run>();
+
+  /** The compiled kernel for this source, output size, constants and argument sizes. */
+  const kernel = (src: string, size: number, constants: Record<string, number>, args: Float32Array[]): Run => {
+    const key = `${src.length}:${src.slice(13, 60)}|${size}|${JSON.stringify(constants)}|${args.map((a) => a.length).join(',')}`;
+    let run = cache.get(key);
+    if (!run) {
+      const k = gpu.createKernel(src, { output: [size], constants, precision: 'single', tactic: 'precision' });
+      run = (...a: Float32Array[]) => {
+        const out = k(...a) as unknown;
+        if (!(out instanceof Float32Array)) throw new Error(`gpu.js (${mode}) returned ${Object.prototype.toString.call(out)}, expected a Float32Array`);
+        return out;
+      };
+      cache.set(key, run);
+    }
+    return run;
+  };
+  const call = (src: string, size: number, constants: Record<string, number>, ...args: Float32Array[]): Float32Array =>
+    kernel(src, size, constants, args)(...args);
+
+  const matMul = (a: Float32Array, b: Float32Array, at: MatMulAttrs): Float32Array => {
+    const { m, k, n, transA, transB } = at;
+    const batch = at.batch ?? 1;
+    if (m * n * batch === 0) return new Float32Array(0);
+    const constants = {
+      n, mn: m * n, k,
+      aBatch: m * k, aRow: transA ? 1 : k, aCol: transA ? m : 1,
+      bBatch: at.broadcastB ? 0 : k * n, bRow: transB ? 1 : n, bCol: transB ? k : 1,
+    };
+    return call(MATMUL, batch * m * n, constants, a.subarray(0, batch * m * k), b.subarray(0, (at.broadcastB ? 1 : batch) * k * n));
+  };
+
+  const convConstants = (at: Conv2DAttrs): Record<string, number> => ({ ...at, cinG: at.cIn / at.groups, coutG: at.cOut / at.groups });
+  const conv2d = (x: Float32Array, w: Float32Array, bias: Float32Array | null, at: Conv2DAttrs): Float32Array => {
+    return call(CONV2D, at.n * at.cOut * at.outH * at.outW, convConstants(at), x, w, bias ?? new Float32Array(at.cOut));
+  };
+
+  const conv2dBackpropInput = (dy: Float32Array, w: Float32Array, at: Conv2DAttrs): Float32Array =>
+    call(CONV2D_DX, at.n * at.cIn * at.h * at.w, convConstants(at), dy, w);
+  const conv2dBackpropFilter = (x: Float32Array, dy: Float32Array, at: Conv2DAttrs): Float32Array =>
+    call(CONV2D_DW, (at.cOut * at.cIn * at.kh * at.kw) / at.groups, convConstants(at), x, dy);
+
+  const maxPool2d = (x: Float32Array, at: Pool2DAttrs): { y: Float32Array; argmax: Int32Array } => {
+    const size = at.n * at.c * at.outH * at.outW;
+    const y = call(MAXPOOL, size, { ...at, want: 0 }, x);
+    const argmax = Int32Array.from(call(MAXPOOL, size, { ...at, want: 1 }, x));
+    return { y, argmax };
+  };
+
+  const adamUpdate = (p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vMax: Float32Array | null, at: AdamAttrs): void => {
+    if (at.amsgrad && !vMax) throw new Error('AdamUpdate: amsgrad needs the vMax buffer.');
+    const len = p.length;
+    const l2 = at.decoupled ? 0 : at.weightDecay;
+    const m2 = call(ADAM_M, len, { l2, c1: 1 - at.beta1 }, m, g, p);
+    const v2 = call(ADAM_V, len, { l2, b2: at.beta2, c2: 1 - at.beta2 }, v, g, p);
+    let second = v2;
+    if (at.amsgrad && vMax) {
+      second = call(MAXIMUM, len, {}, v2, vMax);
+      vMax.set(second);
+    }
+    const step = {
+      shrink: at.decoupled ? 1 - at.lr * at.weightDecay : 1,
+      stepSize: at.lr / (1 - at.beta1 ** at.step),
+      bc2Sqrt: Math.sqrt(1 - at.beta2 ** at.step),
+      eps: at.eps,
+    };
+    p.set(call(ADAM_P, len, step, p, m2, second));
+    m.set(m2);
+    v.set(v2);
+  };
+
+  const sgdUpdate = (p: Float32Array, g: Float32Array, buf: Float32Array | null, at: SgdAttrs): void => {
+    const len = p.length;
+    const d = at.weightDecay !== 0 ? call(SGD_D, len, { wd: at.weightDecay }, g, p) : g;
+    if (at.momentum === 0) {
+      p.set(call(SGD_P, len, { lr: at.lr, nest: 0, momentum: 0 }, p, d, d));
+      return;
+    }
+    if (!buf) throw new Error('SgdUpdate: momentum needs the buffer.');
+    const b2 = at.firstStep ? d.slice() : call(SGD_BUF, len, { momentum: at.momentum, damp: 1 - at.dampening }, buf, d);
+    const dir = at.nesterov ? d : b2;
+    p.set(call(SGD_P, len, { lr: at.lr, nest: at.nesterov ? 1 : 0, momentum: at.momentum }, p, dir, b2));
+    buf.set(b2);
+  };
+
+  return {
+    name: 'gpujs',
+    info: { mode, modes },
+    kernels: {
+      MatMul: matMul,
+      Conv2D: conv2d,
+      Conv2DBackpropInput: conv2dBackpropInput,
+      Conv2DBackpropFilter: conv2dBackpropFilter,
+      MaxPool2D: maxPool2d,
+      AdamUpdate: adamUpdate,
+      SgdUpdate: sgdUpdate,
+    },
+    dispose: async () => {
+      cache.clear();
+      gpu.destroy();
+    },
+  };
+}

@@ -1,0 +1,185 @@
+// gpu.js kernel sources. They are strings, not functions, so that transpilers and bundlers cannot rewrite the
+// code gpu.js parses. One output value per thread over a flat 1-D output, so results come back as one
+// Float32Array (no row arrays to flatten). Layouts and sizes are constants, so each shape compiles its own kernel.
+
+/** C[t,i,j] = sum_p A(t,i,p) * B(t,p,j); strides select transposes and a broadcast B. */
+export const MATMUL = `function (a, b) {
+  const n = this.constants.n;
+  const mn = this.constants.mn;
+  const t = Math.floor(this.thread.x / mn);
+  const r = this.thread.x - t * mn;
+  const i = Math.floor(r / n);
+  const j = r - i * n;
+  let ai = t * this.constants.aBatch + i * this.constants.aRow;
+  let bi = t * this.constants.bBatch + j * this.constants.bCol;
+  let s = 0;
+  for (let p = 0; p < this.constants.k; p++) {
+    s += a[ai] * b[bi];
+    ai += this.constants.aCol;
+    bi += this.constants.bRow;
+  }
+  return s;
+}`;
+
+/** y[b,oc,oh,ow] of a grouped, strided, dilated, padded cross-correlation. */
+export const CONV2D = `function (x, w, bias) {
+  const plane = this.constants.outH * this.constants.outW;
+  const b = Math.floor(this.thread.x / (this.constants.cOut * plane));
+  let r = this.thread.x - b * this.constants.cOut * plane;
+  const oc = Math.floor(r / plane);
+  r = r - oc * plane;
+  const oh = Math.floor(r / this.constants.outW);
+  const ow = r - oh * this.constants.outW;
+  const g = Math.floor(oc / this.constants.coutG);
+  let s = bias[oc];
+  for (let icg = 0; icg < this.constants.cinG; icg++) {
+    for (let ky = 0; ky < this.constants.kh; ky++) {
+      const ih = oh * this.constants.strideH - this.constants.padH + ky * this.constants.dilationH;
+      if (ih >= 0 && ih < this.constants.h) {
+        for (let kx = 0; kx < this.constants.kw; kx++) {
+          const iw = ow * this.constants.strideW - this.constants.padW + kx * this.constants.dilationW;
+          if (iw >= 0 && iw < this.constants.w) {
+            const xi = ((b * this.constants.cIn + g * this.constants.cinG + icg) * this.constants.h + ih) * this.constants.w + iw;
+            const wi = ((oc * this.constants.cinG + icg) * this.constants.kh + ky) * this.constants.kw + kx;
+            s += x[xi] * w[wi];
+          }
+        }
+      }
+    }
+  }
+  return s;
+}`;
+
+/** Adam first moment: torch's lerp m + (1-b1)(g' - m), g' = g + l2*p. */
+export const ADAM_M = `function (m, g, p) {
+  const gi = g[this.thread.x] + this.constants.l2 * p[this.thread.x];
+  return m[this.thread.x] + this.constants.c1 * (gi - m[this.thread.x]);
+}`;
+
+/** Adam second moment: b2 v + (1-b2) g'^2. */
+export const ADAM_V = `function (v, g, p) {
+  const gi = g[this.thread.x] + this.constants.l2 * p[this.thread.x];
+  return this.constants.b2 * v[this.thread.x] + this.constants.c2 * gi * gi;
+}`;
+
+/** amsgrad: running maximum of the second moment (NaN propagates as in torch.maximum). */
+export const MAXIMUM = `function (a, b) {
+  const x = a[this.thread.x];
+  const y = b[this.thread.x];
+  if (x != x || x > y) { return x; }
+  return y;
+}`;
+
+/** Adam parameter step; `shrink` is 1 - lr*wd for AdamW and 1 otherwise. */
+export const ADAM_P = `function (p, m, v) {
+  const denom = Math.sqrt(v[this.thread.x]) / this.constants.bc2Sqrt + this.constants.eps;
+  return p[this.thread.x] * this.constants.shrink - this.constants.stepSize * (m[this.thread.x] / denom);
+}`;
+
+/** SGD direction with weight decay: g + wd*p. */
+export const SGD_D = `function (g, p) {
+  return g[this.thread.x] + this.constants.wd * p[this.thread.x];
+}`;
+
+/** SGD momentum buffer: momentum*buf + (1-dampening)*d. */
+export const SGD_BUF = `function (buf, d) {
+  return this.constants.momentum * buf[this.thread.x] + this.constants.damp * d[this.thread.x];
+}`;
+
+/** SGD parameter step along d (+ momentum*buf for Nesterov, selected by the constant nest = 0 or 1). */
+export const SGD_P = `function (p, d, buf) {
+  return p[this.thread.x] - this.constants.lr * (d[this.thread.x] + this.constants.nest * this.constants.momentum * buf[this.thread.x]);
+}`;
+
+/** dx[b,ic,ih,iw]: gather form of the input gradient (each input element sums the outputs whose window held it). */
+export const CONV2D_DX = `function (dy, w) {
+  const hw = this.constants.h * this.constants.w;
+  const b = Math.floor(this.thread.x / (this.constants.cIn * hw));
+  let r = this.thread.x - b * this.constants.cIn * hw;
+  const ic = Math.floor(r / hw);
+  r = r - ic * hw;
+  const ih = Math.floor(r / this.constants.w);
+  const iw = r - ih * this.constants.w;
+  const g = Math.floor(ic / this.constants.cinG);
+  const icg = ic - g * this.constants.cinG;
+  let s = 0;
+  for (let o = 0; o < this.constants.coutG; o++) {
+    const oc = g * this.constants.coutG + o;
+    for (let ky = 0; ky < this.constants.kh; ky++) {
+      const th = ih + this.constants.padH - ky * this.constants.dilationH;
+      const oh = Math.floor(th / this.constants.strideH);
+      if (th >= 0 && oh * this.constants.strideH == th && oh < this.constants.outH) {
+        for (let kx = 0; kx < this.constants.kw; kx++) {
+          const tw = iw + this.constants.padW - kx * this.constants.dilationW;
+          const ow = Math.floor(tw / this.constants.strideW);
+          if (tw >= 0 && ow * this.constants.strideW == tw && ow < this.constants.outW) {
+            const dyi = ((b * this.constants.cOut + oc) * this.constants.outH + oh) * this.constants.outW + ow;
+            const wi = ((oc * this.constants.cinG + icg) * this.constants.kh + ky) * this.constants.kw + kx;
+            s += dy[dyi] * w[wi];
+          }
+        }
+      }
+    }
+  }
+  return s;
+}`;
+
+/** dw[oc,icg,ky,kx]: correlation of the input window with the output gradient over batch and positions. */
+export const CONV2D_DW = `function (x, dy) {
+  const kk = this.constants.kh * this.constants.kw;
+  const oc = Math.floor(this.thread.x / (this.constants.cinG * kk));
+  let r = this.thread.x - oc * this.constants.cinG * kk;
+  const icg = Math.floor(r / kk);
+  r = r - icg * kk;
+  const ky = Math.floor(r / this.constants.kw);
+  const kx = r - ky * this.constants.kw;
+  const ic = Math.floor(oc / this.constants.coutG) * this.constants.cinG + icg;
+  let s = 0;
+  for (let b = 0; b < this.constants.n; b++) {
+    for (let oh = 0; oh < this.constants.outH; oh++) {
+      const ih = oh * this.constants.strideH - this.constants.padH + ky * this.constants.dilationH;
+      if (ih >= 0 && ih < this.constants.h) {
+        for (let ow = 0; ow < this.constants.outW; ow++) {
+          const iw = ow * this.constants.strideW - this.constants.padW + kx * this.constants.dilationW;
+          if (iw >= 0 && iw < this.constants.w) {
+            s += x[((b * this.constants.cIn + ic) * this.constants.h + ih) * this.constants.w + iw] *
+              dy[((b * this.constants.cOut + oc) * this.constants.outH + oh) * this.constants.outW + ow];
+          }
+        }
+      }
+    }
+  }
+  return s;
+}`;
+
+/**
+ * Max pooling: the value (want = 0) or its index in the [H*W] plane (want = 1, -1 when the window is all
+ * padding). First maximum in row-major order wins ties; a NaN wins and stops the search, as in torch.
+ */
+export const MAXPOOL = `function (x) {
+  const plane = this.constants.outH * this.constants.outW;
+  const pc = Math.floor(this.thread.x / plane);
+  let r = this.thread.x - pc * plane;
+  const oh = Math.floor(r / this.constants.outW);
+  const ow = r - oh * this.constants.outW;
+  let best = 0;
+  let idx = -1;
+  let stop = 0;
+  for (let ky = 0; ky < this.constants.kh; ky++) {
+    const ih = oh * this.constants.strideH - this.constants.padH + ky;
+    for (let kx = 0; kx < this.constants.kw; kx++) {
+      const iw = ow * this.constants.strideW - this.constants.padW + kx;
+      if (stop == 0 && ih >= 0 && ih < this.constants.h && iw >= 0 && iw < this.constants.w) {
+        const v = x[(pc * this.constants.h + ih) * this.constants.w + iw];
+        if (idx < 0 || v > best || v != v) {
+          best = v;
+          idx = ih * this.constants.w + iw;
+          if (v != v) { stop = 1; }
+        }
+      }
+    }
+  }
+  if (this.constants.want == 1) { return idx; }
+  if (idx < 0) { return -1.0 / 0.0; }
+  return best;
+}`;

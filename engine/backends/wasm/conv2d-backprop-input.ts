@@ -1,0 +1,35 @@
+// dX of Conv2D: per group, dcol[CKK_g, N*P] = W_gᵀ · dY_g[Cout_g, N*P] (the transpose is a stride, not a copy),
+// then col2im adds every column back into the window it came from, straight from the padded GEMM output.
+import type { Conv2DAttrs } from '../../kernels/kernel-map';
+import { putDyRows } from './dy-rows';
+import { gemm, padCols, padRows } from './gemm';
+import { col2im } from './im2col';
+import type { WasmRuntime } from './runtime';
+
+export function makeConv2DBackpropInput(rt: WasmRuntime) {
+  return function conv2dBackpropInput(dy: Float32Array, w: Float32Array, at: Conv2DAttrs): Float32Array {
+    const { n, cIn, h, w: wd, cOut, kh, kw, groups, outH, outW } = at;
+    const cinG = cIn / groups;
+    const coutG = cOut / groups;
+    const ckk = cinG * kh * kw;
+    const width = n * outH * outW;
+    const heap = rt.heap;
+    heap.reset();
+    const dxAddr = heap.zeros(n * cIn * h * wd);
+    const wAddr = heap.put(w);
+    const dyAddr = putDyRows(heap, dy, at);
+    const ldc = padCols(width);
+    const rows = padRows(rt, ckk);
+    const cAddr = heap.alloc(rows * ldc);
+    for (let g = 0; g < groups; g++) {
+      gemm(
+        rt, ckk, width, coutG,
+        { addr: wAddr + g * coutG * ckk * 4, s0: 1, s1: ckk },
+        { addr: dyAddr + g * coutG * width * 4, s0: width, s1: 1 },
+        { addr: cAddr, ldc },
+      );
+      col2im(rt, cAddr, ldc, at, g, dxAddr);
+    }
+    return heap.f32.slice(dxAddr >> 2, (dxAddr >> 2) + n * cIn * h * wd);
+  };
+}

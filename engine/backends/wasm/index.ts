@@ -1,0 +1,43 @@
+// The WebAssembly SIMD backend: GEMM-based MatMul and convolutions, max pooling, fused optimizer updates,
+// optionally on two threads. Created asynchronously because compiling the module and starting the helper thread
+// take a moment.
+import type { Backend } from '../../kernels/registry';
+import { makeConv2D } from './conv2d';
+import { makeConv2DBackpropFilter } from './conv2d-backprop-filter';
+import { makeConv2DBackpropInput } from './conv2d-backprop-input';
+import { makeMatMul } from './matmul';
+import { makeMaxPool2D } from './max-pool2d';
+import { makeAdamUpdate, makeSgdUpdate } from './optimizers';
+import { WasmRuntime, type WasmRuntimeInfo } from './runtime';
+
+export interface WasmBackend extends Backend {
+  info: WasmRuntimeInfo;
+  dispose(): Promise<void>;
+}
+
+export interface WasmBackendOptions {
+  /** 1 or 2 (default: 2 when the machine has at least 2 cores). */
+  threads?: number;
+  /** Force relaxed-SIMD FMA on or off (default: on when the runtime validates it). */
+  fma?: boolean;
+}
+
+export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<WasmBackend> {
+  const { availableParallelism } = await import('node:os');
+  const threads = opts.threads ?? (availableParallelism() >= 2 ? 2 : 1);
+  const rt = await WasmRuntime.create({ threads, fma: opts.fma });
+  return {
+    name: 'wasm',
+    info: rt.info(),
+    dispose: () => rt.dispose(),
+    kernels: {
+      MatMul: makeMatMul(rt),
+      Conv2D: makeConv2D(rt),
+      Conv2DBackpropInput: makeConv2DBackpropInput(rt),
+      Conv2DBackpropFilter: makeConv2DBackpropFilter(rt),
+      MaxPool2D: makeMaxPool2D(rt),
+      AdamUpdate: makeAdamUpdate(rt),
+      SgdUpdate: makeSgdUpdate(rt),
+    },
+  };
+}

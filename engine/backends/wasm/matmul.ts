@@ -1,0 +1,46 @@
+// MatMul on the wasm GEMM: operands are copied into the shared heap once (B once for a broadcast batch),
+// transposes are expressed as strides and absorbed by packing, and C is copied out without its padding.
+import type { MatMulAttrs } from '../../kernels/kernel-map';
+import { gemm, padCols, padRows } from './gemm';
+import type { WasmRuntime } from './runtime';
+import { matMul as cpuMatMul } from '../cpu/matmul';
+
+/**
+ * Below this many multiply-adds per matrix the fixed cost of a wasm GEMM (copies, packing calls, ~8 µs) exceeds
+ * the plain loop's whole run time (measured crossover near 16x16x16).
+ */
+const SMALL = 16 * 16 * 16;
+
+export function makeMatMul(rt: WasmRuntime) {
+  return function matMul(a: Float32Array, b: Float32Array, at: MatMulAttrs): Float32Array {
+    const { m, k, n, transA, transB } = at;
+    const batch = at.batch ?? 1;
+    const bCount = at.broadcastB ? 1 : batch;
+    if (a.length < batch * m * k) throw new Error(`MatMul: A has ${a.length} elements, expected ${batch * m * k}.`);
+    if (b.length < bCount * k * n) throw new Error(`MatMul: B has ${b.length} elements, too few.`);
+    if (m * n * k < SMALL) return cpuMatMul(a, b, at);
+    const out = new Float32Array(batch * m * n);
+    const heap = rt.heap;
+    heap.reset();
+    const aAddr = heap.put(a.subarray(0, batch * m * k));
+    const bAddr = heap.put(b.subarray(0, bCount * k * n));
+    const ldc = padCols(n);
+    const rows = padRows(rt, m);
+    const cAddr = heap.alloc(rows * ldc);
+    for (let t = 0; t < batch; t++) {
+      const aOff = aAddr + t * m * k * 4;
+      const bOff = bAddr + (at.broadcastB ? 0 : t * k * n * 4);
+      gemm(
+        rt, m, n, k,
+        transA ? { addr: aOff, s0: 1, s1: m } : { addr: aOff, s0: k, s1: 1 },
+        transB ? { addr: bOff, s0: 1, s1: k } : { addr: bOff, s0: n, s1: 1 },
+        { addr: cAddr, ldc },
+      );
+      const f32 = heap.f32;
+      const c0 = cAddr >> 2;
+      if (ldc === n) out.set(f32.subarray(c0, c0 + m * n), t * m * n);
+      else for (let i = 0; i < m; i++) out.set(f32.subarray(c0 + i * ldc, c0 + i * ldc + n), (t * m + i) * n);
+    }
+    return out;
+  };
+}

@@ -1,0 +1,33 @@
+// MaxPool2D in wasm (torch's tie and NaN rules, like the reference); large inputs are split by planes over the
+// two threads, each plane written by one thread.
+import type { Pool2DAttrs } from '../../kernels/kernel-map';
+import type { Call } from './threads';
+import type { WasmRuntime } from './runtime';
+
+/** Input elements; below this one thread finishes before a sleeping helper would wake. */
+const SPLIT_MIN = 1 << 19;
+
+export function makeMaxPool2D(rt: WasmRuntime) {
+  return function maxPool2d(x: Float32Array, at: Pool2DAttrs): { y: Float32Array; argmax: Int32Array } {
+    const { n, c, h, w, kh, kw, strideH, strideW, padH, padW, outH, outW } = at;
+    const planes = n * c;
+    const outPlane = outH * outW;
+    const heap = rt.heap;
+    heap.reset();
+    const xAddr = heap.put(x.subarray(0, planes * h * w));
+    const yAddr = heap.alloc(planes * outPlane);
+    const aAddr = heap.alloc(planes * outPlane);
+    // Unpadded 2x2 and 3x3 windows (nearly every CNN) have an unrolled version.
+    const unrolled = padH === 0 && padW === 0 && kh === kw && (kh === 2 || kh === 3);
+    const fn = rt.fn(unrolled ? `maxPool${kh}x${kw}` : 'maxPool');
+    const part = (p0: number, p1: number): Call[] => {
+      const head = [xAddr + p0 * h * w * 4, yAddr + p0 * outPlane * 4, aAddr + p0 * outPlane * 4, p1 - p0, h, w];
+      return [[fn, unrolled ? [...head, strideH, strideW, outH, outW] : [...head, kh, kw, strideH, strideW, padH, padW, outH, outW]]];
+    };
+    const mid = Math.ceil(planes / 2);
+    rt.runParts(rt.threads > 1 && planes > 1 && planes * h * w >= SPLIT_MIN ? [part(0, mid), part(mid, planes)] : [part(0, planes)]);
+    const y = heap.f32.slice(yAddr >> 2, (yAddr >> 2) + planes * outPlane);
+    const argmax = new Int32Array(heap.f32.buffer, aAddr, planes * outPlane).slice();
+    return { y, argmax };
+  };
+}

@@ -1,0 +1,100 @@
+// One compiled kernel module, its instance on the main thread, the shared heap and the optional helper thread.
+import { Helper, type Call } from './threads';
+import { WasmHeap } from './heap';
+import { buildKernelsModule, relaxedSimdAvailable, simdAvailable, type KernelVariant } from './kernels-module';
+
+type Exported = (...args: number[]) => void;
+
+export interface WasmRuntimeInfo {
+  variant: KernelVariant;
+  threads: number;
+  moduleBytes: number;
+  /** Why the helper thread could not start (the backend then runs on one thread). */
+  helperError?: string;
+}
+
+export class WasmRuntime {
+  readonly heap = new WasmHeap();
+  private readonly fns: Exported[];
+  private helperError: string | undefined;
+  private readonly index = new Map<string, number>();
+
+  private constructor(
+    readonly module: WebAssembly.Module,
+    readonly variant: KernelVariant,
+    readonly moduleBytes: number,
+    private helper: Helper | null,
+  ) {
+    const inst = new WebAssembly.Instance(module, { env: { memory: this.heap.memory } });
+    const names = WebAssembly.Module.exports(module).map((e) => e.name);
+    this.fns = names.map((n) => inst.exports[n] as Exported);
+    names.forEach((n, i) => this.index.set(n, i));
+  }
+
+  static async create(opts: { threads?: number; fma?: boolean } = {}): Promise<WasmRuntime> {
+    if (!simdAvailable()) throw new Error('WebAssembly SIMD is not available in this runtime.');
+    const fma = opts.fma ?? relaxedSimdAvailable();
+    // Beyond a 4x8 tile Node 20's register allocator spills (with or without FMA); Node 22+ holds 6x8 with FMA.
+    const major = Number(process.versions.node.split('.')[0]);
+    const variant: KernelVariant = { mr: fma && major >= 22 ? 6 : 4, fma };
+    const bytes = buildKernelsModule(variant);
+    const module = await WebAssembly.compile(bytes);
+    const rt = new WasmRuntime(module, variant, bytes.length, null);
+    if ((opts.threads ?? 1) > 1) {
+      try {
+        rt.helper = await Helper.start(module, rt.heap.memory, WebAssembly.Module.exports(module).map((e) => e.name));
+      } catch (e) {
+        // No worker threads here (or no shared memory across them): one thread still gives the SIMD kernels.
+        rt.helperError = e instanceof Error ? e.message : String(e);
+      }
+    }
+    return rt;
+  }
+
+  get threads(): number {
+    return this.helper ? 2 : 1;
+  }
+
+  info(): WasmRuntimeInfo {
+    return { variant: this.variant, threads: this.threads, moduleBytes: this.moduleBytes, ...(this.helperError ? { helperError: this.helperError } : {}) };
+  }
+
+  fn(name: string): number {
+    const i = this.index.get(name);
+    if (i === undefined) throw new Error(`wasm kernel module has no export '${name}'`);
+    return i;
+  }
+
+  call(fn: number, a: number[]): void {
+    // Spread calls into wasm exports take a slow generic path in V8 (~2 µs); fixed arities are ~0.1 µs.
+    const f = this.fns[fn];
+    switch (a.length) {
+      case 6: return f(a[0], a[1], a[2], a[3], a[4], a[5]);
+      case 7: return f(a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+      case 8: return f(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
+      case 10: return f(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]);
+      case 12: return f(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]);
+      case 14: return f(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]);
+      case 13: return f(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12]);
+      default: return f(...a);
+    }
+  }
+
+  /** Runs the calls of part 0 here and those of part 1 on the helper (or all here when single-threaded). */
+  runParts(parts: Call[][]): void {
+    const own = (): void => {
+      for (const [f, a] of parts[0]) this.call(f, a);
+    };
+    if (parts.length === 1) return own();
+    if (!this.helper) {
+      for (const part of parts) for (const [f, a] of part) this.call(f, a);
+      return;
+    }
+    this.helper.runAlongside(parts[1], own);
+  }
+
+  async dispose(): Promise<void> {
+    await this.helper?.stop();
+    this.helper = null;
+  }
+}

@@ -1,0 +1,42 @@
+// The helper thread's program, kept as source text so it works unchanged from the TypeScript sources, from the
+// esbuild bundle and from npm (no separate file to locate). It instantiates the same module on the shared memory
+// and runs command lists: [export index, argument count, arguments...] as float64 words. Words of the control
+// block: 0 = job sequence number (main -> helper), 1 = last finished job, 2 = command count, 3 = error flag.
+export const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { module, memory, names, spins, cmdOffset, cmdWords } = workerData;
+const inst = new WebAssembly.Instance(module, { env: { memory } });
+const fns = names.map((n) => inst.exports[n]);
+const ctl = new Int32Array(memory.buffer, 0, 16);
+const cmd = new Float64Array(memory.buffer, cmdOffset, cmdWords);
+parentPort.postMessage('ready');
+let last = 0;
+for (;;) {
+  let n = 0;
+  while (Atomics.load(ctl, 0) === last) {
+    if (++n > spins) Atomics.wait(ctl, 0, last);
+  }
+  last = Atomics.load(ctl, 0);
+  if (last < 0) break;
+  try {
+    const count = ctl[2];
+    let at = 0;
+    for (let c = 0; c < count; c++) {
+      const f = fns[cmd[at]];
+      const argc = cmd[at + 1];
+      at += 2;
+      switch (argc) {
+        case 6: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5]); break;
+        case 7: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5], cmd[at + 6]); break;
+        case 12: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5], cmd[at + 6], cmd[at + 7], cmd[at + 8], cmd[at + 9], cmd[at + 10], cmd[at + 11]); break;
+        default: f(...cmd.subarray(at, at + argc));
+      }
+      at += argc;
+    }
+  } catch (e) {
+    Atomics.store(ctl, 3, 1);
+  }
+  Atomics.store(ctl, 1, last);
+  Atomics.notify(ctl, 1);
+}
+`;

@@ -1,0 +1,188 @@
+// Start-up calibration: time every registered backend on each kernel at representative sizes (an MLP layer, an
+// MNIST conv layer, a 100k-parameter optimizer step), pick the fastest per kernel with chooseBackend, and cache
+// the choice in a JSON file keyed by Node version, CPU model and backend list, so later runs skip the timing.
+// Budget: < 300 ms without a cache. A forced backend (the gradlens.backend setting) bypasses all of this.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import path from 'node:path';
+import type { BackendName } from '../../protocol/messages';
+import type { Conv2DAttrs, KernelMap, KernelName, Pool2DAttrs } from './kernel-map';
+import { KERNEL_NAMES } from './kernel-map';
+import { chooseBackend, getBackend, registeredBackends } from './registry';
+
+export interface CalibrationResult {
+  key: string;
+  /** Backend chosen per kernel. */
+  choice: Partial<Record<KernelName, BackendName>>;
+  /** Median-of-runs milliseconds per kernel per backend (absent: not implemented or too slow to finish). */
+  timingsMs: Partial<Record<KernelName, Partial<Record<BackendName, number>>>>;
+  /** Time spent calibrating now (0 when read from the cache). */
+  spentMs: number;
+  fromCache: boolean;
+  /** True when the time budget ran out before every kernel was timed (such a result is not cached). */
+  partial: boolean;
+}
+
+const CACHE_FILE = 'kernel-calibration.json';
+const CACHE_VERSION = 1;
+
+export function calibrationKey(backends: BackendName[], extra = ''): string {
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown cpu';
+  return `v${CACHE_VERSION}|node ${process.version}|${cpu}|${[...backends].sort().join(',')}${extra ? '|' + extra : ''}`;
+}
+
+function filled(len: number, seed: number): Float32Array {
+  const out = new Float32Array(len);
+  let s = seed;
+  for (let i = 0; i < len; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 32 - 0.5;
+  }
+  return out;
+}
+
+/** One closure per kernel that runs a representative call on a given backend. */
+function workloads(): Record<KernelName, (k: Partial<KernelMap>) => void> {
+  const conv: Conv2DAttrs = {
+    n: 4, cIn: 10, h: 12, w: 12, cOut: 20, kh: 5, kw: 5, strideH: 1, strideW: 1, padH: 0, padW: 0,
+    dilationH: 1, dilationW: 1, groups: 1, outH: 8, outW: 8,
+  };
+  const pool: Pool2DAttrs = { n: 4, c: 20, h: 8, w: 8, kh: 2, kw: 2, strideH: 2, strideW: 2, padH: 0, padW: 0, outH: 4, outW: 4 };
+  const x = filled(4 * 10 * 144, 1), w = filled(20 * 10 * 25, 2), dy = filled(4 * 20 * 64, 3), bias = filled(20, 4);
+  const a = filled(64 * 256, 5), b = filled(256 * 128, 6);
+  const len = 50_000;
+  const p = filled(len, 7), g = filled(len, 8), m = new Float32Array(len), v = new Float32Array(len);
+  return {
+    MatMul: (k) => k.MatMul!(a, b, { m: 64, k: 256, n: 128, transA: false, transB: false }),
+    Conv2D: (k) => k.Conv2D!(x, w, bias, conv),
+    Conv2DBackpropInput: (k) => k.Conv2DBackpropInput!(dy, w, conv),
+    Conv2DBackpropFilter: (k) => k.Conv2DBackpropFilter!(x, dy, conv),
+    MaxPool2D: (k) => k.MaxPool2D!(dy, pool),
+    AdamUpdate: (k) =>
+      k.AdamUpdate!(p, g, m, v, null, { lr: 1e-9, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, amsgrad: false, step: 1 }),
+    SgdUpdate: (k) => k.SgdUpdate!(p, g, null, { lr: 1e-9, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, firstStep: true }),
+  };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((p, q) => p - q);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** What to run when calibration ran out of time: the GEMM-shaped kernels on wasm, the rest on the reference. */
+function prior(kernel: KernelName, backends: BackendName[]): BackendName {
+  const gemmShaped = kernel === 'MatMul' || kernel.startsWith('Conv2D');
+  return gemmShaped && backends.includes('wasm') && getBackend('wasm')?.kernels[kernel] ? 'wasm' : 'cpu';
+}
+
+/**
+ * Times each candidate, fastest-expected first, so that a backend whose warm-up takes 20x the best so far can
+ * be dropped for that kernel. Stops at the deadline; kernels not reached are left out (they get the prior).
+ */
+function measure(backends: BackendName[], deadline: number): CalibrationResult['timingsMs'] {
+  const work = workloads();
+  const order = (['wasm', 'gpujs', 'cpu'] as BackendName[]).filter((b) => backends.includes(b));
+  const timings: CalibrationResult['timingsMs'] = {};
+  for (const kernel of KERNEL_NAMES) {
+    if (performance.now() > deadline) break;
+    const row: Partial<Record<BackendName, number>> = {};
+    let best = Infinity;
+    for (const name of order) {
+      const kernels = getBackend(name)?.kernels;
+      if (!kernels?.[kernel]) continue;
+      const t0 = performance.now();
+      work[kernel](kernels); // warm-up (also compiles per-shape kernels)
+      const warm = performance.now() - t0;
+      if (warm > 20 * best) continue;
+      const runs: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const t = performance.now();
+        work[kernel](kernels);
+        runs.push(performance.now() - t);
+      }
+      row[name] = median(runs);
+      best = Math.min(best, row[name]);
+    }
+    timings[kernel] = row;
+  }
+  return timings;
+}
+
+function pick(timings: CalibrationResult['timingsMs'], backends: BackendName[]): CalibrationResult['choice'] {
+  const choice: CalibrationResult['choice'] = {};
+  for (const kernel of KERNEL_NAMES) {
+    const row = timings[kernel];
+    if (!row) {
+      choice[kernel] = prior(kernel, backends);
+      continue;
+    }
+    let best: BackendName = 'cpu';
+    // The reference wins ties and near-ties (within 10%): it is deterministic everywhere and simplest to debug.
+    let bestMs = (row.cpu ?? Infinity) * 0.9;
+    for (const [name, ms] of Object.entries(row) as [BackendName, number][]) {
+      if (ms < bestMs) {
+        best = name;
+        bestMs = ms;
+      }
+    }
+    choice[kernel] = best;
+  }
+  return choice;
+}
+
+type CacheFile = { version: number; entries: Record<string, Pick<CalibrationResult, 'choice' | 'timingsMs'>> };
+
+function readCache(file: string): CacheFile {
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
+    if (data.version === CACHE_VERSION && data.entries && typeof data.entries === 'object') return data;
+  } catch {
+    // missing or unreadable: calibrate afresh
+  }
+  return { version: CACHE_VERSION, entries: {} };
+}
+
+function writeCache(file: string, data: CacheFile): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(data, null, 2));
+  renameSync(tmp, file); // atomic: two engines starting together never read half a file
+}
+
+export interface CalibrateOptions {
+  cacheDir?: string;
+  /** Backends to consider (default: all registered). */
+  backends?: BackendName[];
+  /** Extra text for the cache key (e.g. the wasm thread count and tile). */
+  keyExtra?: string;
+  /** Stop timing after this long (default 250 ms); untimed kernels get a fixed prior choice. */
+  budgetMs?: number;
+}
+
+/** Chooses a backend per kernel (from the cache when it has this machine's key) and applies the choice. */
+export function calibrate(opts: CalibrateOptions = {}): CalibrationResult {
+  const backends = opts.backends ?? registeredBackends();
+  const key = calibrationKey(backends, opts.keyExtra);
+  const file = opts.cacheDir ? path.join(opts.cacheDir, CACHE_FILE) : undefined;
+  const cache = file ? readCache(file) : undefined;
+  const hit = cache?.entries[key];
+  let result: CalibrationResult;
+  if (hit && KERNEL_NAMES.every((k) => hit.choice[k] && backends.includes(hit.choice[k]!))) {
+    result = { key, choice: hit.choice, timingsMs: hit.timingsMs, spentMs: 0, fromCache: true, partial: false };
+  } else {
+    const t0 = performance.now();
+    const timingsMs = measure(backends, t0 + (opts.budgetMs ?? 250));
+    const partial = KERNEL_NAMES.some((k) => !timingsMs[k]);
+    result = { key, choice: pick(timingsMs, backends), timingsMs, spentMs: performance.now() - t0, fromCache: false, partial };
+    if (file && cache && !partial) {
+      cache.entries[key] = { choice: result.choice, timingsMs };
+      try {
+        writeCache(file, cache);
+      } catch {
+        // a read-only cache directory only costs a re-calibration next time
+      }
+    }
+  }
+  for (const kernel of KERNEL_NAMES) chooseBackend(kernel, result.choice[kernel] ?? 'cpu');
+  return result;
+}

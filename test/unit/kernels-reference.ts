@@ -1,0 +1,154 @@
+// Naive float64 reference loops for the kernel tests, written as literally as possible from the definitions
+// (torch semantics) so they share no code or loop order with any backend.
+import type { AdamAttrs, Conv2DAttrs, MatMulAttrs, Pool2DAttrs, SgdAttrs } from '../../engine/kernels/kernel-map';
+
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32 - 0.5;
+  };
+}
+
+export function randArray(len: number, seed: number, scale = 2): Float32Array {
+  const r = rng(seed);
+  const out = new Float32Array(len);
+  for (let i = 0; i < len; i++) out[i] = r() * scale;
+  return out;
+}
+
+export function naiveMatMul(a: Float32Array, b: Float32Array, at: MatMulAttrs): Float64Array {
+  const { m, k, n, transA, transB } = at;
+  const batch = at.batch ?? 1;
+  const c = new Float64Array(batch * m * n);
+  for (let t = 0; t < batch; t++) {
+    const ao = t * m * k;
+    const bo = at.broadcastB ? 0 : t * k * n;
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) {
+          const av = transA ? a[ao + p * m + i] : a[ao + i * k + p];
+          const bv = transB ? b[bo + j * k + p] : b[bo + p * n + j];
+          s += av * bv;
+        }
+        c[t * m * n + i * n + j] = s;
+      }
+  }
+  return c;
+}
+
+export function convAttrs(p: Omit<Conv2DAttrs, 'outH' | 'outW'>): Conv2DAttrs {
+  const outH = Math.floor((p.h + 2 * p.padH - p.dilationH * (p.kh - 1) - 1) / p.strideH) + 1;
+  const outW = Math.floor((p.w + 2 * p.padW - p.dilationW * (p.kw - 1) - 1) / p.strideW) + 1;
+  return { ...p, outH, outW };
+}
+
+/** Visits every (input index, weight index, output index) triple the convolution multiplies together. */
+function eachTap(at: Conv2DAttrs, f: (xi: number, wi: number, yi: number) => void): void {
+  const cinG = at.cIn / at.groups;
+  const coutG = at.cOut / at.groups;
+  for (let b = 0; b < at.n; b++)
+    for (let oc = 0; oc < at.cOut; oc++)
+      for (let oh = 0; oh < at.outH; oh++)
+        for (let ow = 0; ow < at.outW; ow++)
+          for (let icg = 0; icg < cinG; icg++)
+            for (let ky = 0; ky < at.kh; ky++)
+              for (let kx = 0; kx < at.kw; kx++) {
+                const ih = oh * at.strideH - at.padH + ky * at.dilationH;
+                const iw = ow * at.strideW - at.padW + kx * at.dilationW;
+                if (ih < 0 || ih >= at.h || iw < 0 || iw >= at.w) continue;
+                const ic = Math.floor(oc / coutG) * cinG + icg;
+                f(
+                  ((b * at.cIn + ic) * at.h + ih) * at.w + iw,
+                  ((oc * cinG + icg) * at.kh + ky) * at.kw + kx,
+                  ((b * at.cOut + oc) * at.outH + oh) * at.outW + ow,
+                );
+              }
+}
+
+export function naiveConv(x: Float32Array, w: Float32Array, bias: Float32Array | null, at: Conv2DAttrs): Float64Array {
+  const y = new Float64Array(at.n * at.cOut * at.outH * at.outW);
+  const plane = at.outH * at.outW;
+  if (bias) for (let i = 0; i < y.length; i++) y[i] = bias[Math.floor(i / plane) % at.cOut];
+  eachTap(at, (xi, wi, yi) => (y[yi] += x[xi] * w[wi]));
+  return y;
+}
+
+export function naiveConvInput(dy: Float32Array, w: Float32Array, at: Conv2DAttrs): Float64Array {
+  const dx = new Float64Array(at.n * at.cIn * at.h * at.w);
+  eachTap(at, (xi, wi, yi) => (dx[xi] += dy[yi] * w[wi]));
+  return dx;
+}
+
+export function naiveConvFilter(x: Float32Array, dy: Float32Array, at: Conv2DAttrs): Float64Array {
+  const dw = new Float64Array((at.cOut * at.cIn * at.kh * at.kw) / at.groups);
+  eachTap(at, (xi, wi, yi) => (dw[wi] += dy[yi] * x[xi]));
+  return dw;
+}
+
+export function naiveMaxPool(x: Float32Array, at: Pool2DAttrs): { y: Float64Array; argmax: Int32Array } {
+  const y = new Float64Array(at.n * at.c * at.outH * at.outW);
+  const argmax = new Int32Array(y.length).fill(-1);
+  for (let pl = 0; pl < at.n * at.c; pl++)
+    for (let oh = 0; oh < at.outH; oh++)
+      for (let ow = 0; ow < at.outW; ow++) {
+        const o = (pl * at.outH + oh) * at.outW + ow;
+        y[o] = -Infinity;
+        for (let ky = 0; ky < at.kh; ky++)
+          for (let kx = 0; kx < at.kw; kx++) {
+            const ih = oh * at.strideH - at.padH + ky;
+            const iw = ow * at.strideW - at.padW + kx;
+            if (ih < 0 || ih >= at.h || iw < 0 || iw >= at.w) continue;
+            const v = x[(pl * at.h + ih) * at.w + iw];
+            if (argmax[o] < 0 || v > y[o]) {
+              y[o] = v;
+              argmax[o] = ih * at.w + iw;
+            }
+          }
+      }
+  return { y, argmax };
+}
+
+/** torch.optim.Adam / AdamW in float64, from the algorithm box of the PyTorch docs. */
+export function naiveAdam(p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, vMax: Float64Array | null, at: AdamAttrs): void {
+  for (let i = 0; i < p.length; i++) {
+    let gi = g[i];
+    if (at.decoupled) p[i] = p[i] - at.lr * at.weightDecay * p[i];
+    else gi = gi + at.weightDecay * p[i];
+    m[i] = at.beta1 * m[i] + (1 - at.beta1) * gi;
+    v[i] = at.beta2 * v[i] + (1 - at.beta2) * gi * gi;
+    const mHat = m[i] / (1 - at.beta1 ** at.step);
+    let vv = v[i];
+    if (vMax) {
+      vMax[i] = Math.max(vMax[i], v[i]);
+      vv = vMax[i];
+    }
+    const vHat = vv / (1 - at.beta2 ** at.step);
+    p[i] = p[i] - (at.lr * mHat) / (Math.sqrt(vHat) + at.eps);
+  }
+}
+
+/** torch.optim.SGD in float64, from the algorithm box of the PyTorch docs. */
+export function naiveSgd(p: Float64Array, g: Float64Array, b: Float64Array, at: SgdAttrs): void {
+  for (let i = 0; i < p.length; i++) {
+    let gi = g[i] + at.weightDecay * p[i];
+    if (at.momentum !== 0) {
+      b[i] = at.firstStep ? gi : at.momentum * b[i] + (1 - at.dampening) * gi;
+      gi = at.nesterov ? gi + at.momentum * b[i] : b[i];
+    }
+    p[i] = p[i] - at.lr * gi;
+  }
+}
+
+/** Largest |got-want| / (atol + rtol*|want|); <= 1 passes. */
+export function closeness(got: ArrayLike<number>, want: ArrayLike<number>, rtol: number, atol: number): number {
+  if (got.length !== want.length) throw new Error(`length ${got.length} != ${want.length}`);
+  let worst = 0;
+  for (let i = 0; i < got.length; i++) {
+    if (got[i] === want[i]) continue;
+    const e = Math.abs(got[i] - want[i]) / (atol + rtol * Math.abs(want[i]));
+    if (!(e <= worst)) worst = Number.isNaN(e) ? Infinity : e;
+  }
+  return worst;
+}

@@ -1,0 +1,158 @@
+// The shared kernel test suite: every backend runs the same cases against the float64 reference loops, with a
+// tolerance set per backend. Kernels a backend does not have are skipped by name (and listed in the test title).
+import assert from 'node:assert/strict';
+import { test as nodeTest } from 'node:test';
+import type { AdamAttrs, Conv2DAttrs, MatMulAttrs, Pool2DAttrs, SgdAttrs } from '../../engine/kernels/kernel-map';
+import type { Backend } from '../../engine/kernels/registry';
+import {
+  closeness,
+  convAttrs,
+  naiveAdam,
+  naiveConv,
+  naiveConvFilter,
+  naiveConvInput,
+  naiveMatMul,
+  naiveMaxPool,
+  naiveSgd,
+  randArray,
+} from './kernels-reference';
+
+export interface Tolerance {
+  rtol: number;
+  atol: number;
+}
+
+export const matMulCases: MatMulAttrs[] = [
+  { m: 1, k: 1, n: 1, transA: false, transB: false },
+  { m: 7, k: 13, n: 5, transA: false, transB: false },
+  { m: 7, k: 13, n: 5, transA: true, transB: false },
+  { m: 7, k: 13, n: 5, transA: false, transB: true },
+  { m: 9, k: 3, n: 17, transA: true, transB: true },
+  { m: 64, k: 300, n: 33, transA: false, transB: false },
+  { m: 37, k: 520, n: 70, transA: true, transB: true },
+  { m: 130, k: 257, n: 9, transA: false, transB: true },
+  { m: 5, k: 6, n: 7, transA: false, transB: false, batch: 3 },
+  { m: 5, k: 6, n: 7, transA: true, transB: true, batch: 3, broadcastB: true },
+  { m: 11, k: 19, n: 23, transA: false, transB: true, batch: 4, broadcastB: true },
+];
+
+export const convCases: Conv2DAttrs[] = [
+  convAttrs({ n: 2, cIn: 1, h: 12, w: 12, cOut: 3, kh: 5, kw: 5, strideH: 1, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, groups: 1 }),
+  convAttrs({ n: 1, cIn: 3, h: 9, w: 11, cOut: 4, kh: 3, kw: 2, strideH: 2, strideW: 1, padH: 1, padW: 2, dilationH: 1, dilationW: 1, groups: 1 }),
+  convAttrs({ n: 2, cIn: 4, h: 10, w: 7, cOut: 6, kh: 3, kw: 3, strideH: 1, strideW: 2, padH: 2, padW: 1, dilationH: 2, dilationW: 3, groups: 2 }),
+  convAttrs({ n: 3, cIn: 6, h: 5, w: 6, cOut: 6, kh: 2, kw: 3, strideH: 3, strideW: 2, padH: 0, padW: 1, dilationH: 1, dilationW: 1, groups: 6 }),
+  convAttrs({ n: 4, cIn: 10, h: 12, w: 12, cOut: 20, kh: 5, kw: 5, strideH: 1, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, groups: 1 }),
+];
+
+export const poolCases: Pool2DAttrs[] = [
+  { n: 2, c: 3, h: 8, w: 8, kh: 2, kw: 2, strideH: 2, strideW: 2, padH: 0, padW: 0, outH: 4, outW: 4 },
+  { n: 1, c: 2, h: 7, w: 5, kh: 3, kw: 2, strideH: 2, strideW: 1, padH: 1, padW: 1, outH: 4, outW: 6 },
+];
+
+const adamCases: AdamAttrs[] = [
+  { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, amsgrad: false, step: 1 },
+  { lr: 1e-2, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.1, decoupled: false, amsgrad: true, step: 3 },
+  { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, decoupled: true, amsgrad: false, step: 7 },
+];
+
+const sgdCases: SgdAttrs[] = [
+  { lr: 0.1, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, firstStep: true },
+  { lr: 0.05, momentum: 0.9, dampening: 0, weightDecay: 1e-3, nesterov: false, firstStep: true },
+  { lr: 0.05, momentum: 0.9, dampening: 0.1, weightDecay: 1e-3, nesterov: false, firstStep: false },
+  { lr: 0.05, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: true, firstStep: false },
+];
+
+function check(got: ArrayLike<number>, want: ArrayLike<number>, tol: Tolerance, what: string): void {
+  const worst = closeness(got, want, tol.rtol, tol.atol);
+  assert.ok(worst <= 1, `${what}: error ${worst.toExponential(2)} x tolerance`);
+}
+
+/** Optimizer state sizes: long enough to cross any vector width and any two-thread split. */
+const OPT_LEN = 1037;
+
+/**
+ * Registers the suite's tests. `get` is called when the tests run, so a backend created asynchronously in a
+ * `before` hook can be tested; a kernel the backend lacks makes its test skip and say so.
+ */
+export function kernelSuite(name: string, get: () => Backend, tol: Tolerance): void {
+  type Body = (k: Backend['kernels']) => void;
+  const test = (title: string, kernel: keyof Backend['kernels'], body: Body): void => {
+    nodeTest(`${name}: ${title}`, (t) => {
+      const k = get().kernels;
+      if (!k[kernel]) return t.skip(`no ${kernel} on ${name}`);
+      body(k);
+    });
+  };
+
+  test('MatMul', 'MatMul', (k) => {
+    matMulCases.forEach((at, i) => {
+      const batch = at.batch ?? 1;
+      const a = randArray(batch * at.m * at.k, 10 + i);
+      const b = randArray((at.broadcastB ? 1 : batch) * at.k * at.n, 20 + i);
+      check(k.MatMul!(a, b, at), naiveMatMul(a, b, at), tol, `MatMul ${JSON.stringify(at)}`);
+    });
+  });
+
+  test('Conv2D and its two gradients', 'Conv2D', (k) => {
+    convCases.forEach((at, i) => {
+      const x = randArray(at.n * at.cIn * at.h * at.w, 30 + i);
+      const w = randArray((at.cOut * at.cIn * at.kh * at.kw) / at.groups, 40 + i);
+      const bias = i % 2 === 0 ? randArray(at.cOut, 50 + i) : null;
+      const dy = randArray(at.n * at.cOut * at.outH * at.outW, 60 + i);
+      const what = JSON.stringify(at);
+      check(k.Conv2D!(x, w, bias, at), naiveConv(x, w, bias, at), tol, `Conv2D ${what}`);
+      if (k.Conv2DBackpropInput) check(k.Conv2DBackpropInput(dy, w, at), naiveConvInput(dy, w, at), tol, `Conv2DBackpropInput ${what}`);
+      if (k.Conv2DBackpropFilter) check(k.Conv2DBackpropFilter(x, dy, at), naiveConvFilter(x, dy, at), tol, `Conv2DBackpropFilter ${what}`);
+    });
+  });
+
+  test('MaxPool2D with ties, padding and NaN', 'MaxPool2D', (k) => {
+    poolCases.forEach((at, i) => {
+      const x = randArray(at.n * at.c * at.h * at.w, 70 + i);
+      // Quantise so windows contain ties: the first maximum in row-major order must win.
+      for (let j = 0; j < x.length; j++) x[j] = Math.round(x[j] * 3);
+      const got = k.MaxPool2D!(x, at);
+      const want = naiveMaxPool(x, at);
+      assert.deepEqual(Array.from(got.argmax), Array.from(want.argmax), 'argmax');
+      check(got.y, want.y, { rtol: 0, atol: 0 }, 'MaxPool2D');
+    });
+    const at = poolCases[0];
+    const x = randArray(at.n * at.c * at.h * at.w, 99);
+    x[9] = NaN; // plane 0, row 1, col 1: window (0,0)
+    const got = k.MaxPool2D!(x, at);
+    assert.ok(Number.isNaN(got.y[0]), 'NaN propagates');
+    assert.equal(got.argmax[0], 9);
+  });
+
+  test('AdamUpdate (Adam, amsgrad with L2, AdamW)', 'AdamUpdate', (k) => {
+    adamCases.forEach((at, i) => {
+      const p = randArray(OPT_LEN, 80 + i);
+      const g = randArray(OPT_LEN, 90 + i);
+      const m = at.step > 1 ? randArray(OPT_LEN, 100 + i, 0.2) : new Float32Array(OPT_LEN);
+      const v = at.step > 1 ? randArray(OPT_LEN, 110 + i, 0.2).map(Math.abs) : new Float32Array(OPT_LEN);
+      const vMax = at.amsgrad ? v.map((e, j) => (j % 2 ? e * 2 : e / 2)) : null;
+      const [p64, m64, v64] = [p, m, v].map((t) => Float64Array.from(t));
+      const vMax64 = vMax ? Float64Array.from(vMax) : null;
+      naiveAdam(p64, Float64Array.from(g), m64, v64, vMax64, at);
+      k.AdamUpdate!(p, g, m, v, vMax, at);
+      check(p, p64, tol, `Adam param ${JSON.stringify(at)}`);
+      check(m, m64, tol, 'Adam m');
+      check(v, v64, tol, 'Adam v');
+      if (vMax && vMax64) check(vMax, vMax64, tol, 'Adam vMax');
+    });
+  });
+
+  test('SgdUpdate (plain, momentum, dampening, nesterov)', 'SgdUpdate', (k) => {
+    sgdCases.forEach((at, i) => {
+      const p = randArray(OPT_LEN, 120 + i);
+      const g = randArray(OPT_LEN, 130 + i);
+      const buf = at.momentum !== 0 ? randArray(OPT_LEN, 140 + i) : null;
+      const p64 = Float64Array.from(p);
+      const b64 = buf ? Float64Array.from(buf) : new Float64Array(OPT_LEN);
+      naiveSgd(p64, Float64Array.from(g), b64, at);
+      k.SgdUpdate!(p, g, buf, at);
+      check(p, p64, tol, `SGD param ${JSON.stringify(at)}`);
+      if (buf) check(buf, b64, tol, 'SGD buf');
+    });
+  });
+}

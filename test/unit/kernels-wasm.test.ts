@@ -1,0 +1,93 @@
+// The WebAssembly backend against the float64 reference (shared suite), on one and two threads, plus
+// run-to-run bit identity and agreement between the 1- and 2-thread work splits.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { createWasmBackend, type WasmBackend } from '../../engine/backends/wasm';
+import { spawnSync } from 'node:child_process';
+import { relaxedSimdAvailable } from '../../engine/backends/wasm/kernels-module';
+import { cpuBackend } from '../../engine/backends/cpu';
+import { kernelSuite } from './kernels-suite';
+import { closeness, convAttrs, randArray } from './kernels-reference';
+
+// Run with GRADLENS_TEST_FMA=1 (and relaxed SIMD available) this file tests only the FMA kernel variant.
+const fmaOnly = process.env.GRADLENS_TEST_FMA === '1';
+
+let one: WasmBackend;
+let two: WasmBackend;
+before(async () => {
+  one = await createWasmBackend({ threads: 1, fma: fmaOnly || undefined });
+  two = await createWasmBackend({ threads: 2, fma: fmaOnly || undefined });
+});
+after(async () => {
+  await one.dispose();
+  await two.dispose();
+});
+
+// float32 GEMM sums in a different order than the float64 loop: allow a few ulps of the largest partial sums.
+const tol = { rtol: 2e-5, atol: 2e-5 };
+kernelSuite('wasm 1 thread', () => one, tol);
+kernelSuite('wasm 2 threads', () => two, tol);
+
+test('wasm: the helper thread started', () => assert.equal(two.info.threads, 2));
+
+test('wasm: the FMA variant is the one under test', { skip: !fmaOnly }, () => {
+  assert.ok(one.info.variant.fma && two.info.variant.fma);
+});
+
+test('wasm: the FMA variant passes the suite (in a child with relaxed SIMD enabled)', { skip: fmaOnly }, (t) => {
+  if (relaxedSimdAvailable()) {
+    assert.ok(one.info.variant.fma, 'relaxed SIMD is available, so FMA should be picked');
+    return;
+  }
+  if (Number(process.versions.node.split('.')[0]) >= 22) return t.skip('relaxed SIMD unavailable on this runtime');
+  const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', '--test', __filename], {
+    // NODE_TEST_CONTEXT would make the child report to this runner in its binary format instead of TAP.
+    env: { ...process.env, GRADLENS_TEST_FMA: '1', NODE_TEST_CONTEXT: undefined },
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, r.stdout.slice(-3000) + r.stderr.slice(-2000));
+  assert.match(r.stdout, /# pass [1-9]/);
+});
+
+test('wasm: large conv (threaded im2col/col2im) matches the reference and is identical on 1 and 2 threads', () => {
+  const at = convAttrs({ n: 8, cIn: 6, h: 20, w: 20, cOut: 12, kh: 3, kw: 3, strideH: 1, strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 1, groups: 2 });
+  const x = randArray(at.n * at.cIn * at.h * at.w, 11);
+  const w = randArray((at.cOut * at.cIn * at.kh * at.kw) / at.groups, 12);
+  const dy = randArray(at.n * at.cOut * at.outH * at.outW, 13);
+  const runs = [one, two].map((b) => [
+    b.kernels.Conv2D!(x, w, null, at),
+    b.kernels.Conv2DBackpropInput!(dy, w, at),
+    b.kernels.Conv2DBackpropFilter!(x, dy, at),
+  ]);
+  const ref = [cpuBackend.kernels.Conv2D!(x, w, null, at), cpuBackend.kernels.Conv2DBackpropInput!(dy, w, at), cpuBackend.kernels.Conv2DBackpropFilter!(x, dy, at)];
+  for (let i = 0; i < 3; i++) {
+    assert.deepEqual(runs[1][i], runs[0][i]);
+    assert.ok(closeness(runs[0][i], ref[i], 1e-4, 1e-4) <= 1, `kernel ${i} differs from the reference`);
+  }
+});
+
+test('wasm: large MatMul, split over two threads, is bit-identical run to run and to one thread', () => {
+  const at = { m: 150, k: 700, n: 190, transA: false, transB: true };
+  const a = randArray(at.m * at.k, 1);
+  const b = randArray(at.k * at.n, 2);
+  const r1 = two.kernels.MatMul!(a, b, at);
+  const r2 = two.kernels.MatMul!(a, b, at);
+  assert.deepEqual(r1, r2);
+  assert.deepEqual(one.kernels.MatMul!(a, b, at), r1);
+});
+
+test('wasm: tall narrow MatMul (row split) and large Adam agree across thread counts', () => {
+  const at = { m: 900, k: 300, n: 10, transA: true, transB: false };
+  const a = randArray(at.m * at.k, 3);
+  const b = randArray(at.k * at.n, 4);
+  assert.deepEqual(two.kernels.MatMul!(a, b, at), one.kernels.MatMul!(a, b, at));
+  const len = 100003;
+  const state = (): Float32Array[] => [randArray(len, 5), randArray(len, 6), randArray(len, 7, 0.1), randArray(len, 8, 0.1).map(Math.abs)];
+  const [p1, g1, m1, v1] = state();
+  const [p2, g2, m2, v2] = state();
+  const at2 = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, decoupled: true, amsgrad: false, step: 5 };
+  one.kernels.AdamUpdate!(p1, g1, m1, v1, null, at2);
+  two.kernels.AdamUpdate!(p2, g2, m2, v2, null, at2);
+  assert.deepEqual(p1, p2);
+  assert.deepEqual(v1, v2);
+});
