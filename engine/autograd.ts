@@ -64,10 +64,22 @@ export function takeNonFiniteReport(): NonFiniteReport | null {
 
 function noteNonFinite(data: Float32Array, op: string, phase: 'forward' | 'backward', layer: LayerContext | undefined): void {
   if (firstNonFinite) return;
-  // One cheap pass: NaN and Inf both make the sum non-finite. Only then count exactly (a sum can also overflow).
-  let s = 0;
-  for (let i = 0; i < data.length; i++) s += data[i] * 0;
-  if (s === 0) return;
+  // One cheap pass: x*0 is 0 for every finite x and NaN for NaN and ±Inf. Four independent accumulators, because
+  // a single one is a serial chain of dependent adds (measured ~4x slower on the CNN's activations).
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const n = data.length;
+  const n4 = n - (n % 4);
+  for (let i = 0; i < n4; i += 4) {
+    s0 += data[i] * 0;
+    s1 += data[i + 1] * 0;
+    s2 += data[i + 2] * 0;
+    s3 += data[i + 3] * 0;
+  }
+  for (let i = n4; i < n; i++) s0 += data[i] * 0;
+  if (s0 + s1 + s2 + s3 === 0) return;
   let nan = 0;
   let inf = 0;
   for (let i = 0; i < data.length; i++) {

@@ -33,8 +33,23 @@ export function pow(x: Tensor, p: number): Tensor {
   return unary('pow', x, (v) => Math.pow(v, p), (v) => (p === 0 ? 0 : p * Math.pow(v, p - 1)));
 }
 
-// relu's gradient at exactly 0 is 0, as in PyTorch (and not maximum(0, x)'s half-and-half tie rule).
-export const relu = (x: Tensor): Tensor => unary('relu', x, (v) => (v > 0 ? v : 0), (v) => (v > 0 ? 1 : 0));
+// relu's gradient at exactly 0 is 0, as in PyTorch (and not maximum(0, x)'s half-and-half tie rule). Written out
+// rather than through unary(): it runs after every layer, and a loop V8 can inline is several times faster than
+// one calling a closure per element.
+export function relu(x: Tensor): Tensor {
+  const xd = x.data;
+  const n = xd.length;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = xd[i];
+    out[i] = v > 0 ? v : 0;
+  }
+  return makeOp('relu', [x], out, x.shape.slice(), (g) => {
+    const gx = new Float32Array(n);
+    for (let i = 0; i < n; i++) gx[i] = xd[i] > 0 ? g[i] : 0;
+    return [gx];
+  });
+}
 
 export function leaky_relu(x: Tensor, negative_slope = 0.01): Tensor {
   return unary('leaky_relu', x, (v) => (v > 0 ? v : v * negative_slope), (v) => (v > 0 ? 1 : negative_slope));
