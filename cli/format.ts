@@ -58,3 +58,10 @@ export function formatBreak(a: Anomaly, lastLoss: number | undefined): string {
   lines.push(`  hint:     ${a.hint}`);
   return lines.join('\n');
 }
+
+/** "Kernels: wasm (MatMul, Conv2D, ...), cpu (SgdUpdate)": which backend runs each heavy kernel. */
+export function formatKernels(backends: Record<string, string>): string {
+  const byBackend = new Map<string, string[]>();
+  for (const [kernel, backend] of Object.entries(backends)) byBackend.set(backend, [...(byBackend.get(backend) ?? []), kernel]);
+  return `Kernels: ${[...byBackend].map(([b, ks]) => `${b} (${ks.join(', ')})`).join(', ')}`;
+}

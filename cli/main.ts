@@ -8,7 +8,7 @@ import { EngineClient } from '../engine/process/client';
 import { parseRecord } from '../engine/process/run-record';
 import { renderReportHtml } from '../webview/report';
 import { parseArgs, UsageError, USAGE, type TrainArgs } from './args';
-import { formatAnomaly, formatBreak, formatEpoch, formatError, progressBar } from './format';
+import { formatAnomaly, formatBreak, formatEpoch, formatError, formatKernels, progressBar } from './format';
 
 export const EXIT = { ok: 0, error: 1, usage: 2, breakOn: 3, interrupted: 130 } as const;
 
@@ -51,6 +51,9 @@ async function train(args: TrainArgs): Promise<number> {
           break;
         case 'graph':
           print(`Model: ${msg.graph.layers.length} layers, ${msg.graph.totalParams.toLocaleString('en-US')} parameters`);
+          break;
+        case 'kernels':
+          print(formatKernels(msg.backends));
           break;
         case 'step': {
           lastLoss = msg.loss;

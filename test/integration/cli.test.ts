@@ -15,6 +15,7 @@ test('train prints epochs and the record path; --record and --report write their
   assert.match(r.stdout, /^epoch 1\/2 .*train loss \d\.\d+ acc \d+\.\d+% \| val loss/m);
   assert.match(r.stdout, /^epoch 2\/2 /m);
   assert.match(r.stdout, /Finished \(completed\) after 26 steps/);
+  assert.match(r.stdout, /^Kernels: .*\b(wasm|cpu|gpujs) \(.*MatMul/m, 'the CLI says which backend runs each kernel');
   const rec = readFileSync(path.join(dir, 'out/run.jsonl'), 'utf8').trim().split('\n');
   assert.equal(JSON.parse(rec[0]).type, 'hello');
   const html = readFileSync(path.join(dir, 'out/run.html'), 'utf8');

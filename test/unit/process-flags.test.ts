@@ -1,0 +1,10 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { engineFlags } from '../../engine/process/client';
+
+test('the engine child gets relaxed SIMD on Node 20/21 only (later Node versions have it by default)', () => {
+  assert.deepEqual(engineFlags('20.20.2'), ['--experimental-wasm-relaxed-simd']);
+  assert.deepEqual(engineFlags('21.7.0'), ['--experimental-wasm-relaxed-simd']);
+  assert.deepEqual(engineFlags('22.1.0'), []);
+  assert.deepEqual(engineFlags('24.21.0'), []);
+});
