@@ -28,6 +28,7 @@ import { evaluate, evaluateIn, hitConditionMet, interpolate, summarize } from '.
 import { accuracyKind, callLoss, countCorrect } from './loss-eval';
 import { LayerProbe, type AnyModule } from './probe';
 import { prepareRun, type FileLocations, type RunSetup } from './setup';
+import { StatsCadence } from './cadence';
 import { Telemetry } from './telemetry';
 import { variables } from './variables';
 
@@ -44,7 +45,7 @@ export interface TrainerInput {
   modelFile: string;
   options: StartOptions;
   where: FileLocations;
-  /** Layer statistics every N steps (default 1: every step). */
+  /** Layer statistics every N steps (default: adaptive, see cadence.ts). */
   statsEvery?: number;
   /** false turns all per-layer telemetry off (the overhead benchmark's baseline). */
   telemetry?: boolean;
@@ -78,7 +79,8 @@ export class Trainer {
   private tracked: AnyModule[] = [];
   private readonly model: AnyModule;
   private readonly histogramEvery: number;
-  private readonly statsEvery: number;
+  private readonly cadence: StatsCadence;
+  private nextHistogramStep = 0;
   private readonly telemetryOn: boolean;
   /** Time spent on telemetry (statistics, histograms, detectors, their messages) and on the steps themselves. */
   readonly timing = { telemetryMs: 0, stepMs: 0 };
@@ -93,7 +95,7 @@ export class Trainer {
     this.layerBps = o.layerBreakpoints ?? [];
     this.model = input.definition.model as unknown as AnyModule;
     this.histogramEvery = Math.max(1, o.histogramEvery ?? DEFAULT_HISTOGRAM_EVERY);
-    this.statsEvery = Math.max(1, input.statsEvery ?? 1);
+    this.cadence = new StatsCadence(input.statsEvery);
     this.telemetryOn = input.telemetry !== false;
   }
 
@@ -210,7 +212,8 @@ export class Trainer {
         if (this.step >= maxSteps) break;
         this.batch = batch;
         this.atBatchBoundary();
-        const stats = this.telemetryOn && this.step % this.statsEvery === 0;
+        const stats = this.telemetryOn && this.cadence.due(this.step);
+        const telemetryBefore = this.timing.telemetryMs;
         const loss = this.trainStep(batch.x, batch.y, stats, (out) => (correct += countCorrect(acc, out, batch.y)));
         const n = batch.x.shape[0];
         lossSum += loss.value * n;
@@ -227,6 +230,8 @@ export class Trainer {
           stepMs: loss.ms,
         });
         this.afterStep(loss.value, stats, loss.nonFinite);
+        const statsMs = this.timing.telemetryMs - telemetryBefore;
+        this.cadence.record(this.step, loss.ms, statsMs, stats);
         this.step++;
         b++;
       }
@@ -308,7 +313,10 @@ export class Trainer {
       sample.stats = layerStats;
       sample.unitActivity = this.telemetry.unitActivity();
       this.emit({ type: 'layerStats', step: this.step, layers: layerStats });
-      if (this.step % this.histogramEvery === 0) this.emit({ type: 'histograms', step: this.step, layers: this.telemetry.histograms() });
+      if (this.step >= this.nextHistogramStep) {
+        this.emit({ type: 'histograms', step: this.step, layers: this.telemetry.histograms() });
+        this.nextHistogramStep = this.step + this.histogramEvery;
+      }
     }
     const anomalies = this.monitor.observe(sample);
     let breakOn: Anomaly | undefined;
