@@ -148,7 +148,7 @@ export function makeSampleRun(o: SampleOptions): EngineMessage[] {
       type: 'step',
       step,
       epoch,
-      batch: ((step - 1) % bpe) + 1,
+      batch: (step - 1) % bpe, // the protocol counts batches from 0
       batchesPerEpoch: bpe,
       loss,
       lr,
