@@ -1,13 +1,13 @@
 // The layer x step heatmap: one row per layer in model order, one column per bucket of steps. Cells are painted
 // into a canvas at one pixel per cell (stretched by CSS, crisp), while the axes, labels, anomaly markers and the
 // legend are SVG around it. Appending steps repaints only the buckets that changed.
-import { axisTop, select } from 'd3';
+import { select } from 'd3';
 import type { Anomaly } from '../../protocol/messages';
 import { BucketGrid } from '../buckets';
 import { lowerBound } from '../column';
 import { domainFor, LUT_SIZE, makeScale, type ColourScale } from '../colour';
 import { crispDataUrl, jsonNumber, serializeSvg, SVG_NS, toCsv, type ExportableChart } from '../export';
-import { cloneAsGroup, ensure } from './svg';
+import { cloneAsGroup, drawStepAxis, ensure } from './svg';
 import { fmtNum, shortLocation } from '../format';
 import { metricDef, type MetricDef, type MetricId } from '../metrics';
 import type { LayerRow, RunStore } from '../store';
@@ -236,17 +236,7 @@ export class Heatmap implements ExportableChart {
     this.svg.parentElement?.style.setProperty('height', `${height}px`);
 
     const axis = ensure<SVGGElement>(svg, 'g', 'x-axis').attr('transform', `translate(${layout.left},${TOP - 14})`);
-    axis
-      .call(
-        axisTop(layout.x)
-          .ticks(Math.max(2, Math.floor(layout.plotWidth / 90)))
-          .tickFormat((d) => String(d))
-          .tickSizeOuter(0),
-      )
-      .attr('font-size', 10);
-    axis.select('.domain').attr('stroke', palette.border);
-    axis.selectAll('.tick line').attr('stroke', palette.border);
-    axis.selectAll('.tick text').attr('fill', palette.muted);
+    drawStepAxis(axis, layout, palette, 'top');
     ensure(svg, 'text', 'x-title')
       .attr('x', layout.left - 8)
       .attr('y', TOP - 20)

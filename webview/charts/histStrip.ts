@@ -2,7 +2,7 @@
 // fell in that bin at that step. Each snapshot's bins are equal-width between its own min and max, so they are
 // placed on a common value axis spanning all snapshots; intensity is normalised per snapshot so the shape stays
 // visible when the layer's scale changes.
-import { axisBottom, axisLeft, pointer, scaleLinear, select } from 'd3';
+import { axisLeft, pointer, scaleLinear, select } from 'd3';
 import type { Histogram } from '../../protocol/messages';
 import { serializeSvg, SVG_NS, toCsv, type ExportableChart } from '../export';
 import { fmtNum, shortLocation } from '../format';
@@ -11,7 +11,7 @@ import type { Palette } from '../theme';
 import type { Tooltip } from '../tooltip';
 import type { HistKind } from '../uiState';
 import type { TimeLayout } from './layout';
-import { ensure } from './svg';
+import { drawStepAxis, ensure, styleAxis } from './svg';
 
 const TOP = 8;
 const PLOT_H = 150;
@@ -201,19 +201,8 @@ export class HistStrip implements ExportableChart {
       )
       .attr('font-size', 10);
     const xAxis = ensure<SVGGElement>(g, 'g', 'x-axis').attr('transform', `translate(0,${PLOT_H})`);
-    xAxis
-      .call(
-        axisBottom(layout.x)
-          .ticks(Math.max(2, Math.floor(layout.plotWidth / 90)))
-          .tickFormat((d) => String(d))
-          .tickSizeOuter(0),
-      )
-      .attr('font-size', 10);
-    for (const axis of [xAxis, yAxis]) {
-      axis.select('.domain').attr('stroke', palette.border);
-      axis.selectAll('.tick line').attr('stroke', palette.border);
-      axis.selectAll('.tick text').attr('fill', palette.muted);
-    }
+    drawStepAxis(xAxis, layout, palette, 'bottom');
+    styleAxis(yAxis, palette);
     ensure(g, 'text', 'x-title')
       .attr('x', -8)
       .attr('y', PLOT_H + 20)

@@ -1,7 +1,6 @@
 // Loss over steps (raw as a min/max band per pixel, an EMA-smoothed line on top), validation loss and accuracy per
 // epoch, loss-spike markers, and the learning rate in a small chart beneath on the same step axis.
 import {
-  axisBottom,
   axisLeft,
   axisRight,
   line,
@@ -19,7 +18,7 @@ import type { EpochRecord, RunStore } from '../store';
 import type { Palette } from '../theme';
 import type { Tooltip } from '../tooltip';
 import type { TimeLayout } from './layout';
-import { ensure } from './svg';
+import { drawStepAxis, ensure, styleAxis } from './svg';
 
 const TOP = 24;
 const LOSS_H = 190;
@@ -441,15 +440,7 @@ export class LossChart implements ExportableChart {
       .attr('fill', palette.muted)
       .text('learning rate');
     const xAxis = ensure<SVGGElement>(g, 'g', 'x-axis').attr('transform', `translate(0,${LR_H})`);
-    xAxis
-      .call(
-        axisBottom(layout.x)
-          .ticks(Math.max(2, Math.floor(layout.plotWidth / 90)))
-          .tickFormat((d) => String(d))
-          .tickSizeOuter(0),
-      )
-      .attr('font-size', 10);
-    styleAxis(xAxis, palette);
+    drawStepAxis(xAxis, layout, palette, 'bottom');
     ensure(g, 'text', 'x-title')
       .attr('x', -8)
       .attr('y', LR_H + 20)
@@ -593,8 +584,3 @@ export class LossChart implements ExportableChart {
   }
 }
 
-function styleAxis(axis: ReturnType<typeof ensure<SVGGElement>>, palette: Palette): void {
-  axis.select('.domain').attr('stroke', palette.border);
-  axis.selectAll('.tick line').attr('stroke', palette.border);
-  axis.selectAll('.tick text').attr('fill', palette.muted);
-}

@@ -1,6 +1,8 @@
 // Small SVG helpers shared by the charts.
-import { select, type Selection } from 'd3';
+import { axisBottom, axisTop, select, type Selection } from 'd3';
 import { SVG_NS } from '../export';
+import type { Palette } from '../theme';
+import type { TimeLayout } from './layout';
 
 /** Selects the child `tag.cls` of `parent`, creating it on first use. */
 export function ensure<E extends SVGElement = SVGElement>(
@@ -27,4 +29,29 @@ export function cloneAsGroup(svg: SVGSVGElement, y: number): SVGGElement {
   }
   for (const child of Array.from(svg.childNodes)) g.appendChild(child.cloneNode(true));
   return g;
+}
+
+/** Colours an axis from the theme: domain and ticks in the border colour, labels muted. */
+export function styleAxis(axis: Selection<SVGGElement, unknown, null, undefined>, palette: Palette): void {
+  axis.select('.domain').attr('stroke', palette.border);
+  axis.selectAll('.tick line').attr('stroke', palette.border);
+  axis.selectAll('.tick text').attr('fill', palette.muted);
+}
+
+/** The step axis every time chart shares: one tick per ~90 px, integer labels, themed. */
+export function drawStepAxis(
+  axis: Selection<SVGGElement, unknown, null, undefined>,
+  layout: TimeLayout,
+  palette: Palette,
+  side: 'top' | 'bottom',
+): void {
+  axis
+    .call(
+      (side === 'top' ? axisTop : axisBottom)(layout.x)
+        .ticks(Math.max(2, Math.floor(layout.plotWidth / 90)))
+        .tickFormat((d) => String(d))
+        .tickSizeOuter(0),
+    )
+    .attr('font-size', 10);
+  styleAxis(axis, palette);
 }
