@@ -27,12 +27,22 @@ function describe(v: unknown): string {
 
 /** ||a - b||₂ accumulated in float64: the size of the update just applied (a = after, b = before). */
 function diffNorm(after: Float32Array, before: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < after.length; i++) {
-    const d = after[i] - before[i];
-    s += d * d;
+  // Two independent accumulators: a single chain of dependent adds is latency-bound.
+  let s0 = 0;
+  let s1 = 0;
+  const n = after.length;
+  const n2 = n - (n % 2);
+  for (let i = 0; i < n2; i += 2) {
+    const d0 = after[i] - before[i];
+    const d1 = after[i + 1] - before[i + 1];
+    s0 += d0 * d0;
+    s1 += d1 * d1;
   }
-  return Math.sqrt(s);
+  if (n2 < n) {
+    const d = after[n2] - before[n2];
+    s0 += d * d;
+  }
+  return Math.sqrt(s0 + s1);
 }
 
 export abstract class Optimizer<H extends BaseHyper = BaseHyper, S extends ParamState = ParamState> implements OptimizerLike {
@@ -41,6 +51,11 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper, S extends Param
   param_groups: Array<ParamGroup & H> = [];
   state = new Map<Parameter, S>();
   private updateNorms = new Map<Parameter, number>();
+  /**
+   * Whether step() records each parameter's update norm (lastUpdateNorm). It costs a copy and a pass over every
+   * parameter, so the trainer turns it on only for the steps whose statistics it reports.
+   */
+  trackUpdateNorms = true;
   // Scratch buffers reused across parameters and steps: the values before an update, and a negated gradient.
   private scratchBefore = new Float32Array(0);
   private scratchGrad = new Float32Array(0);
@@ -103,6 +118,8 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper, S extends Param
    */
   step<L = undefined>(closure?: () => L): L | undefined {
     const loss = closure ? closure() : undefined;
+    // Norms from an earlier step must not pass for this one's.
+    if (!this.trackUpdateNorms) this.updateNorms.clear();
     for (const group of this.param_groups) {
       for (const p of group.params) {
         if (!p.grad) continue;
@@ -113,6 +130,10 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper, S extends Param
           const neg = this.scratch('scratchGrad', n);
           for (let i = 0; i < n; i++) neg[i] = -grad[i];
           grad = neg;
+        }
+        if (!this.trackUpdateNorms) {
+          this.state.set(p, this.update(p, grad, group, this.state.get(p)));
+          continue;
         }
         const before = this.scratch('scratchBefore', n);
         before.set(p.data);

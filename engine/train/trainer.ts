@@ -278,6 +278,9 @@ export class Trainer {
     if (stats && this.telemetry.needsSnapshots && this.step % UPDATE_RATIO_EVERY === 0) this.telemetry.snapshot();
     else this.telemetry.clearSnapshot();
     this.timing.telemetryMs += performance.now() - ts;
+    // Update norms (for the update-to-weight ratio) cost a pass over every parameter: only on statistics steps.
+    const tracking = s.optimizer as Partial<{ trackUpdateNorms: boolean }>;
+    if (typeof tracking.trackUpdateNorms === 'boolean') tracking.trackUpdateNorms = stats;
     s.optimizer.step();
     if (s.scheduler && def.schedulerStep !== 'epoch') s.scheduler.step();
     def.onStep?.({ step: this.step, epoch: this.epoch, loss: value, optimizer: s.optimizer });

@@ -111,6 +111,21 @@ test('lastUpdateNorm is ||p_after - p_before|| of the last step', () => {
   }
 });
 
+test('with trackUpdateNorms off, steps update the same and report no (stale) update norm', () => {
+  const a = param([1, 1], [3, 4]);
+  const b = param([1, 1], [3, 4]);
+  const tracked = new optim.Adam([a], { lr: 0.1 });
+  const untracked = new optim.Adam([b], { lr: 0.1 });
+  tracked.step();
+  untracked.step();
+  untracked.trackUpdateNorms = false;
+  tracked.step();
+  untracked.step();
+  assert.deepEqual(Array.from(b.data), Array.from(a.data));
+  assert.ok((tracked.lastUpdateNorm(a) ?? 0) > 0);
+  assert.equal(untracked.lastUpdateNorm(b), undefined);
+});
+
 test('SGD lastUpdateNorm equals lr * ||g|| without momentum', () => {
   const p = param([1, 1], [3, 4]);
   const opt = new optim.SGD([p], { lr: 0.5 });
