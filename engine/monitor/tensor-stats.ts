@@ -81,22 +81,34 @@ export interface SaturationRange {
   high: number;
 }
 
-/**
- * Mean, std, min, max, exact-zero fraction and non-finite count of `data`. `satFrac` is the fraction of
- * `satInput` outside `sat` (the nonlinearity's input, whose size may differ from data's for pooling etc.).
- */
-export function activationStats(data: Float32Array, satInput?: Float32Array, sat?: SaturationRange): ActivationStats {
+/** One pass over a tensor's values: the sums and counts every summary (telemetry, debugger) is made from. */
+export interface Moments {
+  /** Finite values only. */
+  sum: number;
+  sumSq: number;
+  min: number;
+  max: number;
+  finite: number;
+  zeros: number;
+  nan: number;
+  inf: number;
+}
+
+export function moments(data: Float32Array): Moments {
   let sum = 0;
   let sumSq = 0;
   let min = Infinity;
   let max = -Infinity;
   let zeros = 0;
-  let nonFinite = 0;
+  let nan = 0;
+  let inf = 0;
   let finite = 0;
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
+    // v - v is 0 for finite values and NaN for NaN and ±Inf: one comparison on the common path.
     if (v - v !== 0) {
-      nonFinite++;
+      if (v !== v) nan++;
+      else inf++;
       continue;
     }
     finite++;
@@ -106,8 +118,23 @@ export function activationStats(data: Float32Array, satInput?: Float32Array, sat
     if (v > max) max = v;
     if (v === 0) zeros++;
   }
-  const mean = finite > 0 ? sum / finite : 0;
-  const variance = finite > 0 ? Math.max(0, sumSq / finite - mean * mean) : 0;
+  return { sum, sumSq, min, max, finite, zeros, nan, inf };
+}
+
+/** Mean and (population) standard deviation of the finite values. */
+export function meanStd(m: Moments): { mean: number; std: number } {
+  if (m.finite === 0) return { mean: 0, std: 0 };
+  const mean = m.sum / m.finite;
+  return { mean, std: Math.sqrt(Math.max(0, m.sumSq / m.finite - mean * mean)) };
+}
+
+/**
+ * Mean, std, min, max, exact-zero fraction and non-finite count of `data`. `satFrac` is the fraction of
+ * `satInput` outside `sat` (the nonlinearity's input, whose size may differ from data's for pooling etc.).
+ */
+export function activationStats(data: Float32Array, satInput?: Float32Array, sat?: SaturationRange): ActivationStats {
+  const m = moments(data);
+  const { mean, std } = meanStd(m);
   let satFrac = 0;
   if (satInput && sat && satInput.length > 0) {
     let saturated = 0;
@@ -119,12 +146,12 @@ export function activationStats(data: Float32Array, satInput?: Float32Array, sat
   }
   return {
     mean,
-    std: Math.sqrt(variance),
-    min: finite > 0 ? min : 0,
-    max: finite > 0 ? max : 0,
-    zeroFrac: data.length > 0 ? zeros / data.length : 0,
+    std,
+    min: m.finite > 0 ? m.min : 0,
+    max: m.finite > 0 ? m.max : 0,
+    zeroFrac: data.length > 0 ? m.zeros / data.length : 0,
     satFrac,
-    nonFinite,
+    nonFinite: m.nan + m.inf,
   };
 }
 

@@ -1,39 +1,22 @@
 // What the debugger shows while paused: tensor summaries (inspect), expressions evaluated against the live
 // model (evaluate, the Debug Console), and logpoint/condition interpolation.
 import type { EvaluateResult, TensorSummary } from '../../protocol/messages';
+import { meanStd, moments } from '../monitor/tensor-stats';
 import { Tensor } from '../tensor';
 
 export function summarize(name: string, data: Float32Array, shape: readonly number[], full = false): TensorSummary {
-  let sum = 0;
-  let sumSq = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  let nan = 0;
-  let inf = 0;
-  let n = 0;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (v !== v) nan++;
-    else if (v === Infinity || v === -Infinity) inf++;
-    else {
-      n++;
-      sum += v;
-      sumSq += v * v;
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-  }
-  const mean = n ? sum / n : 0;
+  const m = moments(data);
+  const { mean, std } = meanStd(m);
   const s: TensorSummary = {
     name,
     shape: [...shape],
     mean,
-    std: n ? Math.sqrt(Math.max(0, sumSq / n - mean * mean)) : 0,
-    min: n ? min : 0,
-    max: n ? max : 0,
-    norm: Math.sqrt(sumSq),
-    nanCount: nan,
-    infCount: inf,
+    std,
+    min: m.finite ? m.min : 0,
+    max: m.finite ? m.max : 0,
+    norm: Math.sqrt(m.sumSq),
+    nanCount: m.nan,
+    infCount: m.inf,
   };
   // JSON has no NaN/Infinity: they travel as null and the counts say how many there were.
   if (full) s.values = Array.from(data, (v) => (Number.isFinite(v) ? v : (null as unknown as number)));
