@@ -1,19 +1,14 @@
-// Registers the backends this machine can run. The CPU reference is always there (synchronously, so code that
-// never awaits still works); the faster backends need an asynchronous start (compiling WebAssembly, spawning a
+// Registers the backends this machine can run. The CPU reference is always there (the registry holds it from the
+// start, so code that never awaits still works); the faster backends need an asynchronous start (compiling WebAssembly, spawning a
 // helper thread, loading gpu.js) and join through initBackends, which then calibrates per kernel or applies a
 // forced choice. A backend that fails to start is reported, never fatal: the CPU reference still runs everything.
 import { createRequire } from 'node:module';
 import type { BackendName } from '../../protocol/messages';
-import { cpuBackend } from '../backends/cpu';
 import type { GpujsBackend } from '../backends/gpujs';
 import type { WasmBackend } from '../backends/wasm';
 import { calibrate, type CalibrationResult } from './calibrate';
 import type { KernelName } from './kernel-map';
 import { forceBackend, getBackend, kernelBackends, registerBackend } from './registry';
-
-export function registerDefaultBackends(): void {
-  if (!getBackend('cpu')) registerBackend(cpuBackend);
-}
 
 export interface InitBackendsOptions {
   /** 'auto' (default) calibrates per kernel; a backend name forces every kernel onto it. */
@@ -51,7 +46,6 @@ function gpuModeLikely(): boolean {
 }
 
 export async function initBackends(opts: InitBackendsOptions = {}): Promise<BackendsReport> {
-  registerDefaultBackends();
   const want = opts.backend ?? 'auto';
   const failed: BackendsReport['failed'] = {};
   const report: Omit<BackendsReport, 'backends' | 'kernels'> = { failed };
