@@ -2,10 +2,10 @@
 // in, their input/output shapes (for the graph), and on the steps that need them their outputs, inputs of
 // saturating nonlinearities and output gradients (for the statistics). It also gives the debugger its hook into
 // every layer call (layer breakpoints, stepping by layer).
-import { setModuleCallObserver, type Module } from '../nn/module';
+import { setModuleCallObserver, type AnyModule } from '../nn/module';
 import { Tensor } from '../tensor';
 
-export type AnyModule = Module<unknown[], unknown>;
+export type { AnyModule };
 
 export interface LayerCapture {
   act?: Float32Array;

@@ -2,7 +2,7 @@
 // and inside a layer its input) explored node by node. A ref is the JSON-encoded path from the scope, so it stays
 // valid for as long as the pause lasts and needs no bookkeeping.
 import type { VariableInfo, VariablesResult } from '../../protocol/messages';
-import { Module } from '../nn/module';
+import { Module, type AnyModule } from '../nn/module';
 import { Tensor } from '../tensor';
 import { formatValue, summarizeTensor } from './inspect';
 
@@ -26,7 +26,7 @@ function children(v: unknown): Array<[string, unknown]> {
     return out;
   }
   if (v instanceof Module) {
-    const m = v as unknown as Module<unknown[], unknown>;
+    const m = v as AnyModule;
     return [...m.named_own_parameters(), ...m.named_children(), ['training', m.training], ['source', m.source]];
   }
   if (Array.isArray(v)) return v.slice(0, MAX_CHILDREN).map((x, i) => [String(i), x]);
