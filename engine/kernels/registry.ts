@@ -8,6 +8,8 @@ import { KERNEL_NAMES, type KernelMap, type KernelName } from './kernel-map';
 export interface Backend {
   name: BackendName;
   kernels: Partial<KernelMap>;
+  /** Zero-filled buffers in the backend's own memory, which its kernels use in place (see engine/storage.ts). */
+  resident?: (length: number) => Float32Array;
 }
 
 export class KernelNotImplementedError extends Error {
@@ -28,6 +30,12 @@ let forced: BackendName | undefined;
 
 export function registerBackend(backend: Backend): void {
   backends.set(backend.name, backend);
+}
+
+/** The allocator for long-lived buffers: the first registered backend that has its own memory, if any. */
+export function residentProvider(): ((length: number) => Float32Array) | undefined {
+  for (const b of backends.values()) if (b.resident) return b.resident;
+  return undefined;
 }
 
 export function getBackend(name: BackendName): Backend | undefined {

@@ -4,6 +4,7 @@ import type { Parameter } from '../nn/parameter';
 import { requireNonNegative } from './errors';
 import { Optimizer } from './optimizer';
 import type { BaseHyper, ParamGroup, ParamsArg } from './types';
+import { residentFloat32 } from '../storage';
 
 export interface AdagradHyper extends BaseHyper {
   lr_decay: number;
@@ -30,7 +31,7 @@ export class Adagrad extends Optimizer<AdagradHyper, AdagradState> {
   }
 
   private static initialState(p: Parameter, g: AdagradHyper): AdagradState {
-    const sum = new Float32Array(p.data.length);
+    const sum = residentFloat32(p.data.length);
     if (g.initial_accumulator_value !== 0) sum.fill(g.initial_accumulator_value);
     return { step: 0, sum };
   }

@@ -5,6 +5,7 @@ import { runKernel } from '../kernels/registry';
 import { ValueError, requireNonNegative } from './errors';
 import { Optimizer } from './optimizer';
 import type { BaseHyper, ParamGroup, ParamsArg } from './types';
+import { residentFloat32 } from '../storage';
 
 export interface AdamHyper extends BaseHyper {
   betas: [number, number];
@@ -48,9 +49,9 @@ abstract class AdamFamily extends Optimizer<AdamHyper, AdamState> {
 
   protected update(p: Parameter, grad: Float32Array, g: ParamGroup & AdamHyper, state: AdamState | undefined): AdamState {
     const n = p.data.length;
-    const st = state ?? { step: 0, exp_avg: new Float32Array(n), exp_avg_sq: new Float32Array(n) };
+    const st = state ?? { step: 0, exp_avg: residentFloat32(n), exp_avg_sq: residentFloat32(n) };
     // PyTorch allocates max_exp_avg_sq only for amsgrad groups; it is created here if amsgrad is switched on later.
-    if (g.amsgrad && !st.max_exp_avg_sq) st.max_exp_avg_sq = new Float32Array(n);
+    if (g.amsgrad && !st.max_exp_avg_sq) st.max_exp_avg_sq = residentFloat32(n);
     st.step += 1;
     runKernel('AdamUpdate', p.data, grad, st.exp_avg, st.exp_avg_sq, g.amsgrad ? (st.max_exp_avg_sq ?? null) : null, {
       lr: g.lr,

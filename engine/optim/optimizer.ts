@@ -53,9 +53,9 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper, S extends Param
   private updateNorms = new Map<Parameter, number>();
   /**
    * Whether step() records each parameter's update norm (lastUpdateNorm). It costs a copy and a pass over every
-   * parameter, so the trainer turns it on only for the steps whose statistics it reports.
+   * parameter, so it is off by default and the trainer turns it on only for the steps whose statistics it reports.
    */
-  trackUpdateNorms = true;
+  trackUpdateNorms = false;
   // Scratch buffers reused across parameters and steps: the values before an update, and a negated gradient.
   private scratchBefore = new Float32Array(0);
   private scratchGrad = new Float32Array(0);

@@ -6,6 +6,7 @@ import type { Parameter } from '../nn/parameter';
 import { requireNonNegative } from './errors';
 import { Optimizer } from './optimizer';
 import type { BaseHyper, ParamGroup, ParamsArg } from './types';
+import { residentFloat32 } from '../storage';
 
 export interface RMSpropHyper extends BaseHyper {
   alpha: number;
@@ -41,10 +42,10 @@ export class RMSprop extends Optimizer<RMSpropHyper, RMSpropState> {
 
   protected update(p: Parameter, grad: Float32Array, g: ParamGroup & RMSpropHyper, state: RMSpropState | undefined): RMSpropState {
     const n = p.data.length;
-    const st = state ?? { step: 0, square_avg: new Float32Array(n) };
+    const st = state ?? { step: 0, square_avg: residentFloat32(n) };
     const { lr, alpha, eps, weight_decay: wd, momentum, centered } = g;
-    if (momentum > 0 && !st.momentum_buffer) st.momentum_buffer = new Float32Array(n);
-    if (centered && !st.grad_avg) st.grad_avg = new Float32Array(n);
+    if (momentum > 0 && !st.momentum_buffer) st.momentum_buffer = residentFloat32(n);
+    if (centered && !st.grad_avg) st.grad_avg = residentFloat32(n);
     st.step += 1;
     const param = p.data;
     const sq = st.square_avg;

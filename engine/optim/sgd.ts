@@ -5,6 +5,7 @@ import { runKernel } from '../kernels/registry';
 import { ValueError, requireNonNegative } from './errors';
 import { Optimizer } from './optimizer';
 import type { BaseHyper, ParamGroup, ParamsArg } from './types';
+import { residentFloat32 } from '../storage';
 
 export interface SGDHyper extends BaseHyper {
   momentum: number;
@@ -42,7 +43,7 @@ export class SGD extends Optimizer<SGDHyper, SGDState> {
   protected update(p: Parameter, grad: Float32Array, g: ParamGroup & SGDHyper, state: SGDState | undefined): SGDState {
     let buf = state?.momentum_buffer ?? null;
     const firstStep = g.momentum !== 0 && buf === null;
-    if (firstStep) buf = new Float32Array(p.data.length);
+    if (firstStep) buf = residentFloat32(p.data.length);
     runKernel('SgdUpdate', p.data, grad, g.momentum !== 0 ? buf : null, {
       lr: g.lr,
       momentum: g.momentum,

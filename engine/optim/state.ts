@@ -1,5 +1,6 @@
 // Copying and (de)serialising per-parameter state and group hyperparameters. Kept apart from the Optimizer
 // class so snapshot/restore and state_dict/load_state_dict share one definition of "a copy".
+import { residentCopy } from '../storage';
 import type { JsonHyper, ParamState } from './types';
 
 /**
@@ -45,7 +46,7 @@ export function stateFromJson(saved: Record<string, number | null | number[]>, n
       if (v.length !== numel) {
         throw new Error(`load_state_dict: state '${k}' of ${where} has ${v.length} values but the parameter has ${numel}`);
       }
-      out[k] = Float32Array.from(v);
+      out[k] = residentCopy(Float32Array.from(v));
     } else {
       out[k] = v;
     }

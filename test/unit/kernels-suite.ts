@@ -142,6 +142,47 @@ export function kernelSuite(name: string, get: () => Backend, tol: Tolerance): v
     });
   });
 
+  test('AdamUpdate on resident buffers updates them in place, as on ordinary arrays', 'AdamUpdate', (k) => {
+    const resident = get().resident ?? ((n: number) => new Float32Array(n));
+    const at = adamCases[1];
+    const fresh = (): Float32Array[] => [randArray(OPT_LEN, 81), randArray(OPT_LEN, 82, 0.2), randArray(OPT_LEN, 83, 0.2).map(Math.abs), randArray(OPT_LEN, 84)];
+    const [p, m, v, vMax] = fresh();
+    const [rp, rm, rv, rvMax] = fresh().map((a) => {
+      const r = resident(a.length);
+      r.set(a);
+      return r;
+    });
+    const g = randArray(OPT_LEN, 85);
+    k.AdamUpdate!(p, g, m, v, vMax, at);
+    k.AdamUpdate!(rp, g, rm, rv, rvMax, at);
+    assert.deepEqual([rp, rm, rv, rvMax].map((a) => Array.from(a)), [p, m, v, vMax].map((a) => Array.from(a)));
+  });
+
+  test('Relu and ReluGrad: exact, NaN kept, -0 to +0, any length', 'Relu', (k) => {
+    for (const n of [7, 1037, 4099]) {
+      const x = randArray(n, 150 + n);
+      const dy = randArray(n, 160 + n);
+      x[0] = NaN;
+      x[1] = -0;
+      x[2] = 0;
+      x[3] = -Infinity;
+      x[n - 1] = 2.5;
+      dy[n - 1] = NaN;
+      const y = k.Relu!(x);
+      assert.equal(y.length, n);
+      for (let i = 0; i < n; i++) {
+        const want = Number.isNaN(x[i]) ? NaN : x[i] > 0 ? x[i] : 0;
+        assert.ok(Object.is(y[i], want), `relu(${x[i]}) = ${y[i]} at ${i} of ${n}`);
+      }
+      if (!k.ReluGrad) continue;
+      const dx = k.ReluGrad(x, dy);
+      for (let i = 0; i < n; i++) {
+        const want = x[i] > 0 ? dy[i] : 0;
+        assert.ok(Object.is(dx[i], want), `relu'(${x[i]}) * ${dy[i]} = ${dx[i]} at ${i} of ${n}`);
+      }
+    }
+  });
+
   test('SgdUpdate (plain, momentum, dampening, nesterov)', 'SgdUpdate', (k) => {
     sgdCases.forEach((at, i) => {
       const p = randArray(OPT_LEN, 120 + i);

@@ -9,12 +9,18 @@ import { assertNear, param, setGrad } from './optim-helpers';
 type Param = InstanceType<typeof nn.Parameter>;
 type AnyOptimizer = InstanceType<typeof optim.SGD> | InstanceType<typeof optim.Adam> | InstanceType<typeof optim.RMSprop> | InstanceType<typeof optim.Adagrad>;
 
+/** With update norms tracked, as the trainer does on the steps it reports. */
+function tracking<O extends AnyOptimizer>(opt: O): O {
+  opt.trackUpdateNorms = true;
+  return opt;
+}
+
 const makers: Array<[string, (ps: Param[]) => AnyOptimizer]> = [
-  ['SGD', (ps) => new optim.SGD(ps, { lr: 0.05, momentum: 0.9, nesterov: true, weight_decay: 0.01 })],
-  ['Adam', (ps) => new optim.Adam(ps, { lr: 0.01, amsgrad: true })],
-  ['AdamW', (ps) => new optim.AdamW(ps, { lr: 0.01 })],
-  ['RMSprop', (ps) => new optim.RMSprop(ps, { momentum: 0.5, centered: true })],
-  ['Adagrad', (ps) => new optim.Adagrad(ps, { lr_decay: 0.1 })],
+  ['SGD', (ps) => tracking(new optim.SGD(ps, { lr: 0.05, momentum: 0.9, nesterov: true, weight_decay: 0.01 }))],
+  ['Adam', (ps) => tracking(new optim.Adam(ps, { lr: 0.01, amsgrad: true }))],
+  ['AdamW', (ps) => tracking(new optim.AdamW(ps, { lr: 0.01 }))],
+  ['RMSprop', (ps) => tracking(new optim.RMSprop(ps, { momentum: 0.5, centered: true }))],
+  ['Adagrad', (ps) => tracking(new optim.Adagrad(ps, { lr_decay: 0.1 }))],
 ];
 
 /** Fresh parameters and a deterministic stream of gradients: gradient k of step s depends only on (s, k). */
@@ -111,11 +117,19 @@ test('lastUpdateNorm is ||p_after - p_before|| of the last step', () => {
   }
 });
 
+test('update norms are off by default (no hidden cost per step), as in PyTorch', () => {
+  const p = param([1, 1], [3, 4]);
+  const opt = new optim.Adam([p], { lr: 0.1 });
+  assert.equal(opt.trackUpdateNorms, false);
+  opt.step();
+  assert.equal(opt.lastUpdateNorm(p), undefined);
+});
+
 test('with trackUpdateNorms off, steps update the same and report no (stale) update norm', () => {
   const a = param([1, 1], [3, 4]);
   const b = param([1, 1], [3, 4]);
-  const tracked = new optim.Adam([a], { lr: 0.1 });
-  const untracked = new optim.Adam([b], { lr: 0.1 });
+  const tracked = tracking(new optim.Adam([a], { lr: 0.1 }));
+  const untracked = tracking(new optim.Adam([b], { lr: 0.1 }));
   tracked.step();
   untracked.step();
   untracked.trackUpdateNorms = false;
@@ -128,7 +142,7 @@ test('with trackUpdateNorms off, steps update the same and report no (stale) upd
 
 test('SGD lastUpdateNorm equals lr * ||g|| without momentum', () => {
   const p = param([1, 1], [3, 4]);
-  const opt = new optim.SGD([p], { lr: 0.5 });
+  const opt = tracking(new optim.SGD([p], { lr: 0.5 }));
   opt.step();
   assert.ok(Math.abs((opt.lastUpdateNorm(p) ?? 0) - 2.5) < 1e-6);
 });

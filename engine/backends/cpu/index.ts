@@ -7,6 +7,7 @@ import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { conv2dBackpropInput } from './conv2d-backprop-input';
 import { matMul } from './matmul';
 import { maxPool2d } from './max-pool2d';
+import { relu, reluGrad } from './relu';
 import { sgdUpdate } from './sgd';
 
 export const cpuBackend: Backend = {
@@ -19,5 +20,7 @@ export const cpuBackend: Backend = {
     MaxPool2D: maxPool2d,
     AdamUpdate: adamUpdate,
     SgdUpdate: sgdUpdate,
+    Relu: relu,
+    ReluGrad: reluGrad,
   },
 };

@@ -4,7 +4,7 @@
 // detected are reported in `info`.
 import type { AdamAttrs, Conv2DAttrs, MatMulAttrs, Pool2DAttrs, SgdAttrs } from '../../kernels/kernel-map';
 import type { Backend } from '../../kernels/registry';
-import { ADAM_M, ADAM_P, ADAM_V, CONV2D, CONV2D_DW, CONV2D_DX, MATMUL, MAXIMUM, MAXPOOL, SGD_BUF, SGD_D, SGD_P } from './kernels';
+import { ADAM_M, ADAM_P, ADAM_V, CONV2D, CONV2D_DW, CONV2D_DX, MATMUL, MAXIMUM, MAXPOOL, RELU, RELU_GRAD, SGD_BUF, SGD_D, SGD_P } from './kernels';
 import { detectModes, loadGpujs, syncMode, type GpujsMode, type GpujsModes } from './modes';
 
 export interface GpujsBackend extends Backend {
@@ -116,6 +116,8 @@ export async function createGpujsBackend(opts: { mode?: Exclude<GpujsMode, 'webg
       MaxPool2D: maxPool2d,
       AdamUpdate: adamUpdate,
       SgdUpdate: sgdUpdate,
+      Relu: (x: Float32Array) => (x.length === 0 ? new Float32Array(0) : call(RELU, x.length, {}, x)),
+      ReluGrad: (x: Float32Array, dy: Float32Array) => (x.length === 0 ? new Float32Array(0) : call(RELU_GRAD, x.length, {}, x, dy)),
     },
     dispose: async () => {
       cache.clear();

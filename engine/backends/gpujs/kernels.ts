@@ -70,6 +70,19 @@ export const MAXIMUM = `function (a, b) {
   return y;
 }`;
 
+/** torch.relu: NaN stays NaN. */
+export const RELU = `function (x) {
+  const v = x[this.thread.x];
+  if (v > 0 || v != v) { return v; }
+  return 0;
+}`;
+
+/** ReLU's backward: dy where x > 0, else 0. */
+export const RELU_GRAD = `function (x, dy) {
+  if (x[this.thread.x] > 0) { return dy[this.thread.x]; }
+  return 0;
+}`;
+
 /** Adam parameter step; `shrink` is 1 - lr*wd for AdamW and 1 otherwise. */
 export const ADAM_P = `function (p, m, v) {
   const denom = Math.sqrt(v[this.thread.x]) / this.constants.bc2Sqrt + this.constants.eps;

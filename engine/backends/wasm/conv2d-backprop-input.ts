@@ -16,7 +16,7 @@ export function makeConv2DBackpropInput(rt: WasmRuntime) {
     const heap = rt.heap;
     heap.reset();
     const dxAddr = heap.zeros(n * cIn * h * wd);
-    const wAddr = heap.put(w);
+    const wAddr = heap.use(w);
     const dyAddr = putDyRows(heap, dy, at);
     const ldc = padCols(width);
     const rows = padRows(rt, ckk);

@@ -16,7 +16,7 @@ export function makeConv2D(rt: WasmRuntime) {
     const y = new Float32Array(n * cOut * plane);
     const heap = rt.heap;
     heap.reset();
-    const wAddr = heap.put(w);
+    const wAddr = heap.use(w);
     const xAddr = heap.put(x);
     const colAddr = heap.alloc(ckk * width);
     const ldc = padCols(width);

@@ -114,6 +114,8 @@ export class Fn {
   f32x4Mul(): this { return this.simd(0xe6); }
   f32x4Div(): this { return this.simd(0xe7); }
   f32x4Max(): this { return this.simd(0xe9); }
+  f32x4Gt(): this { return this.simd(0x44); }
+  v128And(): this { return this.simd(0x4e); }
   v128Zero(): this { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
   i32Eq(): this { return this.op(0x46); }
   /** select(a, b, cond): a when cond != 0. */

@@ -1,21 +1,36 @@
-// The backend's one shared WebAssembly.Memory. The first CONTROL_BYTES hold the thread hand-off words and the
-// helper's command list; above that, each kernel call bump-allocates its scratch and resets it afterwards.
-// Shared memory never detaches its old buffer on grow, but old views keep the old length, so views are
-// re-created whenever the buffer object changes.
+// The backend's one shared WebAssembly.Memory, in three regions:
+//   [0, CONTROL_BYTES)        the thread hand-off words and the helper's command list;
+//   [CONTROL_BYTES, residentTop)  resident buffers: parameters and optimizer state that live across steps, so
+//                             kernels use them in place instead of copying them in and out on every call;
+//   [residentTop, ...)        scratch, bump-allocated by each kernel call and reset at the start of the next.
+// Shared memory never detaches its old buffer on grow (old views keep working, with the old length), so resident
+// views stay valid forever; the heap re-creates its own whole-memory view whenever the buffer object changes.
 import { MAX_PAGES } from './kernels-module';
 
 export const CONTROL_BYTES = 1 << 20;
 const PAGE = 65536;
+/** Every block starts on a cache line and spans whole 16-float (64-byte) units: v128 loops may run over the tail. */
+const ALIGN = 64;
+
+const roundUp = (bytes: number): number => Math.ceil(bytes / ALIGN) * ALIGN;
 
 export class WasmHeap {
   readonly memory = new WebAssembly.Memory({ initial: CONTROL_BYTES / PAGE + 16, maximum: MAX_PAGES, shared: true });
-  private top = CONTROL_BYTES;
   private buf: ArrayBufferLike = this.memory.buffer;
   f32 = new Float32Array(this.buf);
+  /** Every buffer object this memory has had: a view over any of them addresses this heap. */
+  private readonly generations = new WeakSet<ArrayBufferLike>([this.buf]);
+  private residentTop = CONTROL_BYTES;
+  /** Freed resident blocks, [address, bytes], sorted by address and coalesced. */
+  private free: Array<[number, number]> = [];
+  /** Live resident blocks: address -> bytes. */
+  private readonly blocks = new Map<number, number>();
+  private top = CONTROL_BYTES;
+  private readonly reclaim = new FinalizationRegistry<[number, number]>(([addr, bytes]) => this.release_(addr, bytes));
 
   /** Frees all scratch (call at the start of each kernel). */
   reset(): void {
-    this.top = CONTROL_BYTES;
+    this.top = this.residentTop;
   }
 
   /** The current top, to release scratch that a call used (see release). */
@@ -27,18 +42,11 @@ export class WasmHeap {
     this.top = mark;
   }
 
-  /** Reserves `floats` float32s (64-byte aligned) and returns the byte address. */
+  /** Reserves `floats` float32s of scratch (64-byte aligned) and returns the byte address. */
   alloc(floats: number): number {
     const addr = this.top;
-    this.top += Math.ceil((floats * 4) / 64) * 64;
-    const need = this.top - this.memory.buffer.byteLength;
-    if (need > 0) {
-      this.memory.grow(Math.ceil(need / PAGE));
-    }
-    if (this.memory.buffer !== this.buf) {
-      this.buf = this.memory.buffer;
-      this.f32 = new Float32Array(this.buf);
-    }
+    this.top += roundUp(floats * 4);
+    this.ensure(this.top);
     return addr;
   }
 
@@ -54,5 +62,86 @@ export class WasmHeap {
     const addr = this.alloc(floats);
     this.f32.fill(0, addr >> 2, (addr >> 2) + floats);
     return addr;
+  }
+
+  /**
+   * The byte address of `a` when it is a view into this heap's resident region (so a kernel may read and write it
+   * in place), else -1. Scratch is never handed out as a view, so any view of ours is resident.
+   */
+  addressOf(a: Float32Array): number {
+    return this.generations.has(a.buffer) ? a.byteOffset : -1;
+  }
+
+  /**
+   * `src` in place when resident, else a scratch copy zero-padded to `floats`. A whole resident block serves
+   * padded uses too: it is zero beyond its length up to the next 16 floats (kernels keep that padding zero).
+   */
+  use(src: Float32Array, floats = src.length): number {
+    const addr = this.addressOf(src);
+    const fits = floats === src.length || (this.blocks.get(addr) ?? 0) >= floats * 4;
+    return addr >= 0 && fits ? addr : this.put(src, floats);
+  }
+
+  /**
+   * A zero-filled resident Float32Array of `length` elements that lives as long as the view does (its block is
+   * reclaimed after the view is garbage-collected). Must not be called while a kernel's scratch is in use.
+   */
+  allocResident(length: number): Float32Array {
+    const bytes = roundUp(Math.max(1, length) * 4);
+    let addr = -1;
+    const i = this.free.findIndex(([, size]) => size >= bytes);
+    if (i >= 0) {
+      const [a, size] = this.free[i];
+      addr = a;
+      if (size === bytes) this.free.splice(i, 1);
+      else this.free[i] = [a + bytes, size - bytes];
+    } else {
+      addr = this.residentTop;
+      this.residentTop += bytes;
+      this.ensure(this.residentTop);
+      this.top = Math.max(this.top, this.residentTop);
+    }
+    this.f32.fill(0, addr >> 2, (addr + bytes) >> 2);
+    this.blocks.set(addr, bytes);
+    const view = new Float32Array(this.buf, addr, length);
+    this.reclaim.register(view, [addr, bytes]);
+    return view;
+  }
+
+  /** Bytes held by live resident buffers (for tests and reports). */
+  residentBytes(): number {
+    return this.residentTop - CONTROL_BYTES - this.free.reduce((s, [, size]) => s + size, 0);
+  }
+
+  private release_(addr: number, bytes: number): void {
+    this.blocks.delete(addr);
+    let i = 0;
+    while (i < this.free.length && this.free[i][0] < addr) i++;
+    this.free.splice(i, 0, [addr, bytes]);
+    // Coalesce with the neighbours, then give a free block at the very top back to scratch.
+    if (i + 1 < this.free.length && this.free[i][0] + this.free[i][1] === this.free[i + 1][0]) {
+      this.free[i][1] += this.free[i + 1][1];
+      this.free.splice(i + 1, 1);
+    }
+    if (i > 0 && this.free[i - 1][0] + this.free[i - 1][1] === this.free[i][0]) {
+      this.free[i - 1][1] += this.free[i][1];
+      this.free.splice(i, 1);
+      i--;
+    }
+    const last = this.free[this.free.length - 1];
+    if (last && last[0] + last[1] === this.residentTop) {
+      this.residentTop = last[0];
+      this.free.pop();
+    }
+  }
+
+  private ensure(end: number): void {
+    const need = end - this.memory.buffer.byteLength;
+    if (need > 0) this.memory.grow(Math.ceil(need / PAGE));
+    if (this.memory.buffer !== this.buf) {
+      this.buf = this.memory.buffer;
+      this.generations.add(this.buf);
+      this.f32 = new Float32Array(this.buf);
+    }
   }
 }

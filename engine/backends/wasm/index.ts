@@ -8,6 +8,7 @@ import { makeConv2DBackpropInput } from './conv2d-backprop-input';
 import { makeMatMul } from './matmul';
 import { makeMaxPool2D } from './max-pool2d';
 import { makeAdamUpdate, makeSgdUpdate } from './optimizers';
+import { makeRelu, makeReluGrad } from './relu';
 import { WasmRuntime, type WasmRuntimeInfo } from './runtime';
 
 export interface WasmBackend extends Backend {
@@ -30,6 +31,7 @@ export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<
     name: 'wasm',
     info: rt.info(),
     dispose: () => rt.dispose(),
+    resident: (length) => rt.heap.allocResident(length),
     kernels: {
       MatMul: makeMatMul(rt),
       Conv2D: makeConv2D(rt),
@@ -38,6 +40,8 @@ export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<
       MaxPool2D: makeMaxPool2D(rt),
       AdamUpdate: makeAdamUpdate(rt),
       SgdUpdate: makeSgdUpdate(rt),
+      Relu: makeRelu(rt),
+      ReluGrad: makeReluGrad(rt),
     },
   };
 }

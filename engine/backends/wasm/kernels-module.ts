@@ -408,11 +408,44 @@ function sgdFn(mode: MomentumMode, decay: boolean): Fn {
   return f;
 }
 
+/**
+ * relu(x, y, count): y = max(x, 0) with wasm's max, which is torch's relu exactly: NaN stays NaN, -0 becomes +0.
+ * count is a multiple of 4.
+ */
+function reluFn(): Fn {
+  const f = new Fn('relu', ['i32', 'i32', 'i32']);
+  const [X, Y, count] = [0, 1, 2];
+  const off = f.local('i32'), zero = f.local('v128');
+  f.v128Zero().set(zero);
+  f.forRange(off, () => f.i32(0), () => f.get(count).i32(4).i32Mul(), 16, () => {
+    f.get(Y).get(off).i32Add();
+    f.get(X).get(off).i32Add().v128Load().get(zero).f32x4Max();
+    f.v128Store();
+  });
+  return f;
+}
+
+/** reluGrad(x, dy, dx, count): dx = dy where x > 0, else +0 (torch's threshold_backward). count: multiple of 4. */
+function reluGradFn(): Fn {
+  const f = new Fn('reluGrad', ['i32', 'i32', 'i32', 'i32']);
+  const [X, DY, DX, count] = [0, 1, 2, 3];
+  const off = f.local('i32'), zero = f.local('v128');
+  f.v128Zero().set(zero);
+  f.forRange(off, () => f.i32(0), () => f.get(count).i32(4).i32Mul(), 16, () => {
+    f.get(DX).get(off).i32Add();
+    f.get(DY).get(off).i32Add().v128Load();
+    f.get(X).get(off).i32Add().v128Load().get(zero).f32x4Gt();
+    f.v128And().v128Store();
+  });
+  return f;
+}
+
 export const MAX_PAGES = 32768; // 2 GiB: shared memories must declare a maximum
 
 export function buildKernelsModule(v: KernelVariant): Uint8Array<ArrayBuffer> {
   const fns: Fn[] = [microKernel(v)];
   fns.push(macroKernel(v, 0), packFn(), packContigFn(), packGatherFn(v.mr), packGatherFn(NR), im2colRowFn(), col2imRowFn(), maxPoolFn(), maxPoolUnrolledFn(2, 2), maxPoolUnrolledFn(3, 3));
+  fns.push(reluFn(), reluGradFn());
   for (const mode of ADAM_MODES) for (const ams of [false, true]) fns.push(adamFn(mode, ams));
   for (const mode of MOMENTUM_MODES) for (const wd of [false, true]) fns.push(sgdFn(mode, wd));
   return buildModule(fns, { initial: 1, maximum: MAX_PAGES, shared: true });

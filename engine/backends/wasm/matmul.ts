@@ -1,4 +1,5 @@
-// MatMul on the wasm GEMM: operands are copied into the shared heap once (B once for a broadcast batch),
+// MatMul on the wasm GEMM: operands are used in place when resident (parameters), else copied into the shared
+// heap once (B once for a broadcast batch);
 // transposes are expressed as strides and absorbed by packing, and C is copied out without its padding.
 import type { MatMulAttrs } from '../../kernels/kernel-map';
 import { gemm, padCols, padRows } from './gemm';
@@ -22,8 +23,8 @@ export function makeMatMul(rt: WasmRuntime) {
     const out = new Float32Array(batch * m * n);
     const heap = rt.heap;
     heap.reset();
-    const aAddr = heap.put(a.subarray(0, batch * m * k));
-    const bAddr = heap.put(b.subarray(0, bCount * k * n));
+    const aAddr = heap.use(a.subarray(0, batch * m * k));
+    const bAddr = heap.use(b.subarray(0, bCount * k * n));
     const ldc = padCols(n);
     const rows = padRows(rt, m);
     const cAddr = heap.alloc(rows * ldc);

@@ -1,5 +1,6 @@
-// Fused Adam and SGD updates. State is copied into the heap padded to a multiple of 4 (zero padding is inert:
-// zero gradient, zero moments), updated by one v128 loop, and copied back. Large tensors are split into two
+// Fused Adam and SGD updates, one v128 loop each. Parameters and state that are resident in the heap (see
+// engine/storage.ts) are updated in place; anything else is copied in padded to a multiple of 4 (zero padding is
+// inert: zero gradient, zero moments) and copied back. Large tensors are split into two
 // fixed contiguous halves, one per thread (interleaving was measured slower).
 import type { AdamAttrs, SgdAttrs } from '../../kernels/kernel-map';
 import { adamExport, sgdExport, type MomentumMode } from './kernels-module';
@@ -14,13 +15,14 @@ function halves(rt: WasmRuntime, count: number): [number, number][] {
   return [[0, mid], [mid, count]];
 }
 
-function putAll(rt: WasmRuntime, arrays: (Float32Array | null)[], padded: number): number[] {
-  return arrays.map((a) => (a ? rt.heap.put(a, padded) : 0));
+function useAll(rt: WasmRuntime, arrays: (Float32Array | null)[], padded: number): number[] {
+  return arrays.map((a) => (a ? rt.heap.use(a, padded) : 0));
 }
 
+/** Copies updated buffers back unless the kernel worked on them in place. */
 function copyBack(rt: WasmRuntime, pairs: [Float32Array | null, number][]): void {
   const f32 = rt.heap.f32;
-  for (const [a, addr] of pairs) if (a) a.set(f32.subarray(addr >> 2, (addr >> 2) + a.length));
+  for (const [a, addr] of pairs) if (a && rt.heap.addressOf(a) !== addr) a.set(f32.subarray(addr >> 2, (addr >> 2) + a.length));
 }
 
 export function makeAdamUpdate(rt: WasmRuntime) {
@@ -30,7 +32,7 @@ export function makeAdamUpdate(rt: WasmRuntime) {
     const padded = Math.ceil(len / 4) * 4;
     rt.heap.reset();
     const ams = at.amsgrad ? vMax : null;
-    const [pA, gA, mA, vA, xA] = putAll(rt, [param, grad, m, v, ams], padded);
+    const [pA, gA, mA, vA, xA] = useAll(rt, [param, grad, m, v, ams], padded);
     const mode = at.weightDecay === 0 ? 'plain' : at.decoupled ? 'decoupled' : 'l2';
     const decay = mode === 'decoupled' ? 1 - at.lr * at.weightDecay : at.weightDecay;
     const fn = rt.fn(adamExport(mode, at.amsgrad));
@@ -50,7 +52,7 @@ export function makeSgdUpdate(rt: WasmRuntime) {
     const padded = Math.ceil(len / 4) * 4;
     rt.heap.reset();
     const useBuf = at.momentum !== 0 ? buf : null;
-    const [pA, gA, bA] = putAll(rt, [param, grad, useBuf], padded);
+    const [pA, gA, bA] = useAll(rt, [param, grad, useBuf], padded);
     const mode: MomentumMode =
       at.momentum === 0 ? 'none' : at.nesterov ? (at.firstStep ? 'nesterovFirst' : 'nesterovRunning') : at.firstStep ? 'first' : 'running';
     const fn = rt.fn(sgdExport(mode, at.weightDecay !== 0));

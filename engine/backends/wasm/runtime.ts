@@ -69,6 +69,8 @@ export class WasmRuntime {
     // Spread calls into wasm exports take a slow generic path in V8 (~2 µs); fixed arities are ~0.1 µs.
     const f = this.fns[fn];
     switch (a.length) {
+      case 3: return f(a[0], a[1], a[2]);
+      case 4: return f(a[0], a[1], a[2], a[3]);
       case 6: return f(a[0], a[1], a[2], a[3], a[4], a[5]);
       case 7: return f(a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
       case 8: return f(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);

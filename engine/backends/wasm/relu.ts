@@ -1,0 +1,40 @@
+// ReLU forward and backward as v128 loops over the heap. Small tensors stay on the reference loop, where the
+// copies and the call would cost more than the work.
+import { relu as cpuRelu, reluGrad as cpuReluGrad } from '../cpu/relu';
+import type { WasmRuntime } from './runtime';
+
+const SMALL = 1024;
+
+function copyOut(rt: WasmRuntime, addr: number, n: number): Float32Array {
+  return rt.heap.f32.slice(addr >> 2, (addr >> 2) + n);
+}
+
+export function makeRelu(rt: WasmRuntime) {
+  const fn = rt.fn('relu');
+  return function relu(x: Float32Array): Float32Array {
+    const n = x.length;
+    if (n < SMALL) return cpuRelu(x);
+    const padded = Math.ceil(n / 4) * 4;
+    rt.heap.reset();
+    const xA = rt.heap.use(x, padded);
+    const yA = rt.heap.alloc(padded);
+    rt.call(fn, [xA, yA, padded]);
+    return copyOut(rt, yA, n);
+  };
+}
+
+export function makeReluGrad(rt: WasmRuntime) {
+  const fn = rt.fn('reluGrad');
+  return function reluGrad(x: Float32Array, dy: Float32Array): Float32Array {
+    const n = x.length;
+    if (dy.length !== n) throw new Error(`ReluGrad: dy has ${dy.length} elements, x has ${n}.`);
+    if (n < SMALL) return cpuReluGrad(x, dy);
+    const padded = Math.ceil(n / 4) * 4;
+    rt.heap.reset();
+    const xA = rt.heap.use(x, padded);
+    const dyA = rt.heap.use(dy, padded);
+    const dxA = rt.heap.alloc(padded);
+    rt.call(fn, [xA, dyA, dxA, padded]);
+    return copyOut(rt, dxA, n);
+  };
+}

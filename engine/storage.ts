@@ -1,0 +1,16 @@
+// Storage for long-lived float buffers: parameters and optimizer state. A backend with its own memory (the wasm
+// heap) provides them there, so its kernels read and update them in place instead of copying them in and out on
+// every call; without one they are ordinary Float32Arrays. Either way the caller gets a zero-filled Float32Array.
+import { residentProvider } from './kernels/registry';
+
+export function residentFloat32(length: number): Float32Array {
+  const provide = residentProvider();
+  return provide ? provide(length) : new Float32Array(length);
+}
+
+/** A resident copy of `src`. */
+export function residentCopy(src: Float32Array): Float32Array {
+  const out = residentFloat32(src.length);
+  out.set(src);
+  return out;
+}
