@@ -8,7 +8,7 @@
 // Options: --rounds N (default 3), --seconds S per measurement (default 0.5), --only w1,w2 (workloads),
 // --peers p1,p2 (peer names), --no-torch, --quiet C and --quiet-wait S (before each
 // measurement wait up to S seconds, default 4, until other processes use less than C cores, default 0.25).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
@@ -39,6 +39,20 @@ const log = (...a) => console.error(...a);
 
 const nodeMajor = Number(process.versions.node.split('.')[0]);
 const tsx = ['--import', 'tsx', 'bench/peers/gradlens-peer.ts'];
+// The engine child runs with these V8 flags (engine/process/client.ts engineFlags): relaxed-SIMD FMA, which Node 20
+// has only behind a flag. Gradlens peers get the same, so the table shows what a training run gets.
+const ENGINE_FLAGS = nodeMajor === 20 || nodeMajor === 21 ? ['--experimental-wasm-relaxed-simd'] : [];
+
+/** The wasm SIMD ceiling (bench/wasm-ceiling.ts), one thread, with the engine's flags; null if the probe fails. */
+function measureCeiling() {
+  const r = spawnSync(process.execPath, [...ENGINE_FLAGS, '--import', 'tsx', 'bench/wasm-ceiling.ts'], { cwd: root, encoding: 'utf8' });
+  try {
+    return JSON.parse(r.stdout.trim().split('\n').pop());
+  } catch {
+    log(`bench: wasm ceiling probe failed: ${(r.stderr || r.stdout).slice(0, 300)}`);
+    return null;
+  }
+}
 function peerList(torchOk) {
   const peers = [];
   if (torchOk) {
@@ -49,12 +63,13 @@ function peerList(torchOk) {
   peers.push({ name: 'tfjs-cpu', family: 'tfjs', cmd: process.execPath, args: [`${CACHE}/tfjs-peer.mjs`, 'cpu'], env: tfEnv });
   peers.push({ name: 'tfjs-wasm', family: 'tfjs', cmd: process.execPath, args: [`${CACHE}/tfjs-peer.mjs`, 'wasm'], env: tfEnv });
   const g = (name, extra, ...a) => peers.push({ name, family: 'gradlens', cmd: process.execPath, args: [...extra, ...tsx, ...a] });
-  g('gradlens-auto', [], 'auto', '2');
-  g('gradlens-cpu', [], 'cpu');
-  g('gradlens-wasm-1t', [], 'wasm', '1');
-  g('gradlens-wasm-2t', [], 'wasm', '2');
-  // Node 20 has relaxed-SIMD FMA only behind a flag, which a forked engine child can be given.
-  if (nodeMajor < 22) g('gradlens-wasm-2t-fma', ['--experimental-wasm-relaxed-simd'], 'wasm', '2');
+  const flags = ENGINE_FLAGS;
+  g('gradlens-auto', flags, 'auto', '2');
+  g('gradlens-cpu', flags, 'cpu');
+  g('gradlens-wasm-1t', flags, 'wasm', '1');
+  g('gradlens-wasm-2t', flags, 'wasm', '2');
+  // Without FMA (separate multiply and add): what a runtime without relaxed SIMD would get.
+  if (flags.length > 0) g('gradlens-wasm-2t-nofma', [], 'wasm', '2');
   g('gradlens-gpujs', [], 'gpujs');
   return PEERS_ONLY ? peers.filter((p) => PEERS_ONLY.includes(p.name)) : peers;
 }
@@ -185,8 +200,15 @@ async function main() {
     samples[w.name] = {};
     errors[w.name] = {};
   }
+  const ceilings = [];
   for (let round = 0; round <= ROUNDS; round++) {
     const warm = round === 0;
+    if (!warm) {
+      // Once per round, beside the matmul rows it is compared with.
+      await waitQuiet();
+      const c = measureCeiling();
+      if (c) ceilings.push(c);
+    }
     log(`bench: round ${round}${warm ? ' (warm-up, not recorded)' : ''} of ${ROUNDS}`);
     for (const w of workloads) {
       const order = peers.map((_, i) => peers[(i + round) % peers.length]);
@@ -216,6 +238,7 @@ async function main() {
     machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version },
     settings: { rounds: ROUNDS, secondsPerMeasurement: SECONDS, batch: 64, optimizer: 'Adam(lr=1e-3)', quietCores: QUIET_CORES },
     externalLoad: loadSummary(samples),
+    wasmCeiling: ceilings.length ? { gflops: median(ceilings.map((c) => c.gflops)), fma: ceilings[0].fma, perRound: ceilings.map((c) => c.gflops) } : null,
     torch: torchInfo,
     peers: peers.map((p) => ({ name: p.spec.name, hello: p.hello })),
     workloads: results,
@@ -311,6 +334,13 @@ function markdown(out) {
     return r ? `${w.name} ${r.gflops.toFixed(1)}` : null;
   }).filter(Boolean);
   if (gf.length) lines.push(`\nNominal training GFLOP/s of the best Gradlens backend: ${gf.join(', ')}.`);
+  const ceiling = out.wasmCeiling;
+  const oneThread = out.workloads.filter((w) => w.unit === 'GFLOP/s' && w.peers['gradlens-wasm-1t']?.median);
+  if (ceiling && oneThread.length) {
+    const pct = oneThread.map((w) => `${w.name} ${Math.round((100 * w.peers['gradlens-wasm-1t'].median) / ceiling.gflops)}%`);
+    lines.push(`\nWasm SIMD ceiling on this machine, measured in this run (register-only ${ceiling.fma ? 'relaxed-SIMD FMA' : 'mul+add'} probe, one thread, median of rounds): ` +
+      `${ceiling.gflops.toFixed(1)} GFLOP/s. Single-thread matmul (gradlens-wasm-1t) against it: ${pct.join(', ')} (goal: above 85%).`);
+  }
   return lines.join('\n') + '\n';
 }
 

@@ -51,8 +51,7 @@ test('the cache key names Node, the CPU and the backend set', () => {
 test('a zero budget times nothing and falls back to the fixed prior (not cached)', () => {
   const r = calibrate({ cacheDir: dir, budgetMs: 0, keyExtra: 'budget-test' });
   assert.equal(r.partial, true);
-  assert.equal(r.choice.MatMul, 'wasm');
-  assert.equal(r.choice.MaxPool2D, 'cpu');
+  for (const k of KERNEL_NAMES) assert.equal(r.choice[k], 'wasm', k);
   const text = existsSync(path.join(dir, 'kernel-calibration.json')) ? readFileSync(path.join(dir, 'kernel-calibration.json'), 'utf8') : '{"entries":{}}';
   assert.equal((JSON.parse(text) as { entries: Record<string, unknown> }).entries[r.key], undefined);
 });
