@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { calibrate, calibrationKey } from '../../engine/kernels/calibrate';
+import { calibrate, calibrationKey, pickBackends } from '../../engine/kernels/calibrate';
 import { KERNEL_NAMES } from '../../engine/kernels/kernel-map';
 import { initBackends } from '../../engine/kernels/register-backends';
 import { backendFor, forceBackend, getBackend, KernelNotImplementedError, registerBackend, runKernel } from '../../engine/kernels/registry';
@@ -68,4 +68,14 @@ test('a forced backend bypasses calibration; one lacking a kernel throws naming 
     (e: unknown) => e instanceof KernelNotImplementedError && /MatMul/.test(e.message) && /gpujs/.test(e.message),
   );
   forceBackend(undefined);
+});
+
+test('another backend replaces the wasm kernel only on a clear win (noise at start-up must not be cached)', () => {
+  assert.ok(getBackend('wasm'), 'the first test registered wasm');
+  const backends: Array<'wasm' | 'cpu'> = ['wasm', 'cpu'];
+  assert.equal(pickBackends({ AdamUpdate: { wasm: 1, cpu: 0.8 } }, backends).AdamUpdate, 'wasm', 'a 20% edge is noise');
+  assert.equal(pickBackends({ AdamUpdate: { wasm: 1, cpu: 0.5 } }, backends).AdamUpdate, 'cpu', 'a 2x edge is real');
+  assert.equal(pickBackends({ AdamUpdate: { cpu: 0.5 } }, backends).AdamUpdate, 'cpu', 'an untimed prior cannot win');
+  assert.equal(pickBackends({}, backends).MatMul, 'wasm', 'an untimed kernel gets the prior');
+  assert.equal(pickBackends({ MatMul: { cpu: 1 } }, ['cpu']).MatMul, 'cpu');
 });
