@@ -9,7 +9,7 @@ export function residentFloat32(length: number): Float32Array {
 }
 
 /** A resident copy of `src`. */
-export function residentCopy(src: Float32Array): Float32Array {
+export function residentCopy(src: ArrayLike<number>): Float32Array {
   const out = residentFloat32(src.length);
   out.set(src);
   return out;

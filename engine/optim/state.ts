@@ -46,7 +46,7 @@ export function stateFromJson(saved: Record<string, number | null | number[]>, n
       if (v.length !== numel) {
         throw new Error(`load_state_dict: state '${k}' of ${where} has ${v.length} values but the parameter has ${numel}`);
       }
-      out[k] = residentCopy(Float32Array.from(v));
+      out[k] = residentCopy(v);
     } else {
       out[k] = v;
     }

@@ -30,6 +30,6 @@ export function makeConv2DBackpropInput(rt: WasmRuntime) {
       );
       col2im(rt, cAddr, ldc, at, g, dxAddr);
     }
-    return heap.f32.slice(dxAddr >> 2, (dxAddr >> 2) + n * cIn * h * wd);
+    return heap.copyOut(dxAddr, n * cIn * h * wd);
   };
 }

@@ -58,6 +58,11 @@ export class WasmHeap {
     return addr;
   }
 
+  /** A fresh Float32Array holding `floats` values from `addr` (a kernel's result, copied out of scratch). */
+  copyOut(addr: number, floats: number): Float32Array {
+    return this.f32.slice(addr >> 2, (addr >> 2) + floats);
+  }
+
   zeros(floats: number): number {
     const addr = this.alloc(floats);
     this.f32.fill(0, addr >> 2, (addr >> 2) + floats);

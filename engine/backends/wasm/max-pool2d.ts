@@ -26,7 +26,7 @@ export function makeMaxPool2D(rt: WasmRuntime) {
     };
     const mid = Math.ceil(planes / 2);
     rt.runParts(rt.threads > 1 && planes > 1 && planes * h * w >= SPLIT_MIN ? [part(0, mid), part(mid, planes)] : [part(0, planes)]);
-    const y = heap.f32.slice(yAddr >> 2, (yAddr >> 2) + planes * outPlane);
+    const y = heap.copyOut(yAddr, planes * outPlane);
     const argmax = new Int32Array(heap.f32.buffer, aAddr, planes * outPlane).slice();
     return { y, argmax };
   };

@@ -5,10 +5,6 @@ import type { WasmRuntime } from './runtime';
 
 const SMALL = 1024;
 
-function copyOut(rt: WasmRuntime, addr: number, n: number): Float32Array {
-  return rt.heap.f32.slice(addr >> 2, (addr >> 2) + n);
-}
-
 export function makeRelu(rt: WasmRuntime) {
   const fn = rt.fn('relu');
   return function relu(x: Float32Array): Float32Array {
@@ -19,7 +15,7 @@ export function makeRelu(rt: WasmRuntime) {
     const xA = rt.heap.use(x, padded);
     const yA = rt.heap.alloc(padded);
     rt.call(fn, [xA, yA, padded]);
-    return copyOut(rt, yA, n);
+    return rt.heap.copyOut(yA, n);
   };
 }
 
@@ -35,6 +31,6 @@ export function makeReluGrad(rt: WasmRuntime) {
     const dyA = rt.heap.use(dy, padded);
     const dxA = rt.heap.alloc(padded);
     rt.call(fn, [xA, dyA, dxA, padded]);
-    return copyOut(rt, dxA, n);
+    return rt.heap.copyOut(dxA, n);
   };
 }
