@@ -3,6 +3,7 @@
 //   node bench/run-bundled.mjs bench/telemetry-overhead.mjs [args...]
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
+import { ENGINE_FLAGS } from './engine-flags.mjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,7 +28,5 @@ await build({
     js: "import { createRequire as __gl_cr } from 'node:module'; import { fileURLToPath as __gl_f } from 'node:url'; const require = __gl_cr(import.meta.url); const __filename = __gl_f(import.meta.url); const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
   },
 });
-const major = Number(process.versions.node.split('.')[0]);
-const flags = major === 20 || major === 21 ? ['--experimental-wasm-relaxed-simd'] : [];
-const r = spawnSync(process.execPath, [...flags, outfile, ...args], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, [...ENGINE_FLAGS, outfile, ...args], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { ENGINE_FLAGS } from './engine-flags.mjs';
 import { setupTorch } from './setup-torch.mjs';
 import { WORKLOADS } from './workloads.mjs';
 
@@ -37,11 +38,7 @@ const log = (...a) => console.error(...a);
 // ---------------------------------------------------------------------------------------------------------
 // Peers
 
-const nodeMajor = Number(process.versions.node.split('.')[0]);
 const tsx = ['--import', 'tsx', 'bench/peers/gradlens-peer.ts'];
-// The engine child runs with these V8 flags (engine/process/client.ts engineFlags): relaxed-SIMD FMA, which Node 20
-// has only behind a flag. Gradlens peers get the same, so the table shows what a training run gets.
-const ENGINE_FLAGS = nodeMajor === 20 || nodeMajor === 21 ? ['--experimental-wasm-relaxed-simd'] : [];
 
 /** The wasm SIMD ceiling (bench/wasm-ceiling.ts), one thread, with the engine's flags; null if the probe fails. */
 function measureCeiling() {
@@ -63,6 +60,7 @@ function peerList(torchOk) {
   peers.push({ name: 'tfjs-cpu', family: 'tfjs', cmd: process.execPath, args: [`${CACHE}/tfjs-peer.mjs`, 'cpu'], env: tfEnv });
   peers.push({ name: 'tfjs-wasm', family: 'tfjs', cmd: process.execPath, args: [`${CACHE}/tfjs-peer.mjs`, 'wasm'], env: tfEnv });
   const g = (name, extra, ...a) => peers.push({ name, family: 'gradlens', cmd: process.execPath, args: [...extra, ...tsx, ...a] });
+  // Gradlens peers run with the engine child's V8 flags, so the table shows what a training run gets.
   const flags = ENGINE_FLAGS;
   g('gradlens-auto', flags, 'auto', '2');
   g('gradlens-cpu', flags, 'cpu');

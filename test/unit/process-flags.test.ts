@@ -8,3 +8,8 @@ test('the engine child gets relaxed SIMD on Node 20/21 only (later Node versions
   assert.deepEqual(engineFlags('22.1.0'), []);
   assert.deepEqual(engineFlags('24.21.0'), []);
 });
+
+test('the bench launches Gradlens with the same flags as the engine child', async () => {
+  const { ENGINE_FLAGS } = await import('../../bench/engine-flags.mjs');
+  assert.deepEqual(ENGINE_FLAGS, engineFlags());
+});

@@ -1,0 +1,1 @@
+export declare const ENGINE_FLAGS: string[];
