@@ -12,6 +12,19 @@ export interface Node {
   inputs: Tensor[];
   backward: BackwardFn;
   layer?: LayerContext;
+  /** The input gradients are finite whenever the output gradient is (see OpFlags). */
+  gradKeepsFinite?: boolean;
+}
+
+/**
+ * What the NaN/Inf tracker may skip. An op whose output only moves, masks or selects its inputs' values (relu,
+ * max pooling, views, slices) cannot be the first to produce a non-finite value: any NaN it passes on was already
+ * reported where it was made (data batches are checked on their own). Skipping its scan saves a pass over the
+ * largest activations of a CNN. `both` also covers the backward pass, when the input gradients are moved or masked
+ * copies of the output gradient (never sums, which can overflow).
+ */
+export interface OpFlags {
+  keepsFinite?: 'forward' | 'both';
 }
 
 let gradEnabled = true;
@@ -97,9 +110,10 @@ export function makeOp(
   outData: Float32Array,
   outShape: number[],
   backward: BackwardFn,
+  flags?: OpFlags,
 ): Tensor {
   const layer = currentLayer();
-  if (checkNonFinite) noteNonFinite(outData, op, 'forward', layer);
+  if (checkNonFinite && !flags?.keepsFinite) noteNonFinite(outData, op, 'forward', layer);
   let needsGrad = false;
   if (gradEnabled) {
     for (const t of inputs) {
@@ -110,7 +124,7 @@ export function makeOp(
     }
   }
   const out = new Tensor(outData, outShape, needsGrad);
-  if (needsGrad) out._node = { op, inputs, backward, layer };
+  if (needsGrad) out._node = flags?.keepsFinite === 'both' ? { op, inputs, backward, layer, gradKeepsFinite: true } : { op, inputs, backward, layer };
   return out;
 }
 
@@ -179,7 +193,7 @@ export function backward(root: Tensor, gradient?: Tensor): void {
       const inp = node.inputs[k];
       const ig = inGrads[k];
       if (!ig || !inp.requires_grad) continue;
-      if (checkNonFinite) noteNonFinite(ig, node.op, 'backward', node.layer);
+      if (checkNonFinite && !node.gradKeepsFinite) noteNonFinite(ig, node.op, 'backward', node.layer);
       const prev = grads.get(inp);
       if (prev) {
         for (let i = 0; i < prev.length; i++) prev[i] += ig[i];

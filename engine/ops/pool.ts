@@ -82,7 +82,8 @@ export function max_pool2d(
       }
     }
     return [gx];
-  });
+    // Windows that never overlap scatter each gradient to its own element: no sums, so nothing can overflow.
+  }, { keepsFinite: at.strideH >= at.kh && at.strideW >= at.kw ? 'both' : 'forward' });
   return unbatch(out, unbatched, 'max_pool2d');
 }
 

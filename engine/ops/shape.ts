@@ -25,7 +25,7 @@ export function inferShape(op: string, size: number, shape: readonly number[]): 
 export function reshape(x: Tensor, shape: readonly number[], op = 'view'): Tensor {
   const s = inferShape(op, x.data.length, shape);
   // The data buffer is shared: no op writes into a tensor's data after creation except optimizers on leaves.
-  return makeOp(op, [x], x.data, s, (g) => [g]);
+  return makeOp(op, [x], x.data, s, (g) => [g], { keepsFinite: 'both' });
 }
 
 export function flatten(x: Tensor, start_dim = 0, end_dim = -1): Tensor {
@@ -94,7 +94,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   perm.forEach((p, i) => (inverse[p] = i));
   const outShape = perm.map((p) => x.shape[p]);
   const out = permuteData(x.data, x.shape, perm);
-  return makeOp('permute', [x], out, outShape, (g) => [permuteData(g, outShape, inverse)]);
+  return makeOp('permute', [x], out, outShape, (g) => [permuteData(g, outShape, inverse)], { keepsFinite: 'both' });
 }
 
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
@@ -138,7 +138,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
       off += chunk;
       return gt;
     });
-  });
+  }, { keepsFinite: 'both' });
 }
 
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
@@ -160,7 +160,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
     const gx = new Float32Array(x.data.length);
     for (let o = 0; o < outer; o++) gx.set(g.subarray(o * length * inner, (o + 1) * length * inner), (o * len + s) * inner);
     return [gx];
-  });
+  }, { keepsFinite: 'both' });
 }
 
 /** x[..., index, ...] along dim (the dimension is removed), like Tensor.select. */

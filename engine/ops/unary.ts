@@ -39,7 +39,7 @@ export function pow(x: Tensor, p: number): Tensor {
 // backend's v128 loops are ~30x faster than JavaScript's loop on real activations).
 export function relu(x: Tensor): Tensor {
   const xd = x.data;
-  return makeOp('relu', [x], runKernel('Relu', xd), x.shape.slice(), (g) => [runKernel('ReluGrad', xd, g)]);
+  return makeOp('relu', [x], runKernel('Relu', xd), x.shape.slice(), (g) => [runKernel('ReluGrad', xd, g)], { keepsFinite: 'both' });
 }
 
 export function leaky_relu(x: Tensor, negative_slope = 0.01): Tensor {

@@ -42,6 +42,10 @@ export const convCases: Conv2DAttrs[] = [
   convAttrs({ n: 2, cIn: 4, h: 10, w: 7, cOut: 6, kh: 3, kw: 3, strideH: 1, strideW: 2, padH: 2, padW: 1, dilationH: 2, dilationW: 3, groups: 2 }),
   convAttrs({ n: 3, cIn: 6, h: 5, w: 6, cOut: 6, kh: 2, kw: 3, strideH: 3, strideW: 2, padH: 0, padW: 1, dilationH: 1, dilationW: 1, groups: 6 }),
   convAttrs({ n: 4, cIn: 10, h: 12, w: 12, cOut: 20, kh: 5, kw: 5, strideH: 1, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, groups: 1 }),
+  // unit stride with padding: valid spans of 6 and 7 floats (the wasm im2col's overlapping last vector), and
+  // rows of 3 (its scalar path)
+  convAttrs({ n: 2, cIn: 2, h: 7, w: 7, cOut: 3, kh: 3, kw: 3, strideH: 1, strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 1, groups: 1 }),
+  convAttrs({ n: 1, cIn: 2, h: 5, w: 5, cOut: 2, kh: 3, kw: 3, strideH: 1, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, groups: 1 }),
 ];
 
 export const poolCases: Pool2DAttrs[] = [

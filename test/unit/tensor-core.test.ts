@@ -176,3 +176,20 @@ test('the first non-finite value is traced to its op and the layer that ran it',
   assert.equal(r?.op, 'boom');
   assert.equal(r?.infCount, 1);
 });
+
+test('a NaN is reported where it was made, not by the relu, view and pooling that pass it on', () => {
+  takeNonFiniteReport();
+  const x = tensor([[[[-1, 4], [9, 16]]]], { requires_grad: true });
+  // relu and max pooling keep the NaN (as torch does), so it still reaches the output and the report
+  const y = F.max_pool2d(x.log().relu().view(1, 1, 2, 2), 2);
+  assert.ok(Number.isNaN(y.data[0]));
+  assert.equal(takeNonFiniteReport()?.op, 'log');
+  const z = x.log().relu().sum();
+  assert.ok(Number.isNaN(z.data[0]));
+  assert.equal(takeNonFiniteReport()?.op, 'log');
+  z.backward();
+  // relu's gradient mask is false at the NaN (NaN > 0 is false), so no NaN flows back
+  assert.equal(takeNonFiniteReport(), null);
+  // (0 / -1 is -0, as in torch)
+  assert.deepEqual(Array.from(x.grad!.data), [-0, 1 / 4, 1 / 9, 1 / 16].map((v) => Math.fround(v)));
+});
