@@ -3,6 +3,7 @@
 // `_backward`, on typed arrays). Nodes remember the op name and the layer that created them, so a NaN in the
 // backward pass can be traced to the op and the user's line.
 import { currentLayer, type LayerContext } from './context';
+import { knownFinite } from './finite';
 import { Tensor } from './tensor';
 
 export type BackwardFn = (gradOut: Float32Array) => Array<Float32Array | null>;
@@ -76,7 +77,7 @@ export function takeNonFiniteReport(): NonFiniteReport | null {
 }
 
 function noteNonFinite(data: Float32Array, op: string, phase: 'forward' | 'backward', layer: LayerContext | undefined): void {
-  if (firstNonFinite) return;
+  if (firstNonFinite || knownFinite(data)) return;
   // One cheap pass: x*0 is 0 for every finite x and NaN for NaN and ±Inf. Four independent accumulators, because
   // a single one is a serial chain of dependent adds (measured ~4x slower on the CNN's activations).
   let s0 = 0;

@@ -5,6 +5,7 @@
 // ~10 per step keeps the graph small and avoids per-step slices whose gradients would each span the sequence.
 // Gate layout is PyTorch's: LSTM (i, f, g, o), GRU (r, z, n) with n = tanh(W_in x + b_in + r * (W_hn h + b_hn)).
 import { makeOp } from '../autograd';
+import { forgetFinite } from '../finite';
 import { runKernel } from '../kernels/registry';
 import type { Tensor } from '../tensor';
 
@@ -17,7 +18,10 @@ const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.e
 /** h · W_hhᵀ + b_hh for one step: [B, H] x [GH, H]ᵀ -> [B, GH]. */
 function hiddenProjection(h: Float32Array, w: Float32Array, bias: Float32Array | null, b: number, hid: number, gh: number): Float32Array {
   const out = runKernel('MatMul', h, w, { m: b, k: hid, n: gh, transA: false, transB: true });
-  if (bias) for (let r = 0; r < b; r++) for (let j = 0; j < gh; j++) out[r * gh + j] += bias[j];
+  if (bias) {
+    forgetFinite(out);
+    for (let r = 0; r < b; r++) for (let j = 0; j < gh; j++) out[r * gh + j] += bias[j];
+  }
   return out;
 }
 
@@ -138,7 +142,10 @@ export function recurrentLayer(kind: CellKind, xp: Tensor, w_hh: Tensor, b_hh: T
       }
       // dh_{t-1} = dHp_t · W_hh ([B, GH] x [GH, H]), plus GRU's direct path z * dh.
       dh = runKernel('MatMul', dHp.subarray(t * B * GH, (t + 1) * B * GH), w, { m: B, k: GH, n: H, transA: false, transB: false });
-      if (direct) for (let k = 0; k < BH; k++) dh[k] += direct[k];
+      if (direct) {
+        forgetFinite(dh);
+        for (let k = 0; k < BH; k++) dh[k] += direct[k];
+      }
     }
     // dW_hh [GH, H] = dHpᵀ [GH, T*B] · h_prev [T*B, H], over all steps at once.
     const dW = w_hh.requires_grad

@@ -2,6 +2,7 @@
 // Gradients are matmuls too: dA = dC·Bᵀ, dB = Aᵀ·dC, expressed with the kernel's transpose flags so no
 // transposed copy is ever made.
 import { makeOp } from '../autograd';
+import { forgetFinite } from '../finite';
 import { ShapeError, shapeStr } from '../errors';
 import { runKernel } from '../kernels/registry';
 import type { Tensor } from '../tensor';
@@ -93,6 +94,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   const outShape = [...x.shape.slice(0, -1), outF];
   const y = mm(x.data, weight.data, rows, inF, outF, false, true);
   if (bias) {
+    forgetFinite(y);
     const bd = bias.data;
     for (let r = 0; r < rows; r++) {
       const o = r * outF;

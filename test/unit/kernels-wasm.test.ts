@@ -8,6 +8,7 @@ import { relaxedSimdAvailable } from '../../engine/backends/wasm/kernels-module'
 import { cpuBackend } from '../../engine/backends/cpu';
 import { kernelSuite } from './kernels-suite';
 import { closeness, convAttrs, randArray } from './kernels-reference';
+import { knownFinite } from '../../engine/finite';
 
 // Run with GRADLENS_TEST_FMA=1 (and relaxed SIMD available) this file tests only the FMA kernel variant.
 const fmaOnly = process.env.GRADLENS_TEST_FMA === '1';
@@ -90,4 +91,36 @@ test('wasm: tall narrow MatMul (row split) and large Adam agree across thread co
   two.kernels.AdamUpdate!(p2, g2, m2, v2, null, at2);
   assert.deepEqual(p1, p2);
   assert.deepEqual(v1, v2);
+});
+
+test('wasm: outputs scanned finite in the heap are marked, so the NaN/Inf tracker skips them; any NaN or Inf leaves them unmarked', () => {
+  for (const b of [one, two]) {
+    const at = { m: 9, k: 70, n: 13, transA: false, transB: false };
+    const a = randArray(at.m * at.k, 5);
+    const w = randArray(at.k * at.n, 6);
+    assert.ok(knownFinite(b.kernels.MatMul!(a, w, at)), 'finite product marked');
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const a2 = a.slice();
+      a2[at.k * 8 + 3] = bad; // in the last row, the one beside the tile's padding rows
+      assert.ok(!knownFinite(b.kernels.MatMul!(a2, w, at)), `${bad} in A: not marked`);
+    }
+    // finite inputs whose product overflows float32
+    const big = new Float32Array(at.m * at.k).fill(3e38);
+    const out = b.kernels.MatMul!(big, new Float32Array(at.k * at.n).fill(2), at);
+    assert.ok(out.some((v) => !Number.isFinite(v)) && !knownFinite(out), 'overflow to Inf: not marked');
+    const c = convAttrs({ n: 2, cIn: 3, h: 9, w: 11, cOut: 5, kh: 3, kw: 3, strideH: 1, strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 1, groups: 1 });
+    const x = randArray(c.n * c.cIn * c.h * c.w, 7);
+    const k = randArray(c.cOut * c.cIn * 9, 8);
+    const dy = randArray(c.n * c.cOut * c.outH * c.outW, 9);
+    assert.ok(knownFinite(b.kernels.Conv2D!(x, k, null, c)));
+    assert.ok(knownFinite(b.kernels.Conv2DBackpropInput!(dy, k, c)));
+    assert.ok(knownFinite(b.kernels.Conv2DBackpropFilter!(x, dy, c)));
+    const dy2 = dy.slice();
+    dy2[dy2.length - 1] = NaN; // reaches dx's last element too, in the scalar tail of its scan (594 floats)
+    assert.ok(!knownFinite(b.kernels.Conv2DBackpropInput!(dy2, k, c)));
+    assert.ok(!knownFinite(b.kernels.Conv2DBackpropFilter!(x, dy2, c)));
+    const x2 = x.slice();
+    x2[0] = Infinity;
+    assert.ok(!knownFinite(b.kernels.Conv2D!(x2, k, null, c)));
+  }
 });

@@ -5,6 +5,7 @@ import { putDyRows } from './dy-rows';
 import { gemm, padCols, padRows } from './gemm';
 import { im2col } from './im2col';
 import type { WasmRuntime } from './runtime';
+import { markFinite } from '../../finite';
 
 export function makeConv2DBackpropFilter(rt: WasmRuntime) {
   return function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, at: Conv2DAttrs): Float32Array {
@@ -22,6 +23,7 @@ export function makeConv2DBackpropFilter(rt: WasmRuntime) {
     const ldc = padCols(ckk);
     const rows = padRows(rt, coutG);
     const cAddr = heap.alloc(rows * ldc);
+    let finite = true;
     for (let g = 0; g < groups; g++) {
       im2col(rt, xAddr, at, g, colAddr, width);
       gemm(
@@ -30,12 +32,13 @@ export function makeConv2DBackpropFilter(rt: WasmRuntime) {
         { addr: colAddr, s0: 1, s1: width },
         { addr: cAddr, ldc },
       );
+      finite &&= rt.finiteRegion(cAddr, coutG, ckk, ldc);
       const f32 = heap.f32;
       for (let o = 0; o < coutG; o++) {
         const s = (cAddr >> 2) + o * ldc;
         dw.set(f32.subarray(s, s + ckk), (g * coutG + o) * ckk);
       }
     }
-    return dw;
+    return finite ? markFinite(dw) : dw;
   };
 }

@@ -5,6 +5,7 @@ import { putDyRows } from './dy-rows';
 import { gemm, padCols, padRows } from './gemm';
 import { col2im } from './im2col';
 import type { WasmRuntime } from './runtime';
+import { markFinite } from '../../finite';
 
 export function makeConv2DBackpropInput(rt: WasmRuntime) {
   return function conv2dBackpropInput(dy: Float32Array, w: Float32Array, at: Conv2DAttrs): Float32Array {
@@ -30,6 +31,7 @@ export function makeConv2DBackpropInput(rt: WasmRuntime) {
       );
       col2im(rt, cAddr, ldc, at, g, dxAddr);
     }
-    return heap.copyOut(dxAddr, n * cIn * h * wd);
+    const dx = heap.copyOut(dxAddr, n * cIn * h * wd);
+    return rt.finiteSpan(dxAddr, dx.length) ? markFinite(dx) : dx;
   };
 }

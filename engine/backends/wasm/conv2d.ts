@@ -4,6 +4,7 @@ import type { Conv2DAttrs } from '../../kernels/kernel-map';
 import { gemm, padCols, padRows } from './gemm';
 import { im2col } from './im2col';
 import type { WasmRuntime } from './runtime';
+import { markFinite } from '../../finite';
 
 export function makeConv2D(rt: WasmRuntime) {
   return function conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, at: Conv2DAttrs): Float32Array {
@@ -22,6 +23,7 @@ export function makeConv2D(rt: WasmRuntime) {
     const ldc = padCols(width);
     const cAddr = heap.alloc(padRows(rt, coutG) * ldc);
     const rows = padRows(rt, coutG);
+    let finite = true;
     for (let g = 0; g < groups; g++) {
       im2col(rt, xAddr, at, g, colAddr, width);
       // C starts as the bias (the GEMM accumulates onto it), so the output copy is plain plane copies.
@@ -30,12 +32,13 @@ export function makeConv2D(rt: WasmRuntime) {
         heap.f32.fill(o < coutG && bias ? bias[g * coutG + o] : 0, start, start + ldc);
       }
       gemm(rt, coutG, width, ckk, { addr: wAddr + g * coutG * ckk * 4, s0: ckk, s1: 1 }, { addr: colAddr, s0: width, s1: 1 }, { addr: cAddr, ldc, accumulate: true });
+      finite &&= rt.finiteRegion(cAddr, coutG, width, ldc);
       const f32 = heap.f32;
       for (let o = 0; o < coutG; o++) {
         const src = (cAddr >> 2) + o * ldc;
         for (let b = 0; b < n; b++) y.set(f32.subarray(src + b * plane, src + (b + 1) * plane), (b * cOut + g * coutG + o) * plane);
       }
     }
-    return y;
+    return finite ? markFinite(y) : y;
   };
 }

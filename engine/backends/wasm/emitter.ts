@@ -116,6 +116,14 @@ export class Fn {
   f32x4Max(): this { return this.simd(0xe9); }
   f32x4Gt(): this { return this.simd(0x44); }
   v128And(): this { return this.simd(0x4e); }
+  v128Or(): this { return this.simd(0x50); }
+  v128AnyTrue(): this { return this.simd(0x53); }
+  i32x4Eq(): this { return this.simd(0x37); }
+  /** v128.const with four equal i32 lanes. */
+  i32x4Const(v: number): this {
+    const lane = new Uint8Array(new Int32Array([v]).buffer);
+    return this.simd(0x0c, ...lane, ...lane, ...lane, ...lane);
+  }
   v128Zero(): this { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
   i32Eq(): this { return this.op(0x46); }
   /** select(a, b, cond): a when cond != 0. */

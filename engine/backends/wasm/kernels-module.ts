@@ -467,6 +467,30 @@ function reluGradFn(): Fn {
   return f;
 }
 
+/**
+ * nonFinite(addr, rows, vecs, rowBytes) -> i32: 1 if any of `rows` rows of `vecs` v128 (rows `rowBytes` apart)
+ * holds a NaN or ±Inf (exponent bits all ones). Kernels scan their outputs with it while they are still in the heap,
+ * so the autograd's NaN/Inf tracker can skip its JavaScript pass (~10x slower) over them.
+ */
+function nonFiniteFn(): Fn {
+  const f = new Fn('nonFinite', ['i32', 'i32', 'i32', 'i32'], ['i32']);
+  const [addr, rows, vecs, rowBytes] = [0, 1, 2, 3];
+  const r = f.local('i32'), p = f.local('i32'), end = f.local('i32'), mask = f.local('v128'), acc = f.local('v128');
+  f.i32x4Const(0x7f800000).set(mask);
+  f.v128Zero().set(acc);
+  f.forRange(r, () => f.i32(0), () => f.get(rows), 1, () => {
+    f.get(addr).get(r).get(rowBytes).i32Mul().i32Add().tee(p);
+    f.get(vecs).i32(16).i32Mul().i32Add().set(end);
+    f.block().loop();
+    f.get(p).get(end).i32GeS().brIf(1);
+    f.get(acc).get(p).v128Load().get(mask).v128And().get(mask).i32x4Eq().v128Or().set(acc);
+    f.get(p).i32(16).i32Add().set(p).br(0);
+    f.end().end();
+  });
+  f.get(acc).v128AnyTrue();
+  return f;
+}
+
 export const MAX_PAGES = 32768; // 2 GiB: shared memories must declare a maximum
 
 export function buildKernelsModule(v: KernelVariant): Uint8Array<ArrayBuffer> {
@@ -475,6 +499,7 @@ export function buildKernelsModule(v: KernelVariant): Uint8Array<ArrayBuffer> {
   fns.push(reluFn(), reluGradFn());
   for (const mode of ADAM_MODES) for (const ams of [false, true]) fns.push(adamFn(mode, ams));
   for (const mode of MOMENTUM_MODES) for (const wd of [false, true]) fns.push(sgdFn(mode, wd));
+  fns.push(nonFiniteFn());
   return buildModule(fns, { initial: 1, maximum: MAX_PAGES, shared: true });
 }
 

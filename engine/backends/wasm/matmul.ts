@@ -4,6 +4,7 @@
 import type { MatMulAttrs } from '../../kernels/kernel-map';
 import { gemm, padCols, padRows } from './gemm';
 import type { WasmRuntime } from './runtime';
+import { markFinite } from '../../finite';
 import { matMul as cpuMatMul } from '../cpu/matmul';
 
 /**
@@ -28,6 +29,7 @@ export function makeMatMul(rt: WasmRuntime) {
     const ldc = padCols(n);
     const rows = padRows(rt, m);
     const cAddr = heap.alloc(rows * ldc);
+    let finite = true;
     for (let t = 0; t < batch; t++) {
       const aOff = aAddr + t * m * k * 4;
       const bOff = bAddr + (at.broadcastB ? 0 : t * k * n * 4);
@@ -37,11 +39,12 @@ export function makeMatMul(rt: WasmRuntime) {
         transB ? { addr: bOff, s0: 1, s1: k } : { addr: bOff, s0: n, s1: 1 },
         { addr: cAddr, ldc },
       );
+      finite &&= rt.finiteRegion(cAddr, m, n, ldc);
       const f32 = heap.f32;
       const c0 = cAddr >> 2;
       if (ldc === n) out.set(f32.subarray(c0, c0 + m * n), t * m * n);
       else for (let i = 0; i < m; i++) out.set(f32.subarray(c0 + i * ldc, c0 + i * ldc + n), (t * m + i) * n);
     }
-    return out;
+    return finite ? markFinite(out) : out;
   };
 }

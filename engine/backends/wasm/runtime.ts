@@ -18,6 +18,7 @@ export class WasmRuntime {
   private readonly fns: Exported[];
   private helperError: string | undefined;
   private readonly index = new Map<string, number>();
+  private readonly nonFinite: (addr: number, rows: number, vecs: number, rowBytes: number) => number;
 
   private constructor(
     readonly module: WebAssembly.Module,
@@ -29,6 +30,26 @@ export class WasmRuntime {
     const names = WebAssembly.Module.exports(module).map((e) => e.name);
     this.fns = names.map((n) => inst.exports[n] as Exported);
     names.forEach((n, i) => this.index.set(n, i));
+    this.nonFinite = inst.exports.nonFinite as (addr: number, rows: number, vecs: number, rowBytes: number) => number;
+  }
+
+  /**
+   * Whether `rows` rows of `cols` floats, `ld` floats apart, hold no NaN or ±Inf. Whole vectors are scanned, so
+   * `ld` must leave room to round `cols` up to a multiple of 4 (padded GEMM outputs do); the over-read lanes can
+   * only turn a "finite" into a "don't know" (false), never the reverse.
+   */
+  finiteRegion(addr: number, rows: number, cols: number, ld: number): boolean {
+    if (ld < Math.ceil(cols / 4) * 4) throw new Error(`finiteRegion: row stride ${ld} is too short for ${cols} columns`);
+    return this.nonFinite(addr, rows, Math.ceil(cols / 4), ld * 4) === 0;
+  }
+
+  /** Whether `count` contiguous floats hold no NaN or ±Inf (the tail beyond whole vectors is checked here). */
+  finiteSpan(addr: number, count: number): boolean {
+    const vecs = Math.floor(count / 4);
+    if (this.nonFinite(addr, 1, vecs, vecs * 16) !== 0) return false;
+    const f32 = this.heap.f32;
+    for (let i = (addr >> 2) + vecs * 4; i < (addr >> 2) + count; i++) if (!Number.isFinite(f32[i])) return false;
+    return true;
   }
 
   static async create(opts: { threads?: number; fma?: boolean } = {}): Promise<WasmRuntime> {
