@@ -351,16 +351,19 @@ function markdown(out) {
   return lines.join('\n') + '\n';
 }
 
+/** Writes the table between the bench markers of docs/benchmarks.md and of the README (both show the latest run). */
 function updateDocs(md) {
-  const file = path.join(root, 'docs/benchmarks.md');
-  if (!existsSync(file)) return;
-  const text = readFileSync(file, 'utf8');
-  const start = '<!-- bench:start -->';
-  const end = '<!-- bench:end -->';
-  const a = text.indexOf(start);
-  const b = text.indexOf(end);
-  if (a < 0 || b < a) return;
-  writeFileSync(file, text.slice(0, a + start.length) + '\n' + md + text.slice(b));
+  for (const rel of ['docs/benchmarks.md', 'README.md']) {
+    const file = path.join(root, rel);
+    if (!existsSync(file)) continue;
+    const text = readFileSync(file, 'utf8');
+    const start = '<!-- bench:start -->';
+    const end = '<!-- bench:end -->';
+    const a = text.indexOf(start);
+    const b = text.indexOf(end);
+    if (a < 0 || b < a) continue;
+    writeFileSync(file, text.slice(0, a + start.length) + '\n' + md + text.slice(b));
+  }
 }
 
 main().catch((e) => {
