@@ -7,7 +7,7 @@
 //   node [--experimental-wasm-relaxed-simd] --import tsx bench/wasm-ceiling.ts
 import { Fn, buildModule } from '../engine/backends/wasm/emitter';
 import { buildKernelsModule, NR, relaxedSimdAvailable } from '../engine/backends/wasm/kernels-module';
-import { WasmRuntime } from '../engine/backends/wasm/runtime';
+import { kernelVariant } from '../engine/backends/wasm/runtime';
 
 const CHAINS = 8; // enough independent accumulators to cover the multiply-add latency on 2 pipes
 const ITERS = 2_000_000;
@@ -44,11 +44,9 @@ const run = (): number => {
   return performance.now() - t0;
 };
 /** The macro-kernel on one packed A block (96 x 256) and B block (256 x 512), the driver's blocking sizes. */
-async function kernelProbe(): Promise<() => number> {
-  // The variant the engine would pick here (tile height depends on the Node version).
-  const rt = await WasmRuntime.create({ threads: 1, fma });
-  const variant = rt.variant;
-  await rt.dispose();
+function kernelProbe(): () => number {
+  // The variant the engine picks here (tile height depends on the Node version).
+  const variant = kernelVariant(fma);
   const mod = new WebAssembly.Module(buildKernelsModule(variant));
   const mem = new WebAssembly.Memory({ initial: 64, maximum: 64, shared: true });
   const macro = new WebAssembly.Instance(mod, { env: { memory: mem } }).exports.macro as (...a: number[]) => void;
@@ -67,8 +65,8 @@ async function kernelProbe(): Promise<() => number> {
   };
 }
 
-async function main(): Promise<void> {
-  const kernel = await kernelProbe();
+function main(): void {
+  const kernel = kernelProbe();
   for (let i = 0; i < 5; i++) {
     run();
     kernel();
@@ -84,4 +82,4 @@ async function main(): Promise<void> {
   console.log(JSON.stringify({ gflops: flops / (best / 1000) / 1e9, fma, kernelGflops: bestKernel }));
 }
 
-void main();
+main();

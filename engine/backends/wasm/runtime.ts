@@ -13,6 +13,13 @@ export interface WasmRuntimeInfo {
   helperError?: string;
 }
 
+/** The kernel variant for this runtime: FMA when relaxed SIMD is there (unless `fma` says otherwise), and the tile. */
+export function kernelVariant(fma = relaxedSimdAvailable()): KernelVariant {
+  // Beyond a 4x8 tile Node 20's register allocator spills (with or without FMA); Node 22+ holds 6x8 with FMA.
+  const major = Number(process.versions.node.split('.')[0]);
+  return { mr: fma && major >= 22 ? 6 : 4, fma };
+}
+
 export class WasmRuntime {
   readonly heap = new WasmHeap();
   private readonly fns: Exported[];
@@ -54,10 +61,7 @@ export class WasmRuntime {
 
   static async create(opts: { threads?: number; fma?: boolean } = {}): Promise<WasmRuntime> {
     if (!simdAvailable()) throw new Error('WebAssembly SIMD is not available in this runtime.');
-    const fma = opts.fma ?? relaxedSimdAvailable();
-    // Beyond a 4x8 tile Node 20's register allocator spills (with or without FMA); Node 22+ holds 6x8 with FMA.
-    const major = Number(process.versions.node.split('.')[0]);
-    const variant: KernelVariant = { mr: fma && major >= 22 ? 6 : 4, fma };
+    const variant = kernelVariant(opts.fma);
     const bytes = buildKernelsModule(variant);
     const module = await WebAssembly.compile(bytes);
     const rt = new WasmRuntime(module, variant, bytes.length, null);
