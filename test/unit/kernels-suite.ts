@@ -46,6 +46,10 @@ export const convCases: Conv2DAttrs[] = [
   // rows of 3 (its scalar path)
   convAttrs({ n: 2, cIn: 2, h: 7, w: 7, cOut: 3, kh: 3, kw: 3, strideH: 1, strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 1, groups: 1 }),
   convAttrs({ n: 1, cIn: 2, h: 5, w: 5, cOut: 2, kh: 3, kw: 3, strideH: 1, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, groups: 1 }),
+  // the wasm direct kernels: dilation, groups with an odd channel count, padding, an overlapping last 8-column
+  // panel (width 12); row stride 2 with unit column stride
+  convAttrs({ n: 2, cIn: 4, h: 9, w: 12, cOut: 6, kh: 3, kw: 3, strideH: 1, strideW: 1, padH: 2, padW: 1, dilationH: 2, dilationW: 1, groups: 2 }),
+  convAttrs({ n: 1, cIn: 3, h: 9, w: 10, cOut: 5, kh: 3, kw: 3, strideH: 2, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, groups: 1 }),
 ];
 
 export const poolCases: Pool2DAttrs[] = [

@@ -9,6 +9,8 @@ import { cpuBackend } from '../../engine/backends/cpu';
 import { kernelSuite } from './kernels-suite';
 import { closeness, convAttrs, randArray } from './kernels-reference';
 import { knownFinite } from '../../engine/finite';
+import { WasmRuntime } from '../../engine/backends/wasm/runtime';
+import { directConv2D, directConv2DBackpropFilter, directConv2DBackpropInput } from '../../engine/backends/wasm/conv-direct';
 
 // Run with GRADLENS_TEST_FMA=1 (and relaxed SIMD available) this file tests only the FMA kernel variant.
 const fmaOnly = process.env.GRADLENS_TEST_FMA === '1';
@@ -108,19 +110,48 @@ test('wasm: outputs scanned finite in the heap are marked, so the NaN/Inf tracke
     const big = new Float32Array(at.m * at.k).fill(3e38);
     const out = b.kernels.MatMul!(big, new Float32Array(at.k * at.n).fill(2), at);
     assert.ok(out.some((v) => !Number.isFinite(v)) && !knownFinite(out), 'overflow to Inf: not marked');
-    const c = convAttrs({ n: 2, cIn: 3, h: 9, w: 11, cOut: 5, kh: 3, kw: 3, strideH: 1, strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 1, groups: 1 });
-    const x = randArray(c.n * c.cIn * c.h * c.w, 7);
-    const k = randArray(c.cOut * c.cIn * 9, 8);
-    const dy = randArray(c.n * c.cOut * c.outH * c.outW, 9);
-    assert.ok(knownFinite(b.kernels.Conv2D!(x, k, null, c)));
-    assert.ok(knownFinite(b.kernels.Conv2DBackpropInput!(dy, k, c)));
-    assert.ok(knownFinite(b.kernels.Conv2DBackpropFilter!(x, dy, c)));
-    const dy2 = dy.slice();
-    dy2[dy2.length - 1] = NaN; // reaches dx's last element too, in the scalar tail of its scan (594 floats)
-    assert.ok(!knownFinite(b.kernels.Conv2DBackpropInput!(dy2, k, c)));
-    assert.ok(!knownFinite(b.kernels.Conv2DBackpropFilter!(x, dy2, c)));
-    const x2 = x.slice();
-    x2[0] = Infinity;
-    assert.ok(!knownFinite(b.kernels.Conv2D!(x2, k, null, c)));
+    // Width 11: direct forward and input gradient, im2col filter gradient; width 12: all direct; column stride 2:
+    // all im2col.
+    for (const [w, sw] of [[11, 1], [12, 1], [11, 2]]) {
+      const c = convAttrs({ n: 2, cIn: 3, h: 9, w, cOut: 5, kh: 3, kw: 3, strideH: 1, strideW: sw, padH: 1, padW: 1, dilationH: 1, dilationW: 1, groups: 1 });
+      const x = randArray(c.n * c.cIn * c.h * c.w, 7);
+      const k = randArray(c.cOut * c.cIn * 9, 8);
+      const dy = randArray(c.n * c.cOut * c.outH * c.outW, 9);
+      assert.ok(knownFinite(b.kernels.Conv2D!(x, k, null, c)));
+      assert.ok(knownFinite(b.kernels.Conv2DBackpropInput!(dy, k, c)));
+      assert.ok(knownFinite(b.kernels.Conv2DBackpropFilter!(x, dy, c)));
+      const dy2 = dy.slice();
+      dy2[dy2.length - 1] = NaN; // reaches dx's last element too, in the scalar tail of its scan
+      assert.ok(!knownFinite(b.kernels.Conv2DBackpropInput!(dy2, k, c)));
+      assert.ok(!knownFinite(b.kernels.Conv2DBackpropFilter!(x, dy2, c)));
+      const x2 = x.slice();
+      x2[0] = Infinity;
+      assert.ok(!knownFinite(b.kernels.Conv2D!(x2, k, null, c)));
+    }
+  }
+});
+
+test('wasm: unit-stride rows take the direct convolution kernels; other shapes fall back to im2col', async () => {
+  const rt = await WasmRuntime.create({ threads: 1, fma: fmaOnly || undefined });
+  try {
+    const base = { n: 2, cIn: 4, h: 10, w: 12, cOut: 6, kh: 3, kw: 3, strideH: 1, strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 1, groups: 2 };
+    const direct = convAttrs(base);
+    const x = randArray(direct.n * direct.cIn * direct.h * direct.w, 11);
+    const k = randArray(direct.cOut * 2 * 9, 12);
+    const dy = randArray(direct.n * direct.cOut * direct.outH * direct.outW, 13);
+    const fwd = directConv2D(rt, x, k, null, direct);
+    const dx = directConv2DBackpropInput(rt, dy, k, direct);
+    const dw = directConv2DBackpropFilter(rt, x, dy, direct);
+    assert.ok(fwd && dx && dw, 'stride 1, width 12: all three direct');
+    const ref = [cpuBackend.kernels.Conv2D!(x, k, null, direct), cpuBackend.kernels.Conv2DBackpropInput!(dy, k, direct), cpuBackend.kernels.Conv2DBackpropFilter!(x, dy, direct)];
+    [fwd.y, dx.dx, dw.dw].forEach((got, i) => assert.ok(closeness(got, ref[i], tol.rtol, tol.atol) <= 1, `direct result ${i}`));
+    assert.equal(directConv2D(rt, x, k, null, convAttrs({ ...base, strideW: 2 })), null, 'column stride 2');
+    assert.equal(directConv2D(rt, x, k, null, convAttrs({ ...base, w: 5 })), null, 'fewer than 8 output columns');
+    const narrow = convAttrs({ ...base, w: 11 });
+    assert.equal(directConv2DBackpropFilter(rt, x, randArray(narrow.n * narrow.cOut * narrow.outH * narrow.outW, 14), narrow), null, 'width not a multiple of 4');
+    assert.equal(directConv2DBackpropInput(rt, dy, k, convAttrs({ ...base, strideH: 2 })), null, 'input gradient of a strided conv');
+    assert.equal(directConv2DBackpropInput(rt, dy, k, convAttrs({ ...base, padW: 3 })), null, 'padding wider than the kernel reach');
+  } finally {
+    await rt.dispose();
   }
 });

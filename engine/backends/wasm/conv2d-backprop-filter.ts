@@ -1,14 +1,18 @@
 // dW of Conv2D: per group, dW_g[Cout_g, CKK_g] = dY_g[Cout_g, N*P] · colᵀ; the long N*P dimension is the GEMM's
-// K, so the sum over images and positions runs in the micro-kernel's fixed order (deterministic).
+// K, so the sum over images and positions runs in the micro-kernel's fixed order (deterministic). Stride-1 rows
+// whose width is a multiple of 4 take the direct kernel instead (conv-direct.ts).
 import type { Conv2DAttrs } from '../../kernels/kernel-map';
 import { putDyRows } from './dy-rows';
 import { gemm, padCols, padRows } from './gemm';
 import { im2col } from './im2col';
 import type { WasmRuntime } from './runtime';
 import { markFinite } from '../../finite';
+import { directConv2DBackpropFilter } from './conv-direct';
 
 export function makeConv2DBackpropFilter(rt: WasmRuntime) {
   return function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, at: Conv2DAttrs): Float32Array {
+    const direct = directConv2DBackpropFilter(rt, x, dy, at);
+    if (direct) return direct.finite ? markFinite(direct.dw) : direct.dw;
     const { n, cIn, cOut, kh, kw, groups, outH, outW } = at;
     const cinG = cIn / groups;
     const coutG = cOut / groups;

@@ -1,13 +1,16 @@
 // Conv2D as one GEMM per group: Y[Cout_g, N*P] = W_g[Cout_g, CKK_g] · col[CKK_g, N*P], then the result is
-// copied to NCHW; C is initialised with the bias.
+// copied to NCHW; C is initialised with the bias. Stride-1 rows take the direct kernels instead (conv-direct.ts).
 import type { Conv2DAttrs } from '../../kernels/kernel-map';
 import { gemm, padCols, padRows } from './gemm';
 import { im2col } from './im2col';
 import type { WasmRuntime } from './runtime';
 import { markFinite } from '../../finite';
+import { directConv2D } from './conv-direct';
 
 export function makeConv2D(rt: WasmRuntime) {
   return function conv2d(x: Float32Array, w: Float32Array, bias: Float32Array | null, at: Conv2DAttrs): Float32Array {
+    const direct = directConv2D(rt, x, w, bias, at);
+    if (direct) return direct.finite ? markFinite(direct.y) : direct.y;
     const { n, cIn, cOut, kh, kw, groups, outH, outW } = at;
     const cinG = cIn / groups;
     const coutG = cOut / groups;

@@ -129,6 +129,7 @@ export class Fn {
   /** select(a, b, cond): a when cond != 0. */
   select(): this { return this.op(0x1b); }
   i32Store(offset = 0): this { return this.mem(0x36, 2, offset); }
+  i32Load(offset = 0): this { return this.mem(0x28, 2, offset); }
   f32Gt(): this { return this.op(0x5e); }
   f32Ne(): this { return this.op(0x5c); }
   f32Eq(): this { return this.op(0x5b); }

@@ -34,7 +34,7 @@ export interface Output {
 export const padRows = (rt: WasmRuntime, m: number): number => Math.ceil(m / rt.variant.mr) * rt.variant.mr;
 export const padCols = (n: number): number => Math.ceil(n / NR) * NR;
 
-function packCalls(rt: WasmRuntime, calls: Call[], src: number, sK: number, sW: number, kc: number, wide: number, w: number, dst: number): void {
+export function packCalls(rt: WasmRuntime, calls: Call[], src: number, sK: number, sW: number, kc: number, wide: number, w: number, dst: number): void {
   // Full panels go through a v128 copy (adjacent columns) or an unrolled gather; the last partial panel through
   // the general, zero-padding pack.
   const panels = Math.floor(wide / w);

@@ -3,6 +3,7 @@
 // cases), and fused optimizer updates. Tile height and FMA are parameters because the best choice depends on the
 // V8 version: with separate mul+add Node 20 spills registers beyond a 4x8 tile (see shared measurements).
 import { Fn, buildModule } from './emitter';
+import { convDirectFns } from './conv-direct-module';
 
 export const NR = 8;
 
@@ -500,6 +501,7 @@ export function buildKernelsModule(v: KernelVariant): Uint8Array<ArrayBuffer> {
   for (const mode of ADAM_MODES) for (const ams of [false, true]) fns.push(adamFn(mode, ams));
   for (const mode of MOMENTUM_MODES) for (const wd of [false, true]) fns.push(sgdFn(mode, wd));
   fns.push(nonFiniteFn());
+  fns.push(...convDirectFns(v, fns.length));
   return buildModule(fns, { initial: 1, maximum: MAX_PAGES, shared: true });
 }
 

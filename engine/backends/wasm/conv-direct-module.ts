@@ -1,0 +1,127 @@
+// Direct (implicit-GEMM) convolution kernels for stride-1 rows. im2col + GEMM moves every input value kh*kw times
+// through a column matrix and a packed copy of it (3.7 MB each for the MNIST CNN's first layer: most of that
+// layer's time went to memory, not arithmetic). Here the micro-kernel reads its 8-wide B vectors straight from the
+// image: for a stride-1 row, the 8 inputs under 8 neighbouring outputs at kernel offset k are contiguous, so B row
+// k is one pair of v128 loads at `row + offs[k]`, where offs is a table of byte offsets over (channel, ky, kx).
+// The filter gradient is a sum of dot products along output rows, vectorised the same way.
+import { Fn } from './emitter';
+import type { KernelVariant } from './kernels-module';
+
+export const CONV_TILE_COLS = 8;
+
+/**
+ * convTile(kc, pa, xb, offs, c, ldc, pbias): C[mr x 8] = bias + packedA[kc x mr]ᵀ · B, where B row k is the 8
+ * floats at xb + offs[k] (offs: kc i32 byte offsets); C rows ldc bytes apart; pbias addresses mr floats.
+ */
+function convTileFn(v: KernelVariant): Fn {
+  const f = new Fn('convTile', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], [], false);
+  const [kc, pa, xb, offs, c, ldc, pbias] = [0, 1, 2, 3, 4, 5, 6];
+  const acc: number[] = [];
+  for (let i = 0; i < v.mr * 2; i++) acc.push(f.local('v128'));
+  const b0 = f.local('v128'), b1 = f.local('v128'), a = f.local('v128'), src = f.local('i32');
+  for (let r = 0; r < v.mr; r++) {
+    f.get(pbias).load32Splat(4 * r).set(acc[2 * r]);
+    f.get(acc[2 * r]).set(acc[2 * r + 1]);
+  }
+  f.loop();
+  f.get(xb).get(offs).i32Load().i32Add().tee(src).v128Load(0).set(b0);
+  f.get(src).v128Load(16).set(b1);
+  for (let r = 0; r < v.mr; r++) {
+    f.get(pa).load32Splat(4 * r).set(a);
+    for (let h = 0; h < 2; h++) {
+      const x = acc[2 * r + h];
+      if (v.fma) f.get(a).get(h ? b1 : b0).get(x).f32x4RelaxedMadd().set(x);
+      else f.get(x).get(a).get(h ? b1 : b0).f32x4Mul().f32x4Add().set(x);
+    }
+  }
+  f.get(pa).i32(4 * v.mr).i32Add().set(pa);
+  f.get(offs).i32(4).i32Add().set(offs);
+  f.get(kc).i32(1).i32Sub().tee(kc).brIf(0);
+  f.end();
+  for (let r = 0; r < v.mr; r++) {
+    for (let h = 0; h < 2; h++) f.get(c).get(acc[2 * r + h]).v128Store(16 * h);
+    f.get(c).get(ldc).i32Add().set(c);
+  }
+  return f;
+}
+
+/**
+ * convRows(mT, kc, pa, x, xRowBytes, offs, c, cRowBytes, ldc, outH, panels, lastCol, pbias): one image's output
+ * planes, [mT*mr channels][outH rows][outW], planes ldc bytes apart. Output row oh reads the input row at
+ * x + oh*xRowBytes. Panels of 8 columns start 32 bytes apart, the last at lastCol bytes (it overlaps the one
+ * before when outW is not a multiple of 8; the overlapped columns are recomputed identically).
+ */
+function convRowsFn(v: KernelVariant, tileIndex: number): Fn {
+  const f = new Fn('convRows', new Array<'i32'>(13).fill('i32'));
+  const [mT, kc, pa, x, xRowBytes, offs, c, cRowBytes, ldc, outH, panels, lastCol, pbias] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+  const oh = f.local('i32'), p = f.local('i32'), i = f.local('i32'), col = f.local('i32'), xr = f.local('i32'), cr = f.local('i32');
+  f.forRange(oh, () => f.i32(0), () => f.get(outH), 1, () => {
+    f.get(x).get(oh).get(xRowBytes).i32Mul().i32Add().set(xr);
+    f.get(c).get(oh).get(cRowBytes).i32Mul().i32Add().set(cr);
+    f.forRange(p, () => f.i32(0), () => f.get(panels), 1, () => {
+      // col = min(p * 32, lastCol)
+      f.get(p).i32(4 * CONV_TILE_COLS).i32Mul().get(lastCol).get(p).i32(4 * CONV_TILE_COLS).i32Mul().get(lastCol).i32LtS().select().set(col);
+      f.forRange(i, () => f.i32(0), () => f.get(mT), 1, () => {
+        f.get(kc);
+        f.get(pa).get(i).get(kc).i32Mul().i32(4 * v.mr).i32Mul().i32Add();
+        f.get(xr).get(col).i32Add();
+        f.get(offs);
+        f.get(cr).get(col).i32Add().get(i).i32(v.mr).i32Mul().get(ldc).i32Mul().i32Add();
+        f.get(ldc);
+        f.get(pbias).get(i).i32(4 * v.mr).i32Mul().i32Add();
+        f.call(tileIndex);
+      });
+    });
+  });
+  return f;
+}
+
+/**
+ * convFilterGrad(pairs, quads, x, xRowBytes, offs, dy, dyPlaneBytes, dyRowBytes, outH, vecs, part): adds one
+ * image's contribution to the filter gradient, as vector partial sums. For output channels (2q, 2q+1) and kernel
+ * offsets 4t..4t+3, part holds 8 v128 at part + (q*quads + t)*128: lane-wise sums of dy[oc][oh][ow] *
+ * x[offs[k] + oh*xRowBytes + 4*ow] over this image's rows and columns (vecs vectors per row; every column must
+ * be a real output column, so the caller ensures outW = 4*vecs). Channel planes of dy are dyPlaneBytes apart.
+ */
+function convFilterGradFn(v: KernelVariant): Fn {
+  const f = new Fn('convFilterGrad', new Array<'i32'>(11).fill('i32'));
+  const [pairs, quads, x, xRowBytes, offs, dy, dyPlaneBytes, dyRowBytes, outH, vecs, part] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const q = f.local('i32'), t = f.local('i32'), oh = f.local('i32'), vb = f.local('i32'), end = f.local('i32');
+  const pp = f.local('i32'), d0p = f.local('i32'), xr = f.local('i32'), dr = f.local('i32'), xa = f.local('i32');
+  const o = [f.local('i32'), f.local('i32'), f.local('i32'), f.local('i32')];
+  const acc: number[] = [];
+  for (let k = 0; k < 8; k++) acc.push(f.local('v128'));
+  const d0 = f.local('v128'), d1 = f.local('v128'), xv = f.local('v128');
+  f.forRange(q, () => f.i32(0), () => f.get(pairs), 1, () => {
+    f.get(dy).get(q).i32(2).i32Mul().get(dyPlaneBytes).i32Mul().i32Add().set(d0p);
+    f.forRange(t, () => f.i32(0), () => f.get(quads), 1, () => {
+      for (let k = 0; k < 4; k++) f.get(offs).get(t).i32(16).i32Mul().i32Add().i32Load(4 * k).set(o[k]);
+      f.get(part).get(q).get(quads).i32Mul().get(t).i32Add().i32(128).i32Mul().i32Add().set(pp);
+      for (let k = 0; k < 8; k++) f.get(pp).v128Load(16 * k).set(acc[k]);
+      f.get(vecs).i32(16).i32Mul().set(end);
+      f.forRange(oh, () => f.i32(0), () => f.get(outH), 1, () => {
+        f.get(x).get(oh).get(xRowBytes).i32Mul().i32Add().set(xr);
+        f.get(d0p).get(oh).get(dyRowBytes).i32Mul().i32Add().set(dr);
+        f.forRange(vb, () => f.i32(0), () => f.get(end), 16, () => {
+          f.get(dr).get(vb).i32Add().tee(xa).v128Load(0).set(d0);
+          f.get(xa).get(dyPlaneBytes).i32Add().v128Load(0).set(d1);
+          f.get(xr).get(vb).i32Add().set(xa);
+          for (let k = 0; k < 4; k++) {
+            f.get(xa).get(o[k]).i32Add().v128Load(0).set(xv);
+            for (const [x, d] of [[acc[k], d0], [acc[4 + k], d1]]) {
+              if (v.fma) f.get(d).get(xv).get(x).f32x4RelaxedMadd().set(x);
+              else f.get(x).get(d).get(xv).f32x4Mul().f32x4Add().set(x);
+            }
+          }
+        });
+      });
+      for (let k = 0; k < 8; k++) f.get(pp).get(acc[k]).v128Store(16 * k);
+    });
+  });
+  return f;
+}
+
+/** The direct-convolution functions, to be appended to the kernels module at function index `firstIndex`. */
+export function convDirectFns(v: KernelVariant, firstIndex: number): Fn[] {
+  return [convTileFn(v), convRowsFn(v, firstIndex), convFilterGradFn(v)];
+}

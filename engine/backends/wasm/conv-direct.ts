@@ -1,0 +1,241 @@
+// Drivers for the direct convolution kernels (conv-direct-module.ts): the forward pass, the input gradient (a
+// stride-1 forward pass over the zero-padded output gradient with the kernel flipped and its channel axes swapped)
+// and the filter gradient. Each returns null when the shape is not one the direct kernels handle, and the caller
+// falls back to im2col + GEMM. With two threads, the forward passes split the batch in two halves and the filter
+// gradient splits the output channels, so every output is computed by one thread in one order: deterministic.
+import type { Conv2DAttrs } from '../../kernels/kernel-map';
+import { CONV_TILE_COLS } from './conv-direct-module';
+import { packCalls } from './gemm';
+import type { WasmHeap } from './heap';
+import type { Call } from './threads';
+import type { WasmRuntime } from './runtime';
+
+/**
+ * Longest reduction (input channels x kernel taps) the forward kernel takes in one pass: the tile's packed weights
+ * (mr x K floats) and the K input rows it reads should stay in L1/L2 across the output-channel tiles.
+ */
+const MAX_K = 1024;
+/** How much more arithmetic than im2col + GEMM the direct input gradient may do and still be used. */
+const MAX_EXTRA_WORK = 1.5;
+/** Multiply-adds below which a hand-off to the helper thread costs more than it saves. */
+const SPLIT_MIN = 1 << 21;
+
+/** A stride-1 (along rows) convolution over planes already padded in the heap. */
+interface Plan {
+  n: number;
+  groups: number;
+  cinG: number;
+  coutG: number;
+  inH: number;
+  inW: number;
+  outH: number;
+  outW: number;
+  kh: number;
+  kw: number;
+  dilH: number;
+  dilW: number;
+  strideH: number;
+}
+
+/** Copies `planes` planes of h x w into the heap with `padH`/`padW` zeros on each side; returns the address. */
+export function putPadded(heap: WasmHeap, src: Float32Array, planes: number, h: number, w: number, padH: number, padW: number): number {
+  if (padH === 0 && padW === 0) return heap.put(src);
+  const ph = h + 2 * padH;
+  const pw = w + 2 * padW;
+  const addr = heap.zeros(planes * ph * pw);
+  const f32 = heap.f32;
+  for (let p = 0; p < planes; p++)
+    for (let r = 0; r < h; r++) {
+      const s = (p * h + r) * w;
+      f32.set(src.subarray(s, s + w), (addr >> 2) + (p * ph + r + padH) * pw + padW);
+    }
+  return addr;
+}
+
+/** Byte offsets of the kernel taps (channel, ky, kx) from the input under output (0, 0), padded with zeros to `count`. */
+function tapOffsets(heap: WasmHeap, p: Plan, count: number): number {
+  const addr = heap.alloc(count);
+  const offs = new Int32Array(heap.f32.buffer, addr, count);
+  let k = 0;
+  for (let c = 0; c < p.cinG; c++)
+    for (let ky = 0; ky < p.kh; ky++)
+      for (let kx = 0; kx < p.kw; kx++) offs[k++] = (c * p.inH * p.inW + ky * p.dilH * p.inW + kx * p.dilW) * 4;
+  offs.fill(0, k);
+  return addr;
+}
+
+/** Splits `count` units into the two halves the threads take (one part when single-threaded or small). */
+function halves(rt: WasmRuntime, count: number, work: number): [number, number][] {
+  if (rt.threads < 2 || count < 2 || work < SPLIT_MIN) return [[0, count]];
+  const mid = Math.ceil(count / 2);
+  return [[0, mid], [mid, count]];
+}
+
+/**
+ * Runs the forward kernel: x at `xAddr` is [n][groups*cinG][inH][inW], weights `wAddr` are [groups*coutG][cinG*kh*kw]
+ * (PyTorch's layout). Returns the output's address, laid out [n][groups][coutG padded to the tile][outH*outW].
+ */
+function runForward(rt: WasmRuntime, p: Plan, xAddr: number, wAddr: number, bias: Float32Array | null): number {
+  const heap = rt.heap;
+  const mr = rt.variant.mr;
+  const kc = p.cinG * p.kh * p.kw;
+  const padded = Math.ceil(p.coutG / mr) * mr;
+  const plane = p.outH * p.outW;
+  const packed = heap.alloc(p.groups * padded * kc);
+  const biases = heap.zeros(p.groups * padded);
+  const offs = tapOffsets(heap, p, kc);
+  const yAddr = heap.alloc(p.n * p.groups * padded * plane);
+  const packs: Call[] = [];
+  for (let g = 0; g < p.groups; g++) {
+    packCalls(rt, packs, wAddr + g * p.coutG * kc * 4, 1, kc, kc, p.coutG, mr, packed + g * padded * kc * 4);
+    if (bias) heap.f32.set(bias.subarray(g * p.coutG, (g + 1) * p.coutG), (biases >> 2) + g * padded);
+  }
+  rt.runParts([packs]);
+  const fn = rt.fn('convRows');
+  const panels = Math.ceil(p.outW / CONV_TILE_COLS);
+  const lastCol = (p.outW - CONV_TILE_COLS) * 4;
+  const imageIn = p.groups * p.cinG * p.inH * p.inW * 4;
+  const parts = halves(rt, p.n, p.n * p.groups * padded * plane * kc).map(([b0, b1]) => {
+    const calls: Call[] = [];
+    for (let b = b0; b < b1; b++)
+      for (let g = 0; g < p.groups; g++)
+        calls.push([fn, [
+          padded / mr, kc, packed + g * padded * kc * 4,
+          xAddr + b * imageIn + g * p.cinG * p.inH * p.inW * 4, p.strideH * p.inW * 4, offs,
+          yAddr + (b * p.groups + g) * padded * plane * 4, p.outW * 4, plane * 4,
+          p.outH, panels, lastCol, biases + g * padded * 4,
+        ]]);
+    return calls;
+  });
+  rt.runParts(parts);
+  return yAddr;
+}
+
+/** Copies a [n][groups][padded][plane] result out as [n][groups*count][plane]. */
+function copyPlanes(heap: WasmHeap, addr: number, n: number, groups: number, count: number, padded: number, plane: number): Float32Array {
+  if (count === padded) return heap.copyOut(addr, n * groups * count * plane);
+  const out = new Float32Array(n * groups * count * plane);
+  const f32 = heap.f32;
+  for (let b = 0; b < n; b++)
+    for (let g = 0; g < groups; g++) {
+      const s = (addr >> 2) + (b * groups + g) * padded * plane;
+      out.set(f32.subarray(s, s + count * plane), (b * groups + g) * count * plane);
+    }
+  return out;
+}
+
+const forwardFits = (at: Conv2DAttrs): boolean =>
+  at.strideW === 1 && at.outW >= CONV_TILE_COLS && (at.cIn / at.groups) * at.kh * at.kw <= MAX_K;
+
+/** Conv2D's forward pass, or null when the shape needs im2col. `finite` is set from a scan of the output. */
+export function directConv2D(rt: WasmRuntime, x: Float32Array, w: Float32Array, bias: Float32Array | null, at: Conv2DAttrs): { y: Float32Array; finite: boolean } | null {
+  if (!forwardFits(at)) return null;
+  const heap = rt.heap;
+  heap.reset();
+  const wAddr = heap.use(w);
+  const xAddr = putPadded(heap, x, at.n * at.cIn, at.h, at.w, at.padH, at.padW);
+  const p: Plan = {
+    n: at.n, groups: at.groups, cinG: at.cIn / at.groups, coutG: at.cOut / at.groups,
+    inH: at.h + 2 * at.padH, inW: at.w + 2 * at.padW, outH: at.outH, outW: at.outW,
+    kh: at.kh, kw: at.kw, dilH: at.dilationH, dilW: at.dilationW, strideH: at.strideH,
+  };
+  const yAddr = runForward(rt, p, xAddr, wAddr, bias);
+  const padded = Math.ceil(p.coutG / rt.variant.mr) * rt.variant.mr;
+  const count = at.n * at.groups * padded * at.outH * at.outW;
+  const finite = rt.finiteSpan(yAddr, count);
+  return { y: copyPlanes(heap, yAddr, at.n, at.groups, p.coutG, padded, at.outH * at.outW), finite };
+}
+
+/** Conv2DBackpropInput as a forward pass, or null when the shape needs im2col (strides, or too little padding). */
+export function directConv2DBackpropInput(rt: WasmRuntime, dy: Float32Array, w: Float32Array, at: Conv2DAttrs): { dx: Float32Array; finite: boolean } | null {
+  const { n, cIn, cOut, kh, kw, groups } = at;
+  const ph = (kh - 1) * at.dilationH - at.padH;
+  const pw = (kw - 1) * at.dilationW - at.padW;
+  const coutG = cOut / groups;
+  const cinG = cIn / groups;
+  if (at.strideH !== 1 || at.strideW !== 1 || ph < 0 || pw < 0 || at.w < CONV_TILE_COLS || coutG * kh * kw > MAX_K) return null;
+  // Every input position sums over the whole flipped kernel, taps in the padding included, and whole 8-column
+  // panels: that is (h*w)/(outH*outW) times the GEMM's multiply-adds, times the panel overlap. Unpadded convs on
+  // small images (the MNIST CNN's second layer: 12x12 from 8x8, 3x the work) are faster through the GEMM.
+  const panelWidth = Math.ceil(at.w / CONV_TILE_COLS) * CONV_TILE_COLS;
+  if (at.h * panelWidth > MAX_EXTRA_WORK * at.outH * at.outW) return null;
+  const heap = rt.heap;
+  heap.reset();
+  const dyAddr = putPadded(heap, dy, n * cOut, at.outH, at.outW, ph, pw);
+  // wt[g][ic][oc][ky][kx] = w[g*coutG + oc][ic][kh-1-ky][kw-1-kx]
+  const kk = kh * kw;
+  const wt = new Float32Array(w.length);
+  for (let g = 0; g < groups; g++)
+    for (let oc = 0; oc < coutG; oc++)
+      for (let ic = 0; ic < cinG; ic++) {
+        const src = ((g * coutG + oc) * cinG + ic) * kk;
+        const dst = ((g * cinG + ic) * coutG + oc) * kk;
+        for (let t = 0; t < kk; t++) wt[dst + t] = w[src + kk - 1 - t];
+      }
+  const wAddr = heap.put(wt);
+  const p: Plan = {
+    n, groups, cinG: coutG, coutG: cinG, inH: at.outH + 2 * ph, inW: at.outW + 2 * pw, outH: at.h, outW: at.w,
+    kh, kw, dilH: at.dilationH, dilW: at.dilationW, strideH: 1,
+  };
+  const yAddr = runForward(rt, p, dyAddr, wAddr, null);
+  const padded = Math.ceil(cinG / rt.variant.mr) * rt.variant.mr;
+  const finite = rt.finiteSpan(yAddr, n * groups * padded * at.h * at.w);
+  return { dx: copyPlanes(heap, yAddr, n, groups, cinG, padded, at.h * at.w), finite };
+}
+
+/** Conv2DBackpropFilter by direct dot products along output rows, or null when the shape needs im2col. */
+export function directConv2DBackpropFilter(rt: WasmRuntime, x: Float32Array, dy: Float32Array, at: Conv2DAttrs): { dw: Float32Array; finite: boolean } | null {
+  const { n, cIn, cOut, kh, kw, groups, outH, outW } = at;
+  if (at.strideW !== 1 || outW % 4 !== 0) return null;
+  const cinG = cIn / groups;
+  const coutG = cOut / groups;
+  const kc = cinG * kh * kw;
+  const quads = Math.ceil(kc / 4);
+  const pairs = Math.ceil(coutG / 2);
+  const plane = outH * outW;
+  const heap = rt.heap;
+  heap.reset();
+  const inH = at.h + 2 * at.padH;
+  const inW = at.w + 2 * at.padW;
+  const xAddr = putPadded(heap, x, n * cIn, at.h, at.w, at.padH, at.padW);
+  // dy as [n][groups][2*pairs][plane]: an odd channel count gets a zero plane, whose sums are dropped.
+  const dyAddr = coutG === 2 * pairs ? heap.put(dy) : heap.zeros(n * groups * 2 * pairs * plane);
+  if (coutG !== 2 * pairs)
+    for (let b = 0; b < n; b++)
+      for (let g = 0; g < groups; g++) {
+        const s = (b * cOut + g * coutG) * plane;
+        heap.f32.set(dy.subarray(s, s + coutG * plane), (dyAddr >> 2) + (b * groups + g) * 2 * pairs * plane);
+      }
+  const p: Plan = { n, groups, cinG, coutG, inH, inW, outH, outW, kh, kw, dilH: at.dilationH, dilW: at.dilationW, strideH: at.strideH };
+  const offs = tapOffsets(heap, p, quads * 4);
+  const partFloats = pairs * quads * 32;
+  const part = heap.zeros(groups * partFloats);
+  const fn = rt.fn('convFilterGrad');
+  const imageIn = cIn * inH * inW * 4;
+  const imageDy = groups * 2 * pairs * plane * 4;
+  const parts = halves(rt, pairs, n * groups * pairs * 2 * kc * plane).map(([q0, q1]) => {
+    const calls: Call[] = [];
+    for (let b = 0; b < n; b++)
+      for (let g = 0; g < groups; g++)
+        calls.push([fn, [
+          q1 - q0, quads, xAddr + b * imageIn + g * cinG * inH * inW * 4, at.strideH * inW * 4, offs,
+          dyAddr + b * imageDy + (g * 2 * pairs + 2 * q0) * plane * 4, plane * 4, outW * 4, outH, outW / 4,
+          part + (g * partFloats + q0 * quads * 32) * 4,
+        ]]);
+    return calls;
+  });
+  rt.runParts(parts);
+  // Sum each accumulator's four lanes: part[(q*quads + t)*32 + ((oc&1)*4 + (k&3))*4 + lane].
+  const dw = new Float32Array(cOut * kc);
+  const f32 = heap.f32;
+  let finite = true;
+  for (let g = 0; g < groups; g++)
+    for (let oc = 0; oc < coutG; oc++)
+      for (let k = 0; k < kc; k++) {
+        const s = (part >> 2) + g * partFloats + ((oc >> 1) * quads + (k >> 2)) * 32 + ((oc & 1) * 4 + (k & 3)) * 4;
+        const at = (g * coutG + oc) * kc + k;
+        dw[at] = f32[s] + f32[s + 1] + (f32[s + 2] + f32[s + 3]);
+        finite &&= Number.isFinite(dw[at]);
+      }
+  return { dw, finite };
+}
