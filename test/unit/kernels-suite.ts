@@ -55,6 +55,10 @@ export const convCases: Conv2DAttrs[] = [
 export const poolCases: Pool2DAttrs[] = [
   { n: 2, c: 3, h: 8, w: 8, kh: 2, kw: 2, strideH: 2, strideW: 2, padH: 0, padW: 0, outH: 4, outW: 4 },
   { n: 1, c: 2, h: 7, w: 5, kh: 3, kw: 2, strideH: 2, strideW: 1, padH: 1, padW: 1, outH: 4, outW: 6 },
+  // 2x2 stride 2: an odd input width under whole vectors of outputs (wasm's vector kernel), and rows of 3 outputs
+  // (its scalar one)
+  { n: 2, c: 2, h: 9, w: 17, kh: 2, kw: 2, strideH: 2, strideW: 2, padH: 0, padW: 0, outH: 4, outW: 8 },
+  { n: 1, c: 3, h: 6, w: 6, kh: 2, kw: 2, strideH: 2, strideW: 2, padH: 0, padW: 0, outH: 3, outW: 3 },
 ];
 
 const adamCases: AdamAttrs[] = [
@@ -124,12 +128,19 @@ export function kernelSuite(name: string, get: () => Backend, tol: Tolerance): v
       assert.deepEqual(Array.from(got.argmax), Array.from(want.argmax), 'argmax');
       check(got.y, want.y, { rtol: 0, atol: 0 }, 'MaxPool2D');
     });
-    const at = poolCases[0];
-    const x = randArray(at.n * at.c * at.h * at.w, 99);
-    x[9] = NaN; // plane 0, row 1, col 1: window (0,0)
-    const got = k.MaxPool2D!(x, at);
-    assert.ok(Number.isNaN(got.y[0]), 'NaN propagates');
-    assert.equal(got.argmax[0], 9);
+    // NaN in each position of window (0,0) (plane 0, rows 0-1, cols 0-1), and two NaNs: the first one wins.
+    for (const at of [poolCases[0], poolCases[3]]) {
+      for (const nans of [[9], [0], [1], [8], [1, 8]]) {
+        const x = randArray(at.n * at.c * at.h * at.w, 99);
+        const pos = nans.map((p) => Math.floor(p / 8) * at.w + (p % 8));
+        for (const p of pos) x[p] = NaN;
+        x[0] = nans.includes(0) ? NaN : -5; // a number first, unless the NaN is there
+        const got = k.MaxPool2D!(x, at);
+        assert.ok(Number.isNaN(got.y[0]), `NaN at ${nans} propagates`);
+        assert.equal(got.argmax[0], pos[0]);
+        assert.ok(!Number.isNaN(got.y[1]), 'the next window is untouched');
+      }
+    }
   });
 
   test('AdamUpdate (Adam, amsgrad with L2, AdamW)', 'AdamUpdate', (k) => {

@@ -115,10 +115,23 @@ export class Fn {
   f32x4Div(): this { return this.simd(0xe7); }
   f32x4Max(): this { return this.simd(0xe9); }
   f32x4Gt(): this { return this.simd(0x44); }
+  f32x4Eq(): this { return this.simd(0x41); }
+  f32x4Ne(): this { return this.simd(0x42); }
   v128And(): this { return this.simd(0x4e); }
+  /** v128.bitselect(a, b, mask): bits of a where mask is set, else of b. */
+  v128Bitselect(): this { return this.simd(0x52); }
+  /** i8x16.shuffle of two vectors; lanes index 0-15 (first) and 16-31 (second). */
+  i8x16Shuffle(lanes: number[]): this { return this.simd(0x0d, ...lanes); }
+  i32x4Splat(): this { return this.simd(0x11); }
+  i32x4Add(): this { return this.simd(0xae); }
   v128Or(): this { return this.simd(0x50); }
   v128AnyTrue(): this { return this.simd(0x53); }
   i32x4Eq(): this { return this.simd(0x37); }
+  /** v128.const with four i32 lanes. */
+  i32x4ConstLanes(l: [number, number, number, number]): this {
+    const b = new Uint8Array(new Int32Array(l).buffer);
+    return this.simd(0x0c, ...b);
+  }
   /** v128.const with four equal i32 lanes. */
   i32x4Const(v: number): this {
     const lane = new Uint8Array(new Int32Array([v]).buffer);

@@ -4,6 +4,7 @@
 // V8 version: with separate mul+add Node 20 spills registers beyond a 4x8 tile (see shared measurements).
 import { Fn, buildModule } from './emitter';
 import { convDirectFns } from './conv-direct-module';
+import { maxPool2x2VecFn } from './max-pool-vec-module';
 
 export const NR = 8;
 
@@ -501,7 +502,7 @@ export function buildKernelsModule(v: KernelVariant): Uint8Array<ArrayBuffer> {
   for (const mode of ADAM_MODES) for (const ams of [false, true]) fns.push(adamFn(mode, ams));
   for (const mode of MOMENTUM_MODES) for (const wd of [false, true]) fns.push(sgdFn(mode, wd));
   fns.push(nonFiniteFn());
-  fns.push(...convDirectFns(v, fns.length));
+  fns.push(...convDirectFns(v, fns.length), maxPool2x2VecFn());
   return buildModule(fns, { initial: 1, maximum: MAX_PAGES, shared: true });
 }
 

@@ -17,11 +17,15 @@ export function makeMaxPool2D(rt: WasmRuntime) {
     const xAddr = heap.put(x.subarray(0, planes * h * w));
     const yAddr = heap.alloc(planes * outPlane);
     const aAddr = heap.alloc(planes * outPlane);
-    // Unpadded 2x2 and 3x3 windows (nearly every CNN) have an unrolled version.
-    const unrolled = padH === 0 && padW === 0 && kh === kw && (kh === 2 || kh === 3);
-    const fn = rt.fn(unrolled ? `maxPool${kh}x${kw}` : 'maxPool');
+    // Unpadded 2x2 and 3x3 windows (nearly every CNN) have an unrolled version; 2x2 with stride 2 a vector one
+    // when the output rows are whole vectors and every window lies inside the input (not so with ceil_mode).
+    const unpadded = padH === 0 && padW === 0;
+    const vec = unpadded && kh === 2 && kw === 2 && strideH === 2 && strideW === 2 && outW % 4 === 0 && 2 * outW <= w && 2 * outH <= h;
+    const unrolled = unpadded && kh === kw && (kh === 2 || kh === 3);
+    const fn = rt.fn(vec ? 'maxPool2x2Vec' : unrolled ? `maxPool${kh}x${kw}` : 'maxPool');
     const part = (p0: number, p1: number): Call[] => {
       const head = [xAddr + p0 * h * w * 4, yAddr + p0 * outPlane * 4, aAddr + p0 * outPlane * 4, p1 - p0, h, w];
+      if (vec) return [[fn, [...head, outH, outW]]];
       return [[fn, unrolled ? [...head, strideH, strideW, outH, outW] : [...head, kh, kw, strideH, strideW, padH, padW, outH, outW]]];
     };
     const mid = Math.ceil(planes / 2);
