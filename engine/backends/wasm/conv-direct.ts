@@ -6,7 +6,7 @@
 import type { Conv2DAttrs } from '../../kernels/kernel-map';
 import { CONV_TILE_COLS } from './conv-direct-module';
 import { packCalls } from './gemm';
-import type { WasmHeap } from './heap';
+import { uninitializedFloat32, type WasmHeap } from './heap';
 import type { Call } from './threads';
 import type { WasmRuntime } from './runtime';
 
@@ -114,7 +114,7 @@ function runForward(rt: WasmRuntime, p: Plan, xAddr: number, wAddr: number, bias
 /** Copies a [n][groups][padded][plane] result out as [n][groups*count][plane]. */
 function copyPlanes(heap: WasmHeap, addr: number, n: number, groups: number, count: number, padded: number, plane: number): Float32Array {
   if (count === padded) return heap.copyOut(addr, n * groups * count * plane);
-  const out = new Float32Array(n * groups * count * plane);
+  const out = uninitializedFloat32(n * groups * count * plane);
   const f32 = heap.f32;
   for (let b = 0; b < n; b++)
     for (let g = 0; g < groups; g++) {

@@ -4,6 +4,7 @@ import type { Conv2DAttrs } from '../../kernels/kernel-map';
 import { gemm, padCols, padRows } from './gemm';
 import { im2col } from './im2col';
 import type { WasmRuntime } from './runtime';
+import { uninitializedFloat32 } from './heap';
 import { markFinite } from '../../finite';
 import { directConv2D } from './conv-direct';
 
@@ -17,7 +18,7 @@ export function makeConv2D(rt: WasmRuntime) {
     const ckk = cinG * kh * kw;
     const plane = outH * outW;
     const width = n * plane;
-    const y = new Float32Array(n * cOut * plane);
+    const y = uninitializedFloat32(n * cOut * plane);
     const heap = rt.heap;
     heap.reset();
     const wAddr = heap.use(w);

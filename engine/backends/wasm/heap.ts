@@ -8,6 +8,15 @@
 import { MAX_PAGES } from './kernels-module';
 
 export const CONTROL_BYTES = 1 << 20;
+
+/**
+ * A Float32Array whose contents are undefined, for results that are written in full before anyone reads them
+ * (kernel outputs copied out of the heap). `new Float32Array(n)` zero-fills first: for the MB-sized activations of
+ * a CNN step that costs as much as the copy itself. Buffer.allocUnsafeSlow is Node's unpooled, unzeroed allocation.
+ */
+export function uninitializedFloat32(length: number): Float32Array {
+  return new Float32Array(Buffer.allocUnsafeSlow(length * 4).buffer, 0, length);
+}
 const PAGE = 65536;
 /** Every block starts on a cache line and spans whole 16-float (64-byte) units: v128 loops may run over the tail. */
 const ALIGN = 64;
@@ -60,7 +69,9 @@ export class WasmHeap {
 
   /** A fresh Float32Array holding `floats` values from `addr` (a kernel's result, copied out of scratch). */
   copyOut(addr: number, floats: number): Float32Array {
-    return this.f32.slice(addr >> 2, (addr >> 2) + floats);
+    const out = uninitializedFloat32(floats);
+    out.set(this.f32.subarray(addr >> 2, (addr >> 2) + floats));
+    return out;
   }
 
   zeros(floats: number): number {

@@ -4,6 +4,7 @@
 import type { MatMulAttrs } from '../../kernels/kernel-map';
 import { gemm, padCols, padRows } from './gemm';
 import type { WasmRuntime } from './runtime';
+import { uninitializedFloat32 } from './heap';
 import { markFinite } from '../../finite';
 import { matMul as cpuMatMul } from '../cpu/matmul';
 
@@ -21,7 +22,7 @@ export function makeMatMul(rt: WasmRuntime) {
     if (a.length < batch * m * k) throw new Error(`MatMul: A has ${a.length} elements, expected ${batch * m * k}.`);
     if (b.length < bCount * k * n) throw new Error(`MatMul: B has ${b.length} elements, too few.`);
     if (m * n * k < SMALL) return cpuMatMul(a, b, at);
-    const out = new Float32Array(batch * m * n);
+    const out = uninitializedFloat32(batch * m * n);
     const heap = rt.heap;
     heap.reset();
     const aAddr = heap.use(a.subarray(0, batch * m * k));
