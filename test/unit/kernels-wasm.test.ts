@@ -150,7 +150,15 @@ test('wasm: unit-stride rows take the direct convolution kernels; other shapes f
     const narrow = convAttrs({ ...base, w: 11 });
     assert.equal(directConv2DBackpropFilter(rt, x, randArray(narrow.n * narrow.cOut * narrow.outH * narrow.outW, 14), narrow), null, 'width not a multiple of 4');
     assert.equal(directConv2DBackpropInput(rt, dy, k, convAttrs({ ...base, strideH: 2 })), null, 'input gradient of a strided conv');
-    assert.equal(directConv2DBackpropInput(rt, dy, k, convAttrs({ ...base, padW: 3 })), null, 'padding wider than the kernel reach');
+    assert.equal(directConv2DBackpropInput(rt, dy, k, convAttrs({ ...base, w: 11, padW: 3 })), null, 'padding wider than the kernel reach');
+    // Output rows of whole 8-column panels: the input gradient with col2im fused into the GEMM (here with row
+    // stride 2 and padding, which the forward-pass formulation cannot take).
+    for (const fused of [convAttrs({ ...base, w: 16 }), convAttrs({ ...base, w: 14, strideH: 2, padW: 2, dilationH: 2 })]) {
+      const dyF = randArray(fused.n * fused.cOut * fused.outH * fused.outW, 15);
+      const got = directConv2DBackpropInput(rt, dyF, k, fused);
+      assert.ok(got, `fused input gradient for ${JSON.stringify(fused)}`);
+      assert.ok(closeness(got.dx, cpuBackend.kernels.Conv2DBackpropInput!(dyF, k, fused), tol.rtol, tol.atol) <= 1, 'fused result');
+    }
   } finally {
     await rt.dispose();
   }

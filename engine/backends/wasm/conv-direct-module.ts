@@ -121,7 +121,72 @@ function convFilterGradFn(v: KernelVariant): Fn {
   return f;
 }
 
+/**
+ * convBackTile(kc, pa, b, ldb, dst, offs): the input gradient's tile, col2im fused into the GEMM. T[mr x 8] =
+ * packedA[kc x mr]ᵀ · B, where B row k is the 8 floats at b + k*ldb (8 output columns of output-gradient channel
+ * k); tile row r (kernel tap r) is then added into the input gradient at dst + offs[r], where that tap's 8 inputs
+ * lie side by side.
+ */
+function convBackTileFn(v: KernelVariant): Fn {
+  const f = new Fn('convBackTile', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], [], false);
+  const [kc, pa, b, ldb, dst, offs] = [0, 1, 2, 3, 4, 5];
+  const acc: number[] = [];
+  for (let i = 0; i < v.mr * 2; i++) acc.push(f.local('v128'));
+  const b0 = f.local('v128'), b1 = f.local('v128'), a = f.local('v128'), d = f.local('i32');
+  for (const x of acc) f.v128Zero().set(x);
+  f.loop();
+  f.get(b).v128Load(0).set(b0);
+  f.get(b).v128Load(16).set(b1);
+  for (let r = 0; r < v.mr; r++) {
+    f.get(pa).load32Splat(4 * r).set(a);
+    for (let h = 0; h < 2; h++) {
+      const x = acc[2 * r + h];
+      if (v.fma) f.get(a).get(h ? b1 : b0).get(x).f32x4RelaxedMadd().set(x);
+      else f.get(x).get(a).get(h ? b1 : b0).f32x4Mul().f32x4Add().set(x);
+    }
+  }
+  f.get(pa).i32(4 * v.mr).i32Add().set(pa);
+  f.get(b).get(ldb).i32Add().set(b);
+  f.get(kc).i32(1).i32Sub().tee(kc).brIf(0);
+  f.end();
+  for (let r = 0; r < v.mr; r++) {
+    f.get(dst).get(offs).i32Load(4 * r).i32Add().set(d);
+    for (let h = 0; h < 2; h++) f.get(d).get(d).v128Load(16 * h).get(acc[2 * r + h]).f32x4Add().v128Store(16 * h);
+  }
+  return f;
+}
+
+/**
+ * convBackRows(mT, kc, pa, dy, ldb, dyRowBytes, dx, dxRowBytes, offs, outH, panels): one image's input gradient,
+ * accumulated into dx (zeroed, and padded as the forward pass's input was). Output-gradient row oh (8-column
+ * panels, 32 bytes apart; outW = 8*panels) adds into the input rows from dx + oh*dxRowBytes. The mT tiles of
+ * kernel taps take mr taps each: packed weights pa + i*kc*mr*4, tap offsets offs + i*mr*4.
+ */
+function convBackRowsFn(v: KernelVariant, tileIndex: number): Fn {
+  const f = new Fn('convBackRows', new Array<'i32'>(11).fill('i32'));
+  const [mT, kc, pa, dy, ldb, dyRowBytes, dx, dxRowBytes, offs, outH, panels] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const oh = f.local('i32'), p = f.local('i32'), i = f.local('i32'), yr = f.local('i32'), xr = f.local('i32');
+  f.forRange(oh, () => f.i32(0), () => f.get(outH), 1, () => {
+    f.get(dy).get(oh).get(dyRowBytes).i32Mul().i32Add().set(yr);
+    f.get(dx).get(oh).get(dxRowBytes).i32Mul().i32Add().set(xr);
+    f.forRange(p, () => f.i32(0), () => f.get(panels), 1, () => {
+      f.forRange(i, () => f.i32(0), () => f.get(mT), 1, () => {
+        f.get(kc);
+        f.get(pa).get(i).get(kc).i32Mul().i32(4 * v.mr).i32Mul().i32Add();
+        f.get(yr);
+        f.get(ldb);
+        f.get(xr);
+        f.get(offs).get(i).i32(4 * v.mr).i32Mul().i32Add();
+        f.call(tileIndex);
+      });
+      f.get(yr).i32(4 * CONV_TILE_COLS).i32Add().set(yr);
+      f.get(xr).i32(4 * CONV_TILE_COLS).i32Add().set(xr);
+    });
+  });
+  return f;
+}
+
 /** The direct-convolution functions, to be appended to the kernels module at function index `firstIndex`. */
 export function convDirectFns(v: KernelVariant, firstIndex: number): Fn[] {
-  return [convTileFn(v), convRowsFn(v, firstIndex), convFilterGradFn(v)];
+  return [convTileFn(v), convRowsFn(v, firstIndex), convFilterGradFn(v), convBackTileFn(v), convBackRowsFn(v, firstIndex + 3)];
 }

@@ -146,8 +146,64 @@ export function directConv2D(rt: WasmRuntime, x: Float32Array, w: Float32Array, 
   return { y: copyPlanes(heap, yAddr, at.n, at.groups, p.coutG, padded, at.outH * at.outW), finite };
 }
 
-/** Conv2DBackpropInput as a forward pass, or null when the shape needs im2col (strides, or too little padding). */
+/**
+ * Conv2DBackpropInput with col2im fused into the GEMM: each tile of (kernel taps x 8 output columns) is added
+ * straight into the input gradient, where a tap's 8 inputs lie side by side (unit column stride). Output rows must
+ * be whole 8-column panels (a partial panel would add its overlap twice).
+ */
+function fusedBackpropInput(rt: WasmRuntime, dy: Float32Array, w: Float32Array, at: Conv2DAttrs): { dx: Float32Array; finite: boolean } | null {
+  const { n, cIn, cOut, kh, kw, groups, h, outH, outW } = at;
+  if (at.strideW !== 1 || outW % CONV_TILE_COLS !== 0) return null;
+  const cinG = cIn / groups;
+  const coutG = cOut / groups;
+  const taps = cinG * kh * kw;
+  const mr = rt.variant.mr;
+  const padded = Math.ceil(taps / mr) * mr;
+  const inH = h + 2 * at.padH;
+  const inW = at.w + 2 * at.padW;
+  const plane = outH * outW;
+  const heap = rt.heap;
+  heap.reset();
+  const dyAddr = heap.put(dy);
+  const wAddr = heap.use(w);
+  const packed = heap.alloc(groups * padded * coutG);
+  const packs: Call[] = [];
+  for (let g = 0; g < groups; g++) packCalls(rt, packs, wAddr + g * coutG * taps * 4, taps, 1, coutG, taps, mr, packed + g * padded * coutG * 4);
+  rt.runParts([packs]);
+  const p: Plan = { n, groups, cinG, coutG, inH, inW, outH, outW, kh, kw, dilH: at.dilationH, dilW: at.dilationW, strideH: at.strideH };
+  const offs = tapOffsets(heap, p, padded);
+  const dxAddr = heap.zeros(n * cIn * inH * inW);
+  const fn = rt.fn('convBackRows');
+  const parts = halves(rt, n, n * cOut * plane * taps).map(([b0, b1]) => {
+    const calls: Call[] = [];
+    for (let b = b0; b < b1; b++)
+      for (let g = 0; g < groups; g++)
+        calls.push([fn, [
+          padded / mr, coutG, packed + g * padded * coutG * 4, dyAddr + (b * cOut + g * coutG) * plane * 4, plane * 4, outW * 4,
+          dxAddr + (b * cIn + g * cinG) * inH * inW * 4, at.strideH * inW * 4, offs, outH, outW / CONV_TILE_COLS,
+        ]]);
+    return calls;
+  });
+  rt.runParts(parts);
+  const finite = rt.finiteSpan(dxAddr, n * cIn * inH * inW);
+  if (at.padH === 0 && at.padW === 0) return { dx: heap.copyOut(dxAddr, n * cIn * h * at.w), finite };
+  const dx = uninitializedFloat32(n * cIn * h * at.w);
+  const f32 = heap.f32;
+  for (let pl = 0; pl < n * cIn; pl++)
+    for (let r = 0; r < h; r++) {
+      const s = (dxAddr >> 2) + (pl * inH + r + at.padH) * inW + at.padW;
+      dx.set(f32.subarray(s, s + at.w), (pl * h + r) * at.w);
+    }
+  return { dx, finite };
+}
+
+/**
+ * Conv2DBackpropInput by a direct kernel: the fused GEMM + col2im when output rows are whole panels, else as a
+ * forward pass over the padded output gradient; null when the shape needs im2col (strides, too little padding).
+ */
 export function directConv2DBackpropInput(rt: WasmRuntime, dy: Float32Array, w: Float32Array, at: Conv2DAttrs): { dx: Float32Array; finite: boolean } | null {
+  const fused = fusedBackpropInput(rt, dy, w, at);
+  if (fused) return fused;
   const { n, cIn, cOut, kh, kw, groups } = at;
   const ph = (kh - 1) * at.dilationH - at.padH;
   const pw = (kw - 1) * at.dilationW - at.padW;
