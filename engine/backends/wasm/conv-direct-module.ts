@@ -6,6 +6,7 @@
 // The filter gradient is a sum of dot products along output rows, vectorised the same way.
 import { Fn } from './emitter';
 import type { KernelVariant } from './kernels-module';
+import { emitTileStep, tileLocals } from './tile-step';
 
 export const CONV_TILE_COLS = 8;
 
@@ -16,9 +17,9 @@ export const CONV_TILE_COLS = 8;
 function convTileFn(v: KernelVariant): Fn {
   const f = new Fn('convTile', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], [], false);
   const [kc, pa, xb, offs, c, ldc, pbias] = [0, 1, 2, 3, 4, 5, 6];
-  const acc: number[] = [];
-  for (let i = 0; i < v.mr * 2; i++) acc.push(f.local('v128'));
-  const b0 = f.local('v128'), b1 = f.local('v128'), a = f.local('v128'), src = f.local('i32');
+  const t = tileLocals(f, v, pa);
+  const { acc, b0, b1 } = t;
+  const src = f.local('i32');
   for (let r = 0; r < v.mr; r++) {
     f.get(pbias).load32Splat(4 * r).set(acc[2 * r]);
     f.get(acc[2 * r]).set(acc[2 * r + 1]);
@@ -26,15 +27,7 @@ function convTileFn(v: KernelVariant): Fn {
   f.loop();
   f.get(xb).get(offs).i32Load().i32Add().tee(src).v128Load(0).set(b0);
   f.get(src).v128Load(16).set(b1);
-  for (let r = 0; r < v.mr; r++) {
-    f.get(pa).load32Splat(4 * r).set(a);
-    for (let h = 0; h < 2; h++) {
-      const x = acc[2 * r + h];
-      if (v.fma) f.get(a).get(h ? b1 : b0).get(x).f32x4RelaxedMadd().set(x);
-      else f.get(x).get(a).get(h ? b1 : b0).f32x4Mul().f32x4Add().set(x);
-    }
-  }
-  f.get(pa).i32(4 * v.mr).i32Add().set(pa);
+  emitTileStep(f, v, t);
   f.get(offs).i32(4).i32Add().set(offs);
   f.get(kc).i32(1).i32Sub().tee(kc).brIf(0);
   f.end();
@@ -130,22 +123,14 @@ function convFilterGradFn(v: KernelVariant): Fn {
 function convBackTileFn(v: KernelVariant): Fn {
   const f = new Fn('convBackTile', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], [], false);
   const [kc, pa, b, ldb, dst, offs] = [0, 1, 2, 3, 4, 5];
-  const acc: number[] = [];
-  for (let i = 0; i < v.mr * 2; i++) acc.push(f.local('v128'));
-  const b0 = f.local('v128'), b1 = f.local('v128'), a = f.local('v128'), d = f.local('i32');
+  const t = tileLocals(f, v, pa);
+  const { acc, b0, b1 } = t;
+  const d = f.local('i32');
   for (const x of acc) f.v128Zero().set(x);
   f.loop();
   f.get(b).v128Load(0).set(b0);
   f.get(b).v128Load(16).set(b1);
-  for (let r = 0; r < v.mr; r++) {
-    f.get(pa).load32Splat(4 * r).set(a);
-    for (let h = 0; h < 2; h++) {
-      const x = acc[2 * r + h];
-      if (v.fma) f.get(a).get(h ? b1 : b0).get(x).f32x4RelaxedMadd().set(x);
-      else f.get(x).get(a).get(h ? b1 : b0).f32x4Mul().f32x4Add().set(x);
-    }
-  }
-  f.get(pa).i32(4 * v.mr).i32Add().set(pa);
+  emitTileStep(f, v, t);
   f.get(b).get(ldb).i32Add().set(b);
   f.get(kc).i32(1).i32Sub().tee(kc).brIf(0);
   f.end();

@@ -5,6 +5,7 @@
 import { Fn, buildModule } from './emitter';
 import { convDirectFns } from './conv-direct-module';
 import { maxPool2x2VecFn } from './max-pool-vec-module';
+import { emitTileStep, tileLocals } from './tile-step';
 
 export const NR = 8;
 
@@ -316,24 +317,14 @@ function maxPoolUnrolledFn(kh: number, kw: number): Fn {
 function microKernel(v: KernelVariant): Fn {
   const f = new Fn('kernel', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], [], false);
   const [kc, pa, pb, c, ldc, accumulate] = [0, 1, 2, 3, 4, 5];
-  const acc: number[] = [];
-  for (let i = 0; i < v.mr * 2; i++) acc.push(f.local('v128'));
-  const b0 = f.local('v128'), b1 = f.local('v128'), a = f.local('v128');
+  const t = tileLocals(f, v, pa);
+  const { acc, b0, b1 } = t;
   for (const x of acc) f.v128Zero().set(x);
   // One k step: two B vectors, MR broadcasts of A, MR*2 multiply-adds into the accumulators.
   const step = (): void => {
     f.get(pb).v128Load(0).set(b0);
     f.get(pb).v128Load(16).set(b1);
-    // (Loading all MR broadcasts first measured the same: V8 schedules them alike.)
-    for (let r = 0; r < v.mr; r++) {
-      f.get(pa).load32Splat(4 * r).set(a);
-      for (let h = 0; h < 2; h++) {
-        const x = acc[2 * r + h];
-        if (v.fma) f.get(a).get(h ? b1 : b0).get(x).f32x4RelaxedMadd().set(x);
-        else f.get(x).get(a).get(h ? b1 : b0).f32x4Mul().f32x4Add().set(x);
-      }
-    }
-    f.get(pa).i32(4 * v.mr).i32Add().set(pa);
+    emitTileStep(f, v, t);
     f.get(pb).i32(4 * NR).i32Add().set(pb);
   };
   // Unrolling k (even by 2) makes V8 hoist the loads and spill: one step per iteration is fastest.

@@ -10,7 +10,7 @@ export type Call = [fn: number, args: number[]];
 
 const CMD_OFFSET = 1024;
 const CMD_WORDS = (CONTROL_BYTES - CMD_OFFSET) / 8;
-const SPINS = Number(process.env.GL_SPINS ?? 20000);
+const SPINS = 20000;
 
 export class Helper {
   private readonly ctl: Int32Array;
