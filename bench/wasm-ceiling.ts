@@ -6,7 +6,8 @@
 // packing, copies and allocations (the matmul rows include those). Prints {"gflops", "fma", "kernelGflops"}.
 //   node [--experimental-wasm-relaxed-simd] --import tsx bench/wasm-ceiling.ts
 import { Fn, buildModule } from '../engine/backends/wasm/emitter';
-import { buildKernelsModule, NR, relaxedSimdAvailable } from '../engine/backends/wasm/kernels-module';
+import { buildKernelsModule, relaxedSimdAvailable } from '../engine/backends/wasm/kernels-module';
+import { NR } from '../engine/backends/wasm/tile-step';
 import { kernelVariant } from '../engine/backends/wasm/runtime';
 
 const CHAINS = 8; // enough independent accumulators to cover the multiply-add latency on 2 pipes

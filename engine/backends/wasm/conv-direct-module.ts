@@ -6,9 +6,7 @@
 // The filter gradient is a sum of dot products along output rows, vectorised the same way.
 import { Fn } from './emitter';
 import type { KernelVariant } from './kernels-module';
-import { emitTileStep, tileLocals } from './tile-step';
-
-export const CONV_TILE_COLS = 8;
+import { NR, emitTileStep, tileLocals } from './tile-step';
 
 /**
  * convTile(kc, pa, xb, offs, c, ldc, pbias): C[mr x 8] = bias + packedA[kc x mr]ᵀ · B, where B row k is the 8
@@ -53,7 +51,7 @@ function convRowsFn(v: KernelVariant, tileIndex: number): Fn {
     f.get(c).get(oh).get(cRowBytes).i32Mul().i32Add().set(cr);
     f.forRange(p, () => f.i32(0), () => f.get(panels), 1, () => {
       // col = min(p * 32, lastCol)
-      f.get(p).i32(4 * CONV_TILE_COLS).i32Mul().get(lastCol).get(p).i32(4 * CONV_TILE_COLS).i32Mul().get(lastCol).i32LtS().select().set(col);
+      f.get(p).i32(4 * NR).i32Mul().get(lastCol).get(p).i32(4 * NR).i32Mul().get(lastCol).i32LtS().select().set(col);
       f.forRange(i, () => f.i32(0), () => f.get(mT), 1, () => {
         f.get(kc);
         f.get(pa).get(i).get(kc).i32Mul().i32(4 * v.mr).i32Mul().i32Add();
@@ -164,8 +162,8 @@ function convBackRowsFn(v: KernelVariant, tileIndex: number): Fn {
         f.get(offs).get(i).i32(4 * v.mr).i32Mul().i32Add();
         f.call(tileIndex);
       });
-      f.get(yr).i32(4 * CONV_TILE_COLS).i32Add().set(yr);
-      f.get(xr).i32(4 * CONV_TILE_COLS).i32Add().set(xr);
+      f.get(yr).i32(4 * NR).i32Add().set(yr);
+      f.get(xr).i32(4 * NR).i32Add().set(xr);
     });
   });
   return f;

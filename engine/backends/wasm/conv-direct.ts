@@ -4,8 +4,8 @@
 // falls back to im2col + GEMM. With two threads, the forward passes split the batch in two halves and the filter
 // gradient splits the output channels, so every output is computed by one thread in one order: deterministic.
 import type { Conv2DAttrs } from '../../kernels/kernel-map';
-import { CONV_TILE_COLS } from './conv-direct-module';
-import { packCalls } from './gemm';
+import { packCalls, padCols, padRows } from './gemm';
+import { NR } from './tile-step';
 import { uninitializedFloat32, type WasmHeap } from './heap';
 import type { Call } from './threads';
 import type { WasmRuntime } from './runtime';
@@ -79,7 +79,7 @@ function runForward(rt: WasmRuntime, p: Plan, xAddr: number, wAddr: number, bias
   const heap = rt.heap;
   const mr = rt.variant.mr;
   const kc = p.cinG * p.kh * p.kw;
-  const padded = Math.ceil(p.coutG / mr) * mr;
+  const padded = padRows(rt, p.coutG);
   const plane = p.outH * p.outW;
   const packed = heap.alloc(p.groups * padded * kc);
   const biases = heap.zeros(p.groups * padded);
@@ -92,8 +92,8 @@ function runForward(rt: WasmRuntime, p: Plan, xAddr: number, wAddr: number, bias
   }
   rt.runParts([packs]);
   const fn = rt.fn('convRows');
-  const panels = Math.ceil(p.outW / CONV_TILE_COLS);
-  const lastCol = (p.outW - CONV_TILE_COLS) * 4;
+  const panels = Math.ceil(p.outW / NR);
+  const lastCol = (p.outW - NR) * 4;
   const imageIn = p.groups * p.cinG * p.inH * p.inW * 4;
   const parts = halves(rt, p.n, p.n * p.groups * padded * plane * kc).map(([b0, b1]) => {
     const calls: Call[] = [];
@@ -125,7 +125,7 @@ function copyPlanes(heap: WasmHeap, addr: number, n: number, groups: number, cou
 }
 
 const forwardFits = (at: Conv2DAttrs): boolean =>
-  at.strideW === 1 && at.outW >= CONV_TILE_COLS && (at.cIn / at.groups) * at.kh * at.kw <= MAX_K;
+  at.strideW === 1 && at.outW >= NR && (at.cIn / at.groups) * at.kh * at.kw <= MAX_K;
 
 /** Conv2D's forward pass, or null when the shape needs im2col. `finite` is set from a scan of the output. */
 export function directConv2D(rt: WasmRuntime, x: Float32Array, w: Float32Array, bias: Float32Array | null, at: Conv2DAttrs): { y: Float32Array; finite: boolean } | null {
@@ -140,7 +140,7 @@ export function directConv2D(rt: WasmRuntime, x: Float32Array, w: Float32Array, 
     kh: at.kh, kw: at.kw, dilH: at.dilationH, dilW: at.dilationW, strideH: at.strideH,
   };
   const yAddr = runForward(rt, p, xAddr, wAddr, bias);
-  const padded = Math.ceil(p.coutG / rt.variant.mr) * rt.variant.mr;
+  const padded = padRows(rt, p.coutG);
   const count = at.n * at.groups * padded * at.outH * at.outW;
   const finite = rt.finiteSpan(yAddr, count);
   return { y: copyPlanes(heap, yAddr, at.n, at.groups, p.coutG, padded, at.outH * at.outW), finite };
@@ -153,12 +153,12 @@ export function directConv2D(rt: WasmRuntime, x: Float32Array, w: Float32Array, 
  */
 function fusedBackpropInput(rt: WasmRuntime, dy: Float32Array, w: Float32Array, at: Conv2DAttrs): { dx: Float32Array; finite: boolean } | null {
   const { n, cIn, cOut, kh, kw, groups, h, outH, outW } = at;
-  if (at.strideW !== 1 || outW % CONV_TILE_COLS !== 0) return null;
+  if (at.strideW !== 1 || outW % NR !== 0) return null;
   const cinG = cIn / groups;
   const coutG = cOut / groups;
   const taps = cinG * kh * kw;
   const mr = rt.variant.mr;
-  const padded = Math.ceil(taps / mr) * mr;
+  const padded = padRows(rt, taps);
   const inH = h + 2 * at.padH;
   const inW = at.w + 2 * at.padW;
   const plane = outH * outW;
@@ -180,7 +180,7 @@ function fusedBackpropInput(rt: WasmRuntime, dy: Float32Array, w: Float32Array, 
       for (let g = 0; g < groups; g++)
         calls.push([fn, [
           padded / mr, coutG, packed + g * padded * coutG * 4, dyAddr + (b * cOut + g * coutG) * plane * 4, plane * 4, outW * 4,
-          dxAddr + (b * cIn + g * cinG) * inH * inW * 4, at.strideH * inW * 4, offs, outH, outW / CONV_TILE_COLS,
+          dxAddr + (b * cIn + g * cinG) * inH * inW * 4, at.strideH * inW * 4, offs, outH, outW / NR,
         ]]);
     return calls;
   });
@@ -209,12 +209,11 @@ export function directConv2DBackpropInput(rt: WasmRuntime, dy: Float32Array, w: 
   const pw = (kw - 1) * at.dilationW - at.padW;
   const coutG = cOut / groups;
   const cinG = cIn / groups;
-  if (at.strideH !== 1 || at.strideW !== 1 || ph < 0 || pw < 0 || at.w < CONV_TILE_COLS || coutG * kh * kw > MAX_K) return null;
+  if (at.strideH !== 1 || at.strideW !== 1 || ph < 0 || pw < 0 || at.w < NR || coutG * kh * kw > MAX_K) return null;
   // Every input position sums over the whole flipped kernel, taps in the padding included, and whole 8-column
   // panels: that is (h*w)/(outH*outW) times the GEMM's multiply-adds, times the panel overlap. Unpadded convs on
   // small images (the MNIST CNN's second layer: 12x12 from 8x8, 3x the work) are faster through the GEMM.
-  const panelWidth = Math.ceil(at.w / CONV_TILE_COLS) * CONV_TILE_COLS;
-  if (at.h * panelWidth > MAX_EXTRA_WORK * at.outH * at.outW) return null;
+  if (at.h * padCols(at.w) > MAX_EXTRA_WORK * at.outH * at.outW) return null;
   const heap = rt.heap;
   heap.reset();
   const dyAddr = putPadded(heap, dy, n * cOut, at.outH, at.outW, ph, pw);
@@ -234,7 +233,7 @@ export function directConv2DBackpropInput(rt: WasmRuntime, dy: Float32Array, w: 
     kh, kw, dilH: at.dilationH, dilW: at.dilationW, strideH: 1,
   };
   const yAddr = runForward(rt, p, dyAddr, wAddr, null);
-  const padded = Math.ceil(cinG / rt.variant.mr) * rt.variant.mr;
+  const padded = padRows(rt, cinG);
   const finite = rt.finiteSpan(yAddr, n * groups * padded * at.h * at.w);
   return { dx: copyPlanes(heap, yAddr, n, groups, cinG, padded, at.h * at.w), finite };
 }
@@ -255,13 +254,16 @@ export function directConv2DBackpropFilter(rt: WasmRuntime, x: Float32Array, dy:
   const inW = at.w + 2 * at.padW;
   const xAddr = putPadded(heap, x, n * cIn, at.h, at.w, at.padH, at.padW);
   // dy as [n][groups][2*pairs][plane]: an odd channel count gets a zero plane, whose sums are dropped.
-  const dyAddr = coutG === 2 * pairs ? heap.put(dy) : heap.zeros(n * groups * 2 * pairs * plane);
-  if (coutG !== 2 * pairs)
+  let dyAddr: number;
+  if (coutG === 2 * pairs) dyAddr = heap.put(dy);
+  else {
+    dyAddr = heap.zeros(n * groups * 2 * pairs * plane);
     for (let b = 0; b < n; b++)
       for (let g = 0; g < groups; g++) {
         const s = (b * cOut + g * coutG) * plane;
         heap.f32.set(dy.subarray(s, s + coutG * plane), (dyAddr >> 2) + (b * groups + g) * 2 * pairs * plane);
       }
+  }
   const p: Plan = { n, groups, cinG, coutG, inH, inW, outH, outW, kh, kw, dilH: at.dilationH, dilW: at.dilationW, strideH: at.strideH };
   const offs = tapOffsets(heap, p, quads * 4);
   const partFloats = pairs * quads * 32;

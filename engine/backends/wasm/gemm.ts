@@ -4,7 +4,7 @@
 // macro-kernel over register tiles. With two threads the columns (or, for narrow C, the rows) are split in two
 // fixed halves, so each C element is always computed by one thread in one order: deterministic.
 import type { Call } from './threads';
-import { NR } from './kernels-module';
+import { NR } from './tile-step';
 import type { WasmRuntime } from './runtime';
 
 const KC = 256;

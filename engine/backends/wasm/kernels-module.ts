@@ -5,9 +5,8 @@
 import { Fn, buildModule } from './emitter';
 import { convDirectFns } from './conv-direct-module';
 import { maxPool2x2VecFn } from './max-pool-vec-module';
-import { emitTileStep, tileLocals } from './tile-step';
+import { NR, emitTileStep, tileLocals } from './tile-step';
 
-export const NR = 8;
 
 export interface KernelVariant {
   /** Rows of the register tile (4 with separate mul+add, 6 with FMA). */

@@ -4,6 +4,9 @@
 import type { Fn } from './emitter';
 import type { KernelVariant } from './kernels-module';
 
+/** Columns of the register tile: the two B vectors of one k. */
+export const NR = 8;
+
 /** Registers of one tile: `acc` holds 2*mr v128 locals (row r in acc[2r], acc[2r+1]); b0, b1 and a are v128 locals. */
 export interface TileRegs {
   acc: number[];
