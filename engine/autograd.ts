@@ -154,6 +154,17 @@ function topoOrder(root: Tensor): Tensor[] {
   return order;
 }
 
+/** Counts backward passes, so a leaf's gradient slot is lent at most once per pass (see gradTargetFor). */
+let backwardPass = 0;
+
+/**
+ * Where a backward closure may have its kernel write the fresh gradient of leaf `t` (a Parameter's resident
+ * gradient slot), or undefined. The kernel may ignore it; either way the closure returns the array it produced.
+ */
+export function gradTargetFor(t: Tensor): Float32Array | undefined {
+  return t._node ? undefined : t.gradTarget(backwardPass);
+}
+
 /** Accumulates d(root)/d(leaf) into every leaf's .grad (root.backward()). */
 export function backward(root: Tensor, gradient?: Tensor): void {
   if (!root.requires_grad) {
@@ -169,6 +180,7 @@ export function backward(root: Tensor, gradient?: Tensor): void {
     if (root.data.length !== 1) throw new Error('grad can be implicitly created only for scalar outputs');
     seed = new Float32Array([1]);
   }
+  backwardPass++;
   const order = topoOrder(root);
   const grads = new Map<Tensor, Float32Array>();
   grads.set(root, seed);
@@ -181,8 +193,8 @@ export function backward(root: Tensor, gradient?: Tensor): void {
     const node = t._node;
     if (!node) {
       // A leaf: accumulate like PyTorch (.grad += g).
-      if (t.grad) {
-        const acc = t.grad.data;
+      if (t._grad) {
+        const acc = t._grad.data;
         for (let i = 0; i < acc.length; i++) acc[i] += g[i];
       } else {
         t.grad = new Tensor(g === seed ? g.slice() : g, t.shape.slice());

@@ -8,6 +8,12 @@ export function residentFloat32(length: number): Float32Array {
   return provide ? provide(length) : new Float32Array(length);
 }
 
+/** A zero-filled resident buffer, or null when no backend keeps resident storage. */
+export function residentOnly(length: number): Float32Array | null {
+  const provide = residentProvider();
+  return provide ? provide(length) : null;
+}
+
 /** A resident copy of `src`. */
 export function residentCopy(src: ArrayLike<number>): Float32Array {
   const out = residentFloat32(src.length);

@@ -17,7 +17,14 @@ export class Tensor {
   data: Float32Array;
   shape: number[];
   requires_grad: boolean;
-  grad: Tensor | null = null;
+  /**
+   * The gradient as the engine reads it. Code outside the engine reads `grad`, which notes that the gradient may
+   * have escaped (see Parameter's gradient slot); the engine's own passing reads (optimizers, clipping, telemetry)
+   * use `_grad` so they do not count.
+   */
+  _grad: Tensor | null = null;
+  /** Whether `grad` was read since the gradient was last set. */
+  _gradSeen = false;
   /** The op that produced this tensor (null for leaves and for tensors made without grad). */
   _node: Node | null = null;
   /** Called with this tensor's gradient during backward (register_hook). */
@@ -30,6 +37,28 @@ export class Tensor {
     this.data = data;
     this.shape = shape.slice();
     this.requires_grad = requires_grad;
+  }
+
+  get grad(): Tensor | null {
+    if (this._grad) this._gradSeen = true;
+    return this._grad;
+  }
+
+  set grad(g: Tensor | null) {
+    if (this._grad && this._grad !== g) this.gradDropped(this._grad, this._gradSeen);
+    this._grad = g;
+    this._gradSeen = false;
+  }
+
+  /** Called when the gradient `old` is replaced or cleared; `seen` says whether anyone outside the engine read it. */
+  protected gradDropped(_old: Tensor, _seen: boolean): void {}
+
+  /**
+   * A buffer the fresh gradient of this leaf may be written into during backward pass `pass` (so a kernel can put
+   * it there directly instead of copying it), or undefined. Parameters lend their gradient slot; see parameter.ts.
+   */
+  gradTarget(_pass: number): Float32Array | undefined {
+    return undefined;
   }
 
   // ---- information -------------------------------------------------------------------------

@@ -17,6 +17,11 @@ export interface MatMulAttrs {
   batch?: number;
   /** When true, B is shared across the batch (only one B matrix). */
   broadcastB?: boolean;
+  /**
+   * A resident buffer C may be written into (a parameter's gradient slot, see nn/parameter.ts). Backends use it
+   * when they can and return a view of it; otherwise they return a fresh array as usual.
+   */
+  out?: Float32Array;
 }
 
 export interface Conv2DAttrs {

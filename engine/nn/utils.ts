@@ -10,7 +10,7 @@ const f32 = Math.fround;
 
 function withGrads(parameters: Params): Tensor[] {
   const list = parameters instanceof Tensor ? [parameters] : [...parameters];
-  return list.filter((p) => p.grad !== null);
+  return list.filter((p) => p._grad !== null);
 }
 
 /** torch.norm(x, p) of a flat array: p = Infinity is the max |x|, -Infinity the min, 0 the count of non-zeros. */
@@ -64,7 +64,7 @@ export function clip_grad_norm_(
   const params = withGrads(parameters);
   if (params.length === 0) return new Tensor(new Float32Array(1), []);
   let total: number;
-  const norms = params.map((t) => f32(vectorNorm((t.grad as Tensor).data, p)));
+  const norms = params.map((t) => f32(vectorNorm((t._grad as Tensor).data, p)));
   if (p === Infinity) total = norms.length === 1 ? norms[0] : Math.max(...norms);
   else total = f32(vectorNorm(norms, p));
   if (opts.error_if_nonfinite && !Number.isFinite(total)) {
@@ -77,7 +77,7 @@ export function clip_grad_norm_(
   const coef = f32(max_norm / f32(total + 1e-6));
   const clamped = Number.isNaN(coef) ? coef : Math.min(coef, 1);
   for (const t of params) {
-    const g = (t.grad as Tensor).data;
+    const g = (t._grad as Tensor).data;
     for (let i = 0; i < g.length; i++) g[i] *= clamped;
   }
   return new Tensor(new Float32Array([total]), []);
@@ -87,7 +87,7 @@ export function clip_grad_norm_(
 export function clip_grad_value_(parameters: Params, clip_value: number): void {
   const v = f32(clip_value);
   for (const t of withGrads(parameters)) {
-    const g = (t.grad as Tensor).data;
+    const g = (t._grad as Tensor).data;
     for (let i = 0; i < g.length; i++) {
       const x = g[i];
       // NaN stays NaN, as with torch.clamp_.

@@ -1,7 +1,7 @@
 // Matrix products through the MatMul kernel (the hot path: it runs on the fastest backend chosen at start).
 // Gradients are matmuls too: dA = dC·Bᵀ, dB = Aᵀ·dC, expressed with the kernel's transpose flags so no
 // transposed copy is ever made.
-import { makeOp } from '../autograd';
+import { gradTargetFor, makeOp } from '../autograd';
 import { forgetFinite } from '../finite';
 import { ShapeError, shapeStr } from '../errors';
 import { runKernel } from '../kernels/registry';
@@ -12,6 +12,12 @@ function mm(a: Float32Array, b: Float32Array, m: number, k: number, n: number, t
   return runKernel('MatMul', a, b, { m, k, n, transA, transB, batch, broadcastB });
 }
 
+/** The gradient of leaf `wrt` as one matmul, written into its gradient slot when the backend can. */
+function gradMm(wrt: Tensor, a: Float32Array, b: Float32Array, m: number, k: number, n: number, transA: boolean, transB: boolean): Float32Array {
+  const out = gradTargetFor(wrt);
+  return runKernel('MatMul', a, b, out ? { m, k, n, transA, transB, out } : { m, k, n, transA, transB });
+}
+
 /** a [M,K] · b [K,N]. */
 function matmul2d(a: Tensor, b: Tensor): Tensor {
   const [m, k] = a.shape;
@@ -19,8 +25,8 @@ function matmul2d(a: Tensor, b: Tensor): Tensor {
   if (k !== k2) throw new ShapeError('matmul', `inner dimensions differ`, `[${m}, K] x [K, ${n}] with K=${k}`, `${shapeStr(a.shape)} x ${shapeStr(b.shape)}`);
   const out = mm(a.data, b.data, m, k, n, false, false);
   return makeOp('matmul', [a, b], out, [m, n], (g) => [
-    a.requires_grad ? mm(g, b.data, m, n, k, false, true) : null,
-    b.requires_grad ? mm(a.data, g, k, m, n, true, false) : null,
+    a.requires_grad ? gradMm(a, g, b.data, m, n, k, false, true) : null,
+    b.requires_grad ? gradMm(b, a.data, g, k, m, n, true, false) : null,
   ]);
 }
 
@@ -41,7 +47,7 @@ function matmulBatched(a: Tensor, b: Tensor): Tensor {
     const out = mm(a.data, b.data, batch * m, k, n, false, false);
     return makeOp('matmul', [a, b], out, outShape, (g) => [
       a.requires_grad ? mm(g, b.data, batch * m, n, k, false, true) : null,
-      b.requires_grad ? mm(a.data, g, k, batch * m, n, true, false) : null,
+      b.requires_grad ? gradMm(b, a.data, g, k, batch * m, n, true, false) : null,
     ]);
   }
   const out = mm(a.data, b.data, m, k, n, false, false, batch);
@@ -105,7 +111,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   return makeOp('linear', inputs, y, outShape, (g) => {
     const gx = x.requires_grad ? mm(g, weight.data, rows, outF, inF, false, false) : null;
     // dW [out,in] = gᵀ [out,rows] · x [rows,in]
-    const gw = weight.requires_grad ? mm(g, x.data, outF, rows, inF, true, false) : null;
+    const gw = weight.requires_grad ? gradMm(weight, g, x.data, outF, rows, inF, true, false) : null;
     let gb: Float32Array | null = null;
     if (bias && bias.requires_grad) {
       const acc = new Float64Array(outF);

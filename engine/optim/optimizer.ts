@@ -122,9 +122,9 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper, S extends Param
     if (!this.trackUpdateNorms) this.updateNorms.clear();
     for (const group of this.param_groups) {
       for (const p of group.params) {
-        if (!p.grad) continue;
+        if (!p._grad) continue;
         const n = p.data.length;
-        let grad = p.grad.data;
+        let grad = p._grad.data;
         if (grad.length !== n) throw new Error(`optimizer: a gradient has ${grad.length} values but its parameter has ${n}`);
         if (group.maximize === true) {
           const neg = this.scratch('scratchGrad', n);
@@ -148,9 +148,9 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper, S extends Param
   zero_grad(set_to_none = true): void {
     for (const group of this.param_groups) {
       for (const p of group.params) {
-        if (!p.grad) continue;
+        if (!p._grad) continue;
         if (set_to_none) p.grad = null;
-        else p.grad.zero_();
+        else p._grad.zero_();
       }
     }
   }

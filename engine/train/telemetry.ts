@@ -60,7 +60,7 @@ export class Telemetry {
       type: m.typeName,
       params: m.named_own_parameters().map(([, p], i) => ({
         data: p.data,
-        grad: p.grad ? p.grad.data : null,
+        grad: p._grad ? p._grad.data : null,
         before: before?.[i],
         updateNorm: this.updateNorm?.(p),
       })),

@@ -536,8 +536,8 @@ export class Trainer {
       const [name, p] = params.find(([n]) => n === 'weight') ?? params[0] ?? [];
       if (!p || !name) throw new Error(`${m.displayName()} has no parameters`);
       if (what === 'weight') return summarize(`${id}.${name}`, p.data, p.shape, full);
-      if (!p.grad) throw new Error(`${id}.${name} has no gradient yet`);
-      return summarize(`${id}.${name}.grad`, p.grad.data, p.shape, full);
+      if (!p._grad) throw new Error(`${id}.${name} has no gradient yet`);
+      return summarize(`${id}.${name}.grad`, p._grad.data, p.shape, full);
     }
     const c = this.probe.captures.get(m);
     const data = what === 'activation' ? c?.act : c?.outGrad;
@@ -555,9 +555,9 @@ function clipGradNorm(model: AnyModule, maxNorm: number): void {
   let sq = 0;
   const grads: Float32Array[] = [];
   for (const p of model.parameters()) {
-    if (!p.grad) continue;
-    grads.push(p.grad.data);
-    for (const v of p.grad.data) sq += v * v;
+    if (!p._grad) continue;
+    grads.push(p._grad.data);
+    for (const v of p._grad.data) sq += v * v;
   }
   const norm = Math.sqrt(sq);
   if (!(norm > maxNorm)) return;

@@ -88,6 +88,12 @@ export class WasmHeap {
     return this.generations.has(a.buffer) ? a.byteOffset : -1;
   }
 
+  /** How many floats the resident block that `a` starts may hold (its length plus padding), or 0 if not resident. */
+  residentFloats(a: Float32Array): number {
+    const addr = this.addressOf(a);
+    return addr >= 0 ? (this.blocks.get(addr) ?? 0) / 4 : 0;
+  }
+
   /**
    * `src` in place when resident, else a scratch copy zero-padded to `floats`. A whole resident block serves
    * padded uses too: it is zero beyond its length up to the next 16 floats (kernels keep that padding zero).

@@ -22,13 +22,16 @@ export function makeMatMul(rt: WasmRuntime) {
     if (a.length < batch * m * k) throw new Error(`MatMul: A has ${a.length} elements, expected ${batch * m * k}.`);
     if (b.length < bCount * k * n) throw new Error(`MatMul: B has ${b.length} elements, too few.`);
     if (m * n * k < SMALL) return cpuMatMul(a, b, at);
-    const out = uninitializedFloat32(batch * m * n);
     const heap = rt.heap;
     heap.reset();
     const aAddr = heap.use(a.subarray(0, batch * m * k));
     const bAddr = heap.use(b.subarray(0, bCount * k * n));
     const ldc = padCols(n);
     const rows = padRows(rt, m);
+    if (at.out && batch === 1 && ldc === n && heap.residentFloats(at.out) >= rows * n) {
+      return intoResident(at.out, aAddr, bAddr, at);
+    }
+    const out = uninitializedFloat32(batch * m * n);
     const cAddr = heap.alloc(rows * ldc);
     let finite = true;
     for (let t = 0; t < batch; t++) {
@@ -48,4 +51,20 @@ export function makeMatMul(rt: WasmRuntime) {
     }
     return finite ? markFinite(out) : out;
   };
+
+  /** C written straight into a resident buffer with room for its padded rows, which are zeroed after. */
+  function intoResident(dst: Float32Array, aAddr: number, bAddr: number, at: MatMulAttrs): Float32Array {
+    const { m, k, n, transA, transB } = at;
+    const cAddr = rt.heap.addressOf(dst);
+    gemm(
+      rt, m, n, k,
+      transA ? { addr: aAddr, s0: 1, s1: m } : { addr: aAddr, s0: k, s1: 1 },
+      transB ? { addr: bAddr, s0: 1, s1: k } : { addr: bAddr, s0: n, s1: 1 },
+      { addr: cAddr, ldc: n },
+    );
+    // Resident blocks are zero past their values (see WasmHeap.use); the register tiles wrote whole rows there.
+    rt.heap.f32.fill(0, (cAddr >> 2) + m * n, (cAddr >> 2) + padRows(rt, m) * n);
+    const c = dst.subarray(0, m * n);
+    return rt.finiteRegion(cAddr, m, n, n) ? markFinite(c) : c;
+  }
 }
