@@ -25,7 +25,7 @@ export interface CalibrationResult {
 }
 
 const CACHE_FILE = 'kernel-calibration.json';
-const CACHE_VERSION = 3;
+const CACHE_VERSION = 4;
 
 export function calibrationKey(backends: BackendName[], extra = ''): string {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown cpu';
@@ -57,6 +57,7 @@ function workloads(): Record<KernelName, (k: Partial<KernelMap>) => void> {
   const act = filled(64 * 256, 9), dAct = filled(64 * 256, 10);
   return {
     MatMul: (k) => k.MatMul!(a, b, { m: 64, k: 256, n: 128, transA: false, transB: false }),
+    BiasGrad: (k) => k.BiasGrad!(dAct, { outer: 64, channels: 256, inner: 1 }),
     Conv2D: (k) => k.Conv2D!(x, w, bias, conv),
     Conv2DBackpropInput: (k) => k.Conv2DBackpropInput!(dy, w, conv),
     Conv2DBackpropFilter: (k) => k.Conv2DBackpropFilter!(x, dy, conv),

@@ -22,6 +22,15 @@ export interface MatMulAttrs {
    * when they can and return a view of it; otherwise they return a fresh array as usual.
    */
   out?: Float32Array;
+  /** [N] added to every row of C (nn.Linear's bias), fused so no second pass over C is needed. Not with `batch` > 1. */
+  bias?: Float32Array;
+}
+
+/** A bias gradient: g laid out [outer, channels, inner] summed over outer and inner, one value per channel. */
+export interface BiasGradAttrs {
+  outer: number;
+  channels: number;
+  inner: number;
 }
 
 export interface Conv2DAttrs {
@@ -84,6 +93,8 @@ export interface SgdAttrs {
 export interface KernelMap {
   /** Returns a new C (batch*M*N). */
   MatMul(a: Float32Array, b: Float32Array, attrs: MatMulAttrs): Float32Array;
+  /** The gradient of a bias that was added along `channels` (Linear: [rows, out, 1]; Conv2d: [N, Cout, OH*OW]). */
+  BiasGrad(g: Float32Array, attrs: BiasGradAttrs): Float32Array;
   /** x [N,C,H,W], w [Cout, C/groups, KH, KW], bias [Cout] or null -> y [N,Cout,OH,OW]. */
   Conv2D(x: Float32Array, w: Float32Array, bias: Float32Array | null, attrs: Conv2DAttrs): Float32Array;
   /** dy [N,Cout,OH,OW], w -> dx [N,C,H,W]. */
@@ -113,6 +124,7 @@ export type KernelName = keyof KernelMap;
 
 export const KERNEL_NAMES: readonly KernelName[] = [
   'MatMul',
+  'BiasGrad',
   'Conv2D',
   'Conv2DBackpropInput',
   'Conv2DBackpropFilter',

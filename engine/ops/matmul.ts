@@ -2,7 +2,6 @@
 // Gradients are matmuls too: dA = dC·Bᵀ, dB = Aᵀ·dC, expressed with the kernel's transpose flags so no
 // transposed copy is ever made.
 import { gradTargetFor, makeOp } from '../autograd';
-import { forgetFinite } from '../finite';
 import { ShapeError, shapeStr } from '../errors';
 import { runKernel } from '../kernels/registry';
 import type { Tensor } from '../tensor';
@@ -98,29 +97,13 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   }
   const rows = x.data.length / inF;
   const outShape = [...x.shape.slice(0, -1), outF];
-  const y = mm(x.data, weight.data, rows, inF, outF, false, true);
-  if (bias) {
-    forgetFinite(y);
-    const bd = bias.data;
-    for (let r = 0; r < rows; r++) {
-      const o = r * outF;
-      for (let j = 0; j < outF; j++) y[o + j] += bd[j];
-    }
-  }
+  const y = runKernel('MatMul', x.data, weight.data, { m: rows, k: inF, n: outF, transA: false, transB: true, ...(bias ? { bias: bias.data } : {}) });
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return makeOp('linear', inputs, y, outShape, (g) => {
     const gx = x.requires_grad ? mm(g, weight.data, rows, outF, inF, false, false) : null;
     // dW [out,in] = gᵀ [out,rows] · x [rows,in]
     const gw = weight.requires_grad ? gradMm(weight, g, x.data, outF, rows, inF, true, false) : null;
-    let gb: Float32Array | null = null;
-    if (bias && bias.requires_grad) {
-      const acc = new Float64Array(outF);
-      for (let r = 0; r < rows; r++) {
-        const o = r * outF;
-        for (let j = 0; j < outF; j++) acc[j] += g[o + j];
-      }
-      gb = Float32Array.from(acc);
-    }
-    return bias ? [gx, gw, gb] : [gx, gw];
+    if (!bias) return [gx, gw];
+    return [gx, gw, bias.requires_grad ? runKernel('BiasGrad', g, { outer: rows, channels: outF, inner: 1 }) : null];
   });
 }

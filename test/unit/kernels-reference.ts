@@ -1,6 +1,6 @@
 // Naive float64 reference loops for the kernel tests, written as literally as possible from the definitions
 // (torch semantics) so they share no code or loop order with any backend.
-import type { AdamAttrs, Conv2DAttrs, MatMulAttrs, Pool2DAttrs, SgdAttrs } from '../../engine/kernels/kernel-map';
+import type { AdamAttrs, BiasGradAttrs, Conv2DAttrs, MatMulAttrs, Pool2DAttrs, SgdAttrs } from '../../engine/kernels/kernel-map';
 
 export function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -151,4 +151,12 @@ export function closeness(got: ArrayLike<number>, want: ArrayLike<number>, rtol:
     if (!(e <= worst)) worst = Number.isNaN(e) ? Infinity : e;
   }
   return worst;
+}
+
+export function naiveBiasGrad(g: Float32Array, at: BiasGradAttrs): Float64Array {
+  const out = new Float64Array(at.channels);
+  for (let o = 0; o < at.outer; o++)
+    for (let c = 0; c < at.channels; c++)
+      for (let i = 0; i < at.inner; i++) out[c] += g[(o * at.channels + c) * at.inner + i];
+  return out;
 }

@@ -2,12 +2,13 @@
 // tolerance set per backend. Kernels a backend does not have are skipped by name (and listed in the test title).
 import assert from 'node:assert/strict';
 import { test as nodeTest } from 'node:test';
-import type { AdamAttrs, Conv2DAttrs, MatMulAttrs, Pool2DAttrs, SgdAttrs } from '../../engine/kernels/kernel-map';
+import type { AdamAttrs, BiasGradAttrs, Conv2DAttrs, MatMulAttrs, Pool2DAttrs, SgdAttrs } from '../../engine/kernels/kernel-map';
 import type { Backend } from '../../engine/kernels/registry';
 import {
   closeness,
   convAttrs,
   naiveAdam,
+  naiveBiasGrad,
   naiveConv,
   naiveConvFilter,
   naiveConvInput,
@@ -102,6 +103,36 @@ export function kernelSuite(name: string, get: () => Backend, tol: Tolerance): v
       const a = randArray(batch * at.m * at.k, 10 + i);
       const b = randArray((at.broadcastB ? 1 : batch) * at.k * at.n, 20 + i);
       check(k.MatMul!(a, b, at), naiveMatMul(a, b, at), tol, `MatMul ${JSON.stringify(at)}`);
+    });
+  });
+
+  test('MatMul with a fused bias (F.linear shapes, and the GEMM path)', 'MatMul', (k) => {
+    const cases: MatMulAttrs[] = [
+      { m: 3, k: 4, n: 5, transA: false, transB: true },
+      { m: 64, k: 300, n: 33, transA: false, transB: true },
+      { m: 37, k: 70, n: 48, transA: false, transB: false },
+    ];
+    cases.forEach((at, i) => {
+      const a = randArray(at.m * at.k, 110 + i);
+      const b = randArray(at.k * at.n, 120 + i);
+      const bias = randArray(at.n, 130 + i);
+      const want = naiveMatMul(a, b, at).map((v, j) => v + bias[j % at.n]);
+      check(k.MatMul!(a, b, { ...at, bias }), want, tol, `MatMul+bias ${JSON.stringify(at)}`);
+    });
+  });
+
+  test('BiasGrad: Linear rows, conv planes, odd channel counts and tails', 'BiasGrad', (k) => {
+    const cases: BiasGradAttrs[] = [
+      { outer: 3, channels: 2, inner: 1 },
+      { outer: 64, channels: 256, inner: 1 },
+      { outer: 700, channels: 37, inner: 1 },
+      { outer: 4, channels: 10, inner: 576 },
+      { outer: 5, channels: 3, inner: 49 },
+      { outer: 2, channels: 6, inner: 2 },
+    ];
+    cases.forEach((at, i) => {
+      const g = randArray(at.outer * at.channels * at.inner, 140 + i);
+      check(k.BiasGrad!(g, at), naiveBiasGrad(g, at), tol, `BiasGrad ${JSON.stringify(at)}`);
     });
   });
 

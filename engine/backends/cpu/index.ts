@@ -2,6 +2,7 @@
 // tested against it.
 import type { Backend } from '../../kernels/registry';
 import { adamUpdate } from './adam';
+import { biasGrad } from './bias-grad';
 import { conv2d } from './conv2d';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { conv2dBackpropInput } from './conv2d-backprop-input';
@@ -14,6 +15,7 @@ export const cpuBackend: Backend = {
   name: 'cpu',
   kernels: {
     MatMul: matMul,
+    BiasGrad: biasGrad,
     Conv2D: conv2d,
     Conv2DBackpropInput: conv2dBackpropInput,
     Conv2DBackpropFilter: conv2dBackpropFilter,

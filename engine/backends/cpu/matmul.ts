@@ -18,7 +18,10 @@ export function matMul(a: Float32Array, b: Float32Array, attrs: MatMulAttrs): Fl
   const broadcastB = attrs.broadcastB ?? false;
   if (a.length < batch * m * k) throw new Error(`MatMul: A has ${a.length} elements, expected ${batch * m * k}.`);
   if (b.length < (broadcastB ? 1 : batch) * k * n) throw new Error(`MatMul: B has ${b.length} elements, too few.`);
+  if (attrs.bias && attrs.bias.length < n) throw new Error(`MatMul: the bias has ${attrs.bias.length} elements, expected ${n}.`);
   const c = new Float32Array(batch * m * n);
+  // Like addmm (what F.linear runs): C starts as the bias and the products are added to it.
+  if (attrs.bias) for (let i = 0; i < batch * m; i++) c.set(attrs.bias.subarray(0, n), i * n);
   const tmpB = transB ? new Float32Array(k * n) : new Float32Array(0);
   // A's element (i,p) is at aRow*i + aCol*p, whichever way it is stored.
   const aRow = transA ? 1 : k;

@@ -2,9 +2,9 @@
 // gradients and pooling need no atomics), compiled per shape and cached. It runs in the best synchronous gpu.js
 // mode found here ('headlessgl' when a GL driver and the `gl` package are present, else 'webasm'); the modes
 // detected are reported in `info`.
-import type { AdamAttrs, Conv2DAttrs, MatMulAttrs, Pool2DAttrs, SgdAttrs } from '../../kernels/kernel-map';
+import type { AdamAttrs, BiasGradAttrs, Conv2DAttrs, MatMulAttrs, Pool2DAttrs, SgdAttrs } from '../../kernels/kernel-map';
 import type { Backend } from '../../kernels/registry';
-import { ADAM_M, ADAM_P, ADAM_V, CONV2D, CONV2D_DW, CONV2D_DX, MATMUL, MAXIMUM, MAXPOOL, RELU, RELU_GRAD, SGD_BUF, SGD_D, SGD_P } from './kernels';
+import { ADAM_M, ADAM_P, ADAM_V, BIAS_GRAD, CONV2D, CONV2D_DW, CONV2D_DX, MATMUL, MAXIMUM, MAXPOOL, RELU, RELU_GRAD, SGD_BUF, SGD_D, SGD_P } from './kernels';
 import { detectModes, loadGpujs, syncMode, type GpujsMode, type GpujsModes } from './modes';
 
 export interface GpujsBackend extends Backend {
@@ -49,7 +49,10 @@ export async function createGpujsBackend(opts: { mode?: Exclude<GpujsMode, 'webg
       aBatch: m * k, aRow: transA ? 1 : k, aCol: transA ? m : 1,
       bBatch: at.broadcastB ? 0 : k * n, bRow: transB ? 1 : n, bCol: transB ? k : 1,
     };
-    return call(MATMUL, batch * m * n, constants, a.subarray(0, batch * m * k), b.subarray(0, (at.broadcastB ? 1 : batch) * k * n));
+    const c = call(MATMUL, batch * m * n, constants, a.subarray(0, batch * m * k), b.subarray(0, (at.broadcastB ? 1 : batch) * k * n));
+    const bias = at.bias;
+    if (bias) for (let i = 0; i < batch * m; i++) for (let j = 0; j < n; j++) c[i * n + j] += bias[j];
+    return c;
   };
 
   const convConstants = (at: Conv2DAttrs): Record<string, number> => ({ ...at, cinG: at.cIn / at.groups, coutG: at.cOut / at.groups });
@@ -110,6 +113,8 @@ export async function createGpujsBackend(opts: { mode?: Exclude<GpujsMode, 'webg
     info: { mode, modes },
     kernels: {
       MatMul: matMul,
+      BiasGrad: (g: Float32Array, at: BiasGradAttrs) =>
+        at.channels === 0 ? new Float32Array(0) : call(BIAS_GRAD, at.channels, { ...at }, g.subarray(0, at.outer * at.channels * at.inner)),
       Conv2D: conv2d,
       Conv2DBackpropInput: conv2dBackpropInput,
       Conv2DBackpropFilter: conv2dBackpropFilter,

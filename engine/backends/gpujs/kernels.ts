@@ -78,6 +78,19 @@ export const RELU = `function (x) {
 }`;
 
 /** ReLU's backward: dy where x > 0, else 0. */
+/** One thread per channel: the sum of g [outer, channels, inner] over outer and inner. */
+export const BIAS_GRAD = `function (g) {
+  const c = this.thread.x;
+  let s = 0;
+  for (let o = 0; o < this.constants.outer; o++) {
+    const base = (o * this.constants.channels + c) * this.constants.inner;
+    for (let i = 0; i < this.constants.inner; i++) {
+      s += g[base + i];
+    }
+  }
+  return s;
+}`;
+
 export const RELU_GRAD = `function (x, dy) {
   if (x[this.thread.x] > 0) { return dy[this.thread.x]; }
   return 0;

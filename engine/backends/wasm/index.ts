@@ -2,6 +2,7 @@
 // optionally on two threads. Created asynchronously because compiling the module and starting the helper thread
 // take a moment.
 import type { Backend } from '../../kernels/registry';
+import { makeBiasGrad } from './bias-grad';
 import { makeConv2D } from './conv2d';
 import { makeConv2DBackpropFilter } from './conv2d-backprop-filter';
 import { makeConv2DBackpropInput } from './conv2d-backprop-input';
@@ -34,6 +35,7 @@ export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<
     resident: (length) => rt.heap.allocResident(length),
     kernels: {
       MatMul: makeMatMul(rt),
+      BiasGrad: makeBiasGrad(rt),
       Conv2D: makeConv2D(rt),
       Conv2DBackpropInput: makeConv2DBackpropInput(rt),
       Conv2DBackpropFilter: makeConv2DBackpropFilter(rt),

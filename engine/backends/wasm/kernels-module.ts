@@ -5,6 +5,7 @@
 import { Fn, buildModule } from './emitter';
 import { convDirectFns } from './conv-direct-module';
 import { maxPool2x2VecFn } from './max-pool-vec-module';
+import { colSumsFn, planeSumsFn } from './sums-module';
 import { NR, emitTileStep, tileLocals } from './tile-step';
 
 
@@ -492,7 +493,7 @@ export function buildKernelsModule(v: KernelVariant): Uint8Array<ArrayBuffer> {
   for (const mode of ADAM_MODES) for (const ams of [false, true]) fns.push(adamFn(mode, ams));
   for (const mode of MOMENTUM_MODES) for (const wd of [false, true]) fns.push(sgdFn(mode, wd));
   fns.push(nonFiniteFn());
-  fns.push(...convDirectFns(v, fns.length), maxPool2x2VecFn());
+  fns.push(...convDirectFns(v, fns.length), maxPool2x2VecFn(), colSumsFn(), planeSumsFn());
   return buildModule(fns, { initial: 1, maximum: MAX_PAGES, shared: true });
 }
 

@@ -21,6 +21,7 @@ export function makeMatMul(rt: WasmRuntime) {
     const bCount = at.broadcastB ? 1 : batch;
     if (a.length < batch * m * k) throw new Error(`MatMul: A has ${a.length} elements, expected ${batch * m * k}.`);
     if (b.length < bCount * k * n) throw new Error(`MatMul: B has ${b.length} elements, too few.`);
+    if (at.bias && batch > 1) throw new Error('MatMul: a bias is only supported without a batch.');
     if (m * n * k < SMALL) return cpuMatMul(a, b, at);
     const heap = rt.heap;
     heap.reset();
@@ -28,7 +29,7 @@ export function makeMatMul(rt: WasmRuntime) {
     const bAddr = heap.use(b.subarray(0, bCount * k * n));
     const ldc = padCols(n);
     const rows = padRows(rt, m);
-    if (at.out && batch === 1 && ldc === n && heap.residentFloats(at.out) >= rows * n) {
+    if (at.out && !at.bias && batch === 1 && ldc === n && heap.residentFloats(at.out) >= rows * n) {
       return intoResident(at.out, aAddr, bAddr, at);
     }
     const out = uninitializedFloat32(batch * m * n);
@@ -37,11 +38,13 @@ export function makeMatMul(rt: WasmRuntime) {
     for (let t = 0; t < batch; t++) {
       const aOff = aAddr + t * m * k * 4;
       const bOff = bAddr + (at.broadcastB ? 0 : t * k * n * 4);
+      // A bias seeds C and the GEMM adds the product to it, as addmm does.
+      if (at.bias) for (let i = 0; i < m; i++) heap.f32.set(at.bias.subarray(0, n), (cAddr >> 2) + i * ldc);
       gemm(
         rt, m, n, k,
         transA ? { addr: aOff, s0: 1, s1: m } : { addr: aOff, s0: k, s1: 1 },
         transB ? { addr: bOff, s0: 1, s1: k } : { addr: bOff, s0: n, s1: 1 },
-        { addr: cAddr, ldc },
+        { addr: cAddr, ldc, accumulate: !!at.bias },
       );
       finite &&= rt.finiteRegion(cAddr, m, n, ldc);
       const f32 = heap.f32;

@@ -96,6 +96,7 @@ export class WasmRuntime {
     switch (a.length) {
       case 3: return f(a[0], a[1], a[2]);
       case 4: return f(a[0], a[1], a[2], a[3]);
+      case 5: return f(a[0], a[1], a[2], a[3], a[4]);
       case 6: return f(a[0], a[1], a[2], a[3], a[4], a[5]);
       case 7: return f(a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
       case 8: return f(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);

@@ -28,6 +28,7 @@ for (;;) {
       switch (argc) {
         case 3: f(cmd[at], cmd[at + 1], cmd[at + 2]); break;
         case 4: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3]); break;
+        case 5: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4]); break;
         case 6: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5]); break;
         case 8: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5], cmd[at + 6], cmd[at + 7]); break;
         case 7: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5], cmd[at + 6]); break;
