@@ -55,6 +55,7 @@ function workloads(): Record<KernelName, (k: Partial<KernelMap>) => void> {
   // Parameters and optimizer state live in resident storage in real runs (engine/storage.ts): time them that way.
   const p = residentCopy(filled(len, 7)), g = filled(len, 8), m = residentFloat32(len), v = residentFloat32(len);
   const act = filled(64 * 256, 9), dAct = filled(64 * 256, 10);
+  const pooled = filled(4 * 20 * 16, 11), argmax = Int32Array.from({ length: 4 * 20 * 16 }, (_, i) => ((i % 16) >> 2) * 16 + (i % 4) * 2);
   return {
     MatMul: (k) => k.MatMul!(a, b, { m: 64, k: 256, n: 128, transA: false, transB: false }),
     BiasGrad: (k) => k.BiasGrad!(dAct, { outer: 64, channels: 256, inner: 1 }),
@@ -62,6 +63,7 @@ function workloads(): Record<KernelName, (k: Partial<KernelMap>) => void> {
     Conv2DBackpropInput: (k) => k.Conv2DBackpropInput!(dy, w, conv),
     Conv2DBackpropFilter: (k) => k.Conv2DBackpropFilter!(x, dy, conv),
     MaxPool2D: (k) => k.MaxPool2D!(dy, pool),
+    MaxPool2DBackward: (k) => k.MaxPool2DBackward!(pooled, argmax, pool),
     AdamUpdate: (k) =>
       k.AdamUpdate!(p, g, m, v, null, { lr: 1e-9, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, amsgrad: false, step: 1 }),
     SgdUpdate: (k) => k.SgdUpdate!(p, g, null, { lr: 1e-9, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, firstStep: true }),

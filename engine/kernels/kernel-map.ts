@@ -103,6 +103,8 @@ export interface KernelMap {
   Conv2DBackpropFilter(x: Float32Array, dy: Float32Array, attrs: Conv2DAttrs): Float32Array;
   /** y [N,C,OH,OW] and argmax indices (into each [H*W] plane; -1 when the window is all padding). */
   MaxPool2D(x: Float32Array, attrs: Pool2DAttrs): { y: Float32Array; argmax: Int32Array };
+  /** MaxPool2D's backward: each output gradient added to the input its window took (argmax from the forward). */
+  MaxPool2DBackward(dy: Float32Array, argmax: Int32Array, attrs: Pool2DAttrs): Float32Array;
   /** In place on param, m, v (and vMax when amsgrad). */
   AdamUpdate(
     param: Float32Array,
@@ -129,6 +131,7 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'Conv2DBackpropInput',
   'Conv2DBackpropFilter',
   'MaxPool2D',
+  'MaxPool2DBackward',
   'AdamUpdate',
   'SgdUpdate',
   'Relu',

@@ -71,17 +71,8 @@ export function max_pool2d(
   if (ntuple(o.dilation ?? 1, 2, 'dilation', 1).some((d) => d !== 1)) throw new Error('max_pool2d: dilation other than 1 is not supported');
   const [x, unbatched, at] = setup('max_pool2d', input, kernel_size, o);
   const { y, argmax } = runKernel('MaxPool2D', x.data, at);
-  const inPlane = at.h * at.w;
-  const outPlane = at.outH * at.outW;
   const out = makeOp('max_pool2d', [x], y, [at.n, at.c, at.outH, at.outW], (g) => {
-    const gx = new Float32Array(x.data.length);
-    for (let p = 0; p < at.n * at.c; p++) {
-      for (let i = 0; i < outPlane; i++) {
-        const idx = argmax[p * outPlane + i];
-        if (idx >= 0) gx[p * inPlane + idx] += g[p * outPlane + i];
-      }
-    }
-    return [gx];
+    return [runKernel('MaxPool2DBackward', g, argmax, at)];
     // Windows that never overlap scatter each gradient to its own element: no sums, so nothing can overflow.
   }, { keepsFinite: at.strideH >= at.kh && at.strideW >= at.kw ? 'both' : 'forward' });
   return unbatch(out, unbatched, 'max_pool2d');

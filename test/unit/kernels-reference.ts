@@ -160,3 +160,12 @@ export function naiveBiasGrad(g: Float32Array, at: BiasGradAttrs): Float64Array 
       for (let i = 0; i < at.inner; i++) out[c] += g[(o * at.channels + c) * at.inner + i];
   return out;
 }
+
+/** Every input's gradient: the sum of dy over the windows whose argmax it is (a gather, unlike the backends' scatter). */
+export function naiveMaxPoolBackward(dy: Float32Array, argmax: Int32Array, at: Pool2DAttrs): Float64Array {
+  const gx = new Float64Array(at.n * at.c * at.h * at.w);
+  for (let p = 0; p < at.n * at.c; p++)
+    for (let r = 0; r < at.h * at.w; r++)
+      for (let o = 0; o < at.outH * at.outW; o++) if (argmax[p * at.outH * at.outW + o] === r) gx[p * at.h * at.w + r] += dy[p * at.outH * at.outW + o];
+  return gx;
+}

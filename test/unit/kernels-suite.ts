@@ -14,6 +14,7 @@ import {
   naiveConvInput,
   naiveMatMul,
   naiveMaxPool,
+  naiveMaxPoolBackward,
   naiveSgd,
   randArray,
 } from './kernels-reference';
@@ -60,6 +61,10 @@ export const poolCases: Pool2DAttrs[] = [
   // (its scalar one)
   { n: 2, c: 2, h: 9, w: 17, kh: 2, kw: 2, strideH: 2, strideW: 2, padH: 0, padW: 0, outH: 4, outW: 8 },
   { n: 1, c: 3, h: 6, w: 6, kh: 2, kw: 2, strideH: 2, strideW: 2, padH: 0, padW: 0, outH: 3, outW: 3 },
+  // Large enough for wasm's backward kernel (not the reference fallback), split over two threads, and overlapping
+  // padded windows where gradients add up.
+  { n: 4, c: 10, h: 24, w: 24, kh: 2, kw: 2, strideH: 2, strideW: 2, padH: 0, padW: 0, outH: 12, outW: 12 },
+  { n: 2, c: 8, h: 20, w: 20, kh: 3, kw: 3, strideH: 2, strideW: 2, padH: 1, padW: 1, outH: 10, outW: 10 },
 ];
 
 const adamCases: AdamAttrs[] = [
@@ -158,6 +163,10 @@ export function kernelSuite(name: string, get: () => Backend, tol: Tolerance): v
       const want = naiveMaxPool(x, at);
       assert.deepEqual(Array.from(got.argmax), Array.from(want.argmax), 'argmax');
       check(got.y, want.y, { rtol: 0, atol: 0 }, 'MaxPool2D');
+      if (k.MaxPool2DBackward) {
+        const dy = randArray(got.y.length, 150 + i);
+        check(k.MaxPool2DBackward(dy, want.argmax, at), naiveMaxPoolBackward(dy, want.argmax, at), tol, `MaxPool2DBackward ${JSON.stringify(at)}`);
+      }
     });
     // NaN in each position of window (0,0) (plane 0, rows 0-1, cols 0-1), and two NaNs: the first one wins.
     for (const at of [poolCases[0], poolCases[3]]) {

@@ -7,7 +7,7 @@ import { conv2d } from './conv2d';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { conv2dBackpropInput } from './conv2d-backprop-input';
 import { matMul } from './matmul';
-import { maxPool2d } from './max-pool2d';
+import { maxPool2d, maxPool2dBackward } from './max-pool2d';
 import { relu, reluGrad } from './relu';
 import { sgdUpdate } from './sgd';
 
@@ -20,6 +20,7 @@ export const cpuBackend: Backend = {
     Conv2DBackpropInput: conv2dBackpropInput,
     Conv2DBackpropFilter: conv2dBackpropFilter,
     MaxPool2D: maxPool2d,
+    MaxPool2DBackward: maxPool2dBackward,
     AdamUpdate: adamUpdate,
     SgdUpdate: sgdUpdate,
     Relu: relu,

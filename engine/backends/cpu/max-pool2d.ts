@@ -36,3 +36,18 @@ export function maxPool2d(x: Float32Array, at: Pool2DAttrs): { y: Float32Array; 
   }
   return { y, argmax };
 }
+
+/** Scatters each output gradient to the input its window took; overlapping windows add up. */
+export function maxPool2dBackward(dy: Float32Array, argmax: Int32Array, at: Pool2DAttrs): Float32Array {
+  const planes = at.n * at.c;
+  const inPlane = at.h * at.w;
+  const outPlane = at.outH * at.outW;
+  const gx = new Float32Array(planes * inPlane);
+  for (let p = 0; p < planes; p++) {
+    for (let i = 0; i < outPlane; i++) {
+      const idx = argmax[p * outPlane + i];
+      if (idx >= 0) gx[p * inPlane + idx] += dy[p * outPlane + i];
+    }
+  }
+  return gx;
+}

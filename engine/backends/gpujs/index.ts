@@ -4,7 +4,7 @@
 // detected are reported in `info`.
 import type { AdamAttrs, BiasGradAttrs, Conv2DAttrs, MatMulAttrs, Pool2DAttrs, SgdAttrs } from '../../kernels/kernel-map';
 import type { Backend } from '../../kernels/registry';
-import { ADAM_M, ADAM_P, ADAM_V, BIAS_GRAD, CONV2D, CONV2D_DW, CONV2D_DX, MATMUL, MAXIMUM, MAXPOOL, RELU, RELU_GRAD, SGD_BUF, SGD_D, SGD_P } from './kernels';
+import { ADAM_M, ADAM_P, ADAM_V, BIAS_GRAD, CONV2D, CONV2D_DW, CONV2D_DX, MATMUL, MAXIMUM, MAXPOOL, MAXPOOL_BACK, RELU, RELU_GRAD, SGD_BUF, SGD_D, SGD_P } from './kernels';
 import { detectModes, loadGpujs, syncMode, type GpujsMode, type GpujsModes } from './modes';
 
 export interface GpujsBackend extends Backend {
@@ -119,6 +119,11 @@ export async function createGpujsBackend(opts: { mode?: Exclude<GpujsMode, 'webg
       Conv2DBackpropInput: conv2dBackpropInput,
       Conv2DBackpropFilter: conv2dBackpropFilter,
       MaxPool2D: maxPool2d,
+      MaxPool2DBackward: (dy: Float32Array, argmax: Int32Array, at: Pool2DAttrs) => {
+        const count = at.n * at.c * at.outH * at.outW;
+        const size = at.n * at.c * at.h * at.w;
+        return size === 0 ? new Float32Array(0) : call(MAXPOOL_BACK, size, { ...at }, dy.subarray(0, count), Float32Array.from(argmax.subarray(0, count)));
+      },
       AdamUpdate: adamUpdate,
       SgdUpdate: sgdUpdate,
       Relu: (x: Float32Array) => (x.length === 0 ? new Float32Array(0) : call(RELU, x.length, {}, x)),

@@ -91,6 +91,31 @@ export const BIAS_GRAD = `function (g) {
   return s;
 }`;
 
+/** One thread per input element: the output gradients of the windows whose maximum it was (argmax as floats). */
+export const MAXPOOL_BACK = `function (dy, argmax) {
+  const inPlane = this.constants.h * this.constants.w;
+  const p = Math.floor(this.thread.x / inPlane);
+  const r = this.thread.x - p * inPlane;
+  const iy = Math.floor(r / this.constants.w);
+  const ix = r - iy * this.constants.w;
+  let s = 0;
+  for (let oy = 0; oy < this.constants.outH; oy++) {
+    const y0 = oy * this.constants.strideH - this.constants.padH;
+    if (iy >= y0 && iy < y0 + this.constants.kh) {
+      for (let ox = 0; ox < this.constants.outW; ox++) {
+        const x0 = ox * this.constants.strideW - this.constants.padW;
+        if (ix >= x0 && ix < x0 + this.constants.kw) {
+          const o = (p * this.constants.outH + oy) * this.constants.outW + ox;
+          if (argmax[o] === r) {
+            s += dy[o];
+          }
+        }
+      }
+    }
+  }
+  return s;
+}`;
+
 export const RELU_GRAD = `function (x, dy) {
   if (x[this.thread.x] > 0) { return dy[this.thread.x]; }
   return 0;

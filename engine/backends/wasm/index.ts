@@ -7,7 +7,7 @@ import { makeConv2D } from './conv2d';
 import { makeConv2DBackpropFilter } from './conv2d-backprop-filter';
 import { makeConv2DBackpropInput } from './conv2d-backprop-input';
 import { makeMatMul } from './matmul';
-import { makeMaxPool2D } from './max-pool2d';
+import { makeMaxPool2D, makeMaxPool2DBackward } from './max-pool2d';
 import { makeAdamUpdate, makeSgdUpdate } from './optimizers';
 import { makeRelu, makeReluGrad } from './relu';
 import { WasmRuntime, type WasmRuntimeInfo } from './runtime';
@@ -40,6 +40,7 @@ export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<
       Conv2DBackpropInput: makeConv2DBackpropInput(rt),
       Conv2DBackpropFilter: makeConv2DBackpropFilter(rt),
       MaxPool2D: makeMaxPool2D(rt),
+      MaxPool2DBackward: makeMaxPool2DBackward(rt),
       AdamUpdate: makeAdamUpdate(rt),
       SgdUpdate: makeSgdUpdate(rt),
       Relu: makeRelu(rt),

@@ -50,7 +50,12 @@ export function makeMatMul(rt: WasmRuntime) {
       const f32 = heap.f32;
       const c0 = cAddr >> 2;
       if (ldc === n) out.set(f32.subarray(c0, c0 + m * n), t * m * n);
-      else for (let i = 0; i < m; i++) out.set(f32.subarray(c0 + i * ldc, c0 + i * ldc + n), (t * m + i) * n);
+      else if (n >= 32) for (let i = 0; i < m; i++) out.set(f32.subarray(c0 + i * ldc, c0 + i * ldc + n), (t * m + i) * n);
+      else {
+        // Narrow rows (a classifier's 10 logits): a view per row would cost more than copying the values.
+        let o = t * m * n;
+        for (let i = 0; i < m; i++) for (let j = c0 + i * ldc, e = j + n; j < e; j++) out[o++] = f32[j];
+      }
     }
     return finite ? markFinite(out) : out;
   };

@@ -1,6 +1,7 @@
 // MaxPool2D in wasm (torch's tie and NaN rules, like the reference); large inputs are split by planes over the
 // two threads, each plane written by one thread.
 import type { Pool2DAttrs } from '../../kernels/kernel-map';
+import { maxPool2dBackward as cpuMaxPool2dBackward } from '../cpu/max-pool2d';
 import type { Call } from './threads';
 import type { WasmRuntime } from './runtime';
 
@@ -33,5 +34,33 @@ export function makeMaxPool2D(rt: WasmRuntime) {
     const y = heap.copyOut(yAddr, planes * outPlane);
     const argmax = new Int32Array(heap.f32.buffer, aAddr, planes * outPlane).slice();
     return { y, argmax };
+  };
+}
+
+/** Below this many output gradients the reference scatter finishes before the copies into the heap would. */
+const BACK_SMALL = 1024;
+
+export function makeMaxPool2DBackward(rt: WasmRuntime) {
+  const fn = rt.fn('maxPoolBack');
+  return function maxPool2dBackward(dy: Float32Array, argmax: Int32Array, at: Pool2DAttrs): Float32Array {
+    const planes = at.n * at.c;
+    const inPlane = at.h * at.w;
+    const outPlane = at.outH * at.outW;
+    const count = planes * outPlane;
+    if (dy.length < count || argmax.length < count) throw new Error(`MaxPool2DBackward: dy and argmax need ${count} elements.`);
+    if (count < BACK_SMALL) return cpuMaxPool2dBackward(dy, argmax, at);
+    const heap = rt.heap;
+    heap.reset();
+    const dyAddr = heap.put(dy.subarray(0, count));
+    const aAddr = heap.alloc(count);
+    new Int32Array(heap.f32.buffer, aAddr, count).set(argmax.subarray(0, count));
+    const gxAddr = heap.alloc(planes * inPlane);
+    // Each plane's input gradient is written by one thread only: deterministic.
+    const part = (p0: number, p1: number): Call[] => [
+      [fn, [dyAddr + p0 * outPlane * 4, aAddr + p0 * outPlane * 4, gxAddr + p0 * inPlane * 4, p1 - p0, inPlane, outPlane]],
+    ];
+    const mid = Math.ceil(planes / 2);
+    rt.runParts(rt.threads > 1 && planes > 1 && planes * inPlane >= SPLIT_MIN ? [part(0, mid), part(mid, planes)] : [part(0, planes)]);
+    return heap.copyOut(gxAddr, planes * inPlane);
   };
 }
