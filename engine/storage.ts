@@ -4,8 +4,7 @@
 import { residentProvider } from './kernels/registry';
 
 export function residentFloat32(length: number): Float32Array {
-  const provide = residentProvider();
-  return provide ? provide(length) : new Float32Array(length);
+  return residentOnly(length) ?? new Float32Array(length);
 }
 
 /** A zero-filled resident buffer, or null when no backend keeps resident storage. */

@@ -71,10 +71,9 @@ export function max_pool2d(
   if (ntuple(o.dilation ?? 1, 2, 'dilation', 1).some((d) => d !== 1)) throw new Error('max_pool2d: dilation other than 1 is not supported');
   const [x, unbatched, at] = setup('max_pool2d', input, kernel_size, o);
   const { y, argmax } = runKernel('MaxPool2D', x.data, at);
-  const out = makeOp('max_pool2d', [x], y, [at.n, at.c, at.outH, at.outW], (g) => {
-    return [runKernel('MaxPool2DBackward', g, argmax, at)];
-    // Windows that never overlap scatter each gradient to its own element: no sums, so nothing can overflow.
-  }, { keepsFinite: at.strideH >= at.kh && at.strideW >= at.kw ? 'both' : 'forward' });
+  // Windows that never overlap scatter each gradient to its own element: no sums, so nothing can overflow.
+  const keepsFinite = at.strideH >= at.kh && at.strideW >= at.kw ? 'both' : 'forward';
+  const out = makeOp('max_pool2d', [x], y, [at.n, at.c, at.outH, at.outW], (g) => [runKernel('MaxPool2DBackward', g, argmax, at)], { keepsFinite });
   return unbatch(out, unbatched, 'max_pool2d');
 }
 

@@ -20,7 +20,7 @@ export function biasGrad(g: Float32Array, attrs: BiasGradAttrs): Float32Array {
  * Sum of g[off, off+len) in float64 with four independent accumulators: one accumulator is a chain of dependent
  * adds, ~3x slower over a first conv layer's gradient (368K elements on the MNIST CNN).
  */
-export function sumRange(g: Float32Array, off: number, len: number): number {
+function sumRange(g: Float32Array, off: number, len: number): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;

@@ -77,7 +77,6 @@ export const RELU = `function (x) {
   return 0;
 }`;
 
-/** ReLU's backward: dy where x > 0, else 0. */
 /** One thread per channel: the sum of g [outer, channels, inner] over outer and inner. */
 export const BIAS_GRAD = `function (g) {
   const c = this.thread.x;
@@ -116,6 +115,7 @@ export const MAXPOOL_BACK = `function (dy, argmax) {
   return s;
 }`;
 
+/** ReLU's backward: dy where x > 0, else 0. */
 export const RELU_GRAD = `function (x, dy) {
   if (x[this.thread.x] > 0) { return dy[this.thread.x]; }
   return 0;

@@ -2,7 +2,7 @@
 // heap once (B once for a broadcast batch);
 // transposes are expressed as strides and absorbed by packing, and C is copied out without its padding.
 import type { MatMulAttrs } from '../../kernels/kernel-map';
-import { gemm, padCols, padRows } from './gemm';
+import { gemm, padCols, padRows, type Operand } from './gemm';
 import type { WasmRuntime } from './runtime';
 import { uninitializedFloat32 } from './heap';
 import { markFinite } from '../../finite';
@@ -14,9 +14,14 @@ import { matMul as cpuMatMul } from '../cpu/matmul';
  */
 const SMALL = 16 * 16 * 16;
 
+/** A (stored [M,K], or [K,M] when transposed) at byte address `addr`, as the GEMM's strided operand. */
+const operandA = (addr: number, at: MatMulAttrs): Operand => (at.transA ? { addr, s0: 1, s1: at.m } : { addr, s0: at.k, s1: 1 });
+/** B (stored [K,N], or [N,K] when transposed) at byte address `addr`. */
+const operandB = (addr: number, at: MatMulAttrs): Operand => (at.transB ? { addr, s0: 1, s1: at.k } : { addr, s0: at.n, s1: 1 });
+
 export function makeMatMul(rt: WasmRuntime) {
   return function matMul(a: Float32Array, b: Float32Array, at: MatMulAttrs): Float32Array {
-    const { m, k, n, transA, transB } = at;
+    const { m, k, n } = at;
     const batch = at.batch ?? 1;
     const bCount = at.broadcastB ? 1 : batch;
     if (a.length < batch * m * k) throw new Error(`MatMul: A has ${a.length} elements, expected ${batch * m * k}.`);
@@ -40,12 +45,7 @@ export function makeMatMul(rt: WasmRuntime) {
       const bOff = bAddr + (at.broadcastB ? 0 : t * k * n * 4);
       // A bias seeds C and the GEMM adds the product to it, as addmm does.
       if (at.bias) for (let i = 0; i < m; i++) heap.f32.set(at.bias.subarray(0, n), (cAddr >> 2) + i * ldc);
-      gemm(
-        rt, m, n, k,
-        transA ? { addr: aOff, s0: 1, s1: m } : { addr: aOff, s0: k, s1: 1 },
-        transB ? { addr: bOff, s0: 1, s1: k } : { addr: bOff, s0: n, s1: 1 },
-        { addr: cAddr, ldc, accumulate: !!at.bias },
-      );
+      gemm(rt, m, n, k, operandA(aOff, at), operandB(bOff, at), { addr: cAddr, ldc, accumulate: !!at.bias });
       finite &&= rt.finiteRegion(cAddr, m, n, ldc);
       const f32 = heap.f32;
       const c0 = cAddr >> 2;
@@ -62,14 +62,9 @@ export function makeMatMul(rt: WasmRuntime) {
 
   /** C written straight into a resident buffer with room for its padded rows, which are zeroed after. */
   function intoResident(dst: Float32Array, aAddr: number, bAddr: number, at: MatMulAttrs): Float32Array {
-    const { m, k, n, transA, transB } = at;
+    const { m, k, n } = at;
     const cAddr = rt.heap.addressOf(dst);
-    gemm(
-      rt, m, n, k,
-      transA ? { addr: aAddr, s0: 1, s1: m } : { addr: aAddr, s0: k, s1: 1 },
-      transB ? { addr: bAddr, s0: 1, s1: k } : { addr: bAddr, s0: n, s1: 1 },
-      { addr: cAddr, ldc: n },
-    );
+    gemm(rt, m, n, k, operandA(aAddr, at), operandB(bAddr, at), { addr: cAddr, ldc: n });
     // Resident blocks are zero past their values (see WasmHeap.use); the register tiles wrote whole rows there.
     rt.heap.f32.fill(0, (cAddr >> 2) + m * n, (cAddr >> 2) + padRows(rt, m) * n);
     const c = dst.subarray(0, m * n);

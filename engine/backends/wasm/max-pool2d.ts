@@ -8,6 +8,15 @@ import type { WasmRuntime } from './runtime';
 /** Input elements; below this one thread finishes before a sleeping helper would wake. */
 const SPLIT_MIN = 1 << 19;
 
+/**
+ * Runs `part` over planes [0, planes): on two threads, half the planes each, when they hold enough input
+ * (`planeInputs` elements per plane). Each plane's outputs are written by one thread only: deterministic.
+ */
+function runByPlanes(rt: WasmRuntime, planes: number, planeInputs: number, part: (p0: number, p1: number) => Call[]): void {
+  const mid = Math.ceil(planes / 2);
+  rt.runParts(rt.threads > 1 && planes > 1 && planes * planeInputs >= SPLIT_MIN ? [part(0, mid), part(mid, planes)] : [part(0, planes)]);
+}
+
 export function makeMaxPool2D(rt: WasmRuntime) {
   return function maxPool2d(x: Float32Array, at: Pool2DAttrs): { y: Float32Array; argmax: Int32Array } {
     const { n, c, h, w, kh, kw, strideH, strideW, padH, padW, outH, outW } = at;
@@ -29,8 +38,7 @@ export function makeMaxPool2D(rt: WasmRuntime) {
       if (vec) return [[fn, [...head, outH, outW]]];
       return [[fn, unrolled ? [...head, strideH, strideW, outH, outW] : [...head, kh, kw, strideH, strideW, padH, padW, outH, outW]]];
     };
-    const mid = Math.ceil(planes / 2);
-    rt.runParts(rt.threads > 1 && planes > 1 && planes * h * w >= SPLIT_MIN ? [part(0, mid), part(mid, planes)] : [part(0, planes)]);
+    runByPlanes(rt, planes, h * w, part);
     const y = heap.copyOut(yAddr, planes * outPlane);
     const argmax = new Int32Array(heap.f32.buffer, aAddr, planes * outPlane).slice();
     return { y, argmax };
@@ -55,12 +63,9 @@ export function makeMaxPool2DBackward(rt: WasmRuntime) {
     const aAddr = heap.alloc(count);
     new Int32Array(heap.f32.buffer, aAddr, count).set(argmax.subarray(0, count));
     const gxAddr = heap.alloc(planes * inPlane);
-    // Each plane's input gradient is written by one thread only: deterministic.
-    const part = (p0: number, p1: number): Call[] => [
+    runByPlanes(rt, planes, inPlane, (p0, p1) => [
       [fn, [dyAddr + p0 * outPlane * 4, aAddr + p0 * outPlane * 4, gxAddr + p0 * inPlane * 4, p1 - p0, inPlane, outPlane]],
-    ];
-    const mid = Math.ceil(planes / 2);
-    rt.runParts(rt.threads > 1 && planes > 1 && planes * inPlane >= SPLIT_MIN ? [part(0, mid), part(mid, planes)] : [part(0, planes)]);
+    ]);
     return heap.copyOut(gxAddr, planes * inPlane);
   };
 }
