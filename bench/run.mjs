@@ -5,7 +5,8 @@
 // median. Writes bench/results/latest.json and latest.md, and the table into docs/benchmarks.md (a run filtered by
 // --only/--peers or with fewer than 3 rounds writes bench/results/partial.* instead).
 //
-// Options: --rounds N (default 3), --seconds S per measurement (default 0.5), --only w1,w2 (workloads),
+// Options: --rounds N (default 3), --seconds S per measurement (default 0.5), --warmup S (unrecorded first
+// round, default 2), --only w1,w2 (workloads),
 // --peers p1,p2 (peer names), --no-torch, --quiet C and --quiet-wait S (before each
 // measurement wait up to S seconds, default 4, until other processes use less than C cores, default 0.25).
 import { spawn, spawnSync } from 'node:child_process';
@@ -27,6 +28,13 @@ const opt = (name, dflt) => {
 };
 const ROUNDS = Number(opt('rounds', 3));
 const SECONDS = Number(opt('seconds', 0.5));
+/**
+ * Round 0 runs every workload on every peer for this long, unrecorded. JIT-compiled peers need it: V8 optimizes the
+ * engine's hot functions over the first ~1.5 s of a workload, and with two busy threads on two cores its
+ * background compiler competes with them (Gradlens's 2-thread MLP step goes 2.2 -> 1.5 -> 1.3 -> 1.2 ms over
+ * its first four 0.5 s windows, measured 2026-11-23). PyTorch gets the same warm-up.
+ */
+const WARMUP_S = Number(opt('warmup', 2));
 const ONLY = opt('only', null)?.split(',');
 const PEERS_ONLY = opt('peers', null)?.split(',');
 /** A workload whose single iteration takes longer than this on a peer is measured in the first round only. */
@@ -214,7 +222,7 @@ async function main() {
         const key = `${w.name}|${p.spec.name}`;
         if (errors[w.name][p.spec.name] || (slow.has(key) && !warm && samples[w.name][p.spec.name]?.length)) continue;
         const load = warm ? null : await waitQuiet();
-        const r = await p.run(w.name, warm ? Math.min(SECONDS, 0.2) : SECONDS);
+        const r = await p.run(w.name, warm ? WARMUP_S : SECONDS);
         if (!r.ok) {
           errors[w.name][p.spec.name] = r.error;
           log(`bench:   ${w.name} on ${p.spec.name}: ${r.error}`);
@@ -234,7 +242,7 @@ async function main() {
     date: new Date().toISOString(),
     durationS: (Date.now() - t0) / 1000,
     machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version },
-    settings: { rounds: ROUNDS, secondsPerMeasurement: SECONDS, batch: 64, optimizer: 'Adam(lr=1e-3)', quietCores: QUIET_CORES },
+    settings: { rounds: ROUNDS, secondsPerMeasurement: SECONDS, warmUpSeconds: WARMUP_S, batch: 64, optimizer: 'Adam(lr=1e-3)', quietCores: QUIET_CORES },
     externalLoad: loadSummary(samples),
     wasmCeiling: ceilings.length
       ? {
@@ -316,7 +324,7 @@ function markdown(out) {
   const lines = [];
   lines.push(`Measured ${out.date.slice(0, 16).replace('T', ' ')} UTC on ${out.machine.cpu} (${out.machine.cores} cores), Node ${out.machine.node}, ` +
     `torch ${out.torch.torch ?? 'n/a'} (BLAS: ${Object.values(out.torch.alternatives ?? {})[0] ?? 'n/a'}); ` +
-    `${out.settings.rounds} interleaved rounds x ${out.settings.secondsPerMeasurement} s, medians. Matmul rows are GFLOP/s, model rows training samples/s (batch 64, Adam).` +
+    `${out.settings.warmUpSeconds !== undefined ? `after ${out.settings.warmUpSeconds} s of warm-up per workload and peer, ` : ''}${out.settings.rounds} interleaved rounds x ${out.settings.secondsPerMeasurement} s, medians. Matmul rows are GFLOP/s, model rows training samples/s (batch 64, Adam).` +
     (out.externalLoad ? ` Other processes used ${out.externalLoad.median.toFixed(2)} cores (median; max ${out.externalLoad.max.toFixed(2)}) before each measurement; ${out.externalLoad.noisy} of ${out.externalLoad.of} measurements started above ${out.settings.quietCores} after waiting up to ${QUIET_WAIT_S} s.` : ''));
   lines.push('');
   lines.push(`| workload | ${names.join(' | ')} | Gradlens / torch best | Gradlens / tfjs best |`);

@@ -33,6 +33,10 @@ export const matMulCases: MatMulAttrs[] = [
   { m: 64, k: 300, n: 33, transA: false, transB: false },
   { m: 37, k: 520, n: 70, transA: true, transB: true },
   { m: 130, k: 257, n: 9, transA: false, transB: true },
+  // n <= 64: the wasm GEMM reads A in place (transposed here) for full row tiles and packs the last partial one;
+  // the second is large enough to be split over two threads
+  { m: 37, k: 300, n: 40, transA: true, transB: false },
+  { m: 1030, k: 70, n: 60, transA: true, transB: false },
   { m: 5, k: 6, n: 7, transA: false, transB: false, batch: 3 },
   { m: 5, k: 6, n: 7, transA: true, transB: true, batch: 3, broadcastB: true },
   { m: 11, k: 19, n: 23, transA: false, transB: true, batch: 4, broadcastB: true },

@@ -107,6 +107,58 @@ function packGatherFn(w: number): Fn {
   return f;
 }
 
+/** i8x16.shuffle lanes picking 32-bit lanes (0-3 of the first vector, 4-7 of the second). */
+const lanes32 = (l: number[]): number[] => l.flatMap((x) => [4 * x, 4 * x + 1, 4 * x + 2, 4 * x + 3]);
+
+/**
+ * packTrans<W>(src, strideW, kc, panels, dst): the same panels as packGather<W> when k is contiguous in memory
+ * (each of the W columns is a run of floats along k: transposed B, row-major A). Four k of four columns are read
+ * as four vectors and transposed in registers (two rounds of interleaving shuffles), so 16 floats move with 4
+ * loads and 4 stores instead of 16 scalar loads and stores; the last kc % 4 rows go one float at a time.
+ */
+function packTransFn(w: number): Fn {
+  const f = new Fn(`packTrans${w}`, ['i32', 'i32', 'i32', 'i32', 'i32']);
+  const [src, sW, kc, panels, dst] = [0, 1, 2, 3, 4];
+  const q = f.local('i32'), p = f.local('i32'), base = f.local('i32'), row = f.local('i32'), k4 = f.local('i32');
+  const r = [f.local('v128'), f.local('v128'), f.local('v128'), f.local('v128')];
+  const t = [f.local('v128'), f.local('v128'), f.local('v128'), f.local('v128')];
+  f.get(kc).i32(-4).i32And().set(k4);
+  f.forRange(q, () => f.i32(0), () => f.get(panels), 1, () => {
+    f.get(src).get(q).get(sW).i32Mul().i32(w).i32Mul().i32Add().set(base);
+    f.forRange(p, () => f.i32(0), () => f.get(k4), 4, () => {
+      for (let g = 0; g < w / 4; g++) {
+        // Columns 4g..4g+3, k = p..p+3: r[c] holds column c's four k.
+        for (let c = 0; c < 4; c++) {
+          f.get(base).get(p).i32(4).i32Mul().i32Add();
+          if (4 * g + c > 0) f.get(sW).i32(4 * g + c).i32Mul().i32Add();
+          f.v128Load().set(r[c]);
+        }
+        f.get(r[0]).get(r[1]).i8x16Shuffle(lanes32([0, 4, 1, 5])).set(t[0]);
+        f.get(r[0]).get(r[1]).i8x16Shuffle(lanes32([2, 6, 3, 7])).set(t[1]);
+        f.get(r[2]).get(r[3]).i8x16Shuffle(lanes32([0, 4, 1, 5])).set(t[2]);
+        f.get(r[2]).get(r[3]).i8x16Shuffle(lanes32([2, 6, 3, 7])).set(t[3]);
+        // k = p + j for the four columns, stored at packed row j, lanes 4g..4g+3.
+        const out = [[0, 2, [0, 1, 4, 5]], [0, 2, [2, 3, 6, 7]], [1, 3, [0, 1, 4, 5]], [1, 3, [2, 3, 6, 7]]] as const;
+        out.forEach(([x, y, l], j) => {
+          f.get(dst).get(t[x]).get(t[y]).i8x16Shuffle(lanes32([...l])).v128Store(4 * (j * w + 4 * g));
+        });
+      }
+      f.get(dst).i32(16 * w).i32Add().set(dst);
+    });
+    f.forRange(p, () => f.get(k4), () => f.get(kc), 1, () => {
+      f.get(base).get(p).i32(4).i32Mul().i32Add().set(row);
+      for (let c = 0; c < w; c++) {
+        f.get(dst);
+        f.get(row).f32Load();
+        f.f32Store(4 * c);
+        if (c < w - 1) f.get(row).get(sW).i32Add().set(row);
+      }
+      f.get(dst).i32(4 * w).i32Add().set(dst);
+    });
+  });
+  return f;
+}
+
 /** Emits a loop storing zeros to [d, d + bytes), a multiple of 4: v128 stores, then f32 stores. */
 function zeroBytes(f: Fn, d: () => void, bytes: () => void, p: number, end: number): void {
   d();
@@ -318,6 +370,34 @@ function maxPoolUnrolledFn(kh: number, kw: number): Fn {
 function microKernel(v: KernelVariant): Fn {
   const f = new Fn('kernel', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], [], false);
   const [kc, pa, pb, c, ldc, accumulate] = [0, 1, 2, 3, 4, 5];
+  return microKernelBody(f, v, { kc, pa, pb, c, ldc, accumulate });
+}
+
+/**
+ * The micro-kernel on an unpacked A: kernelA(kc, a, rowBytes, kBytes, pb, c, ldc, acc), A's value (r, k) at
+ * a + r*rowBytes + k*kBytes. Row-major A (rowBytes = lda*4, kBytes = 4) and transposed A (rowBytes = 4,
+ * kBytes = lda*4) are both read in place, which saves packing A when there are too few column tiles to repay it.
+ */
+function microKernelDirectA(v: KernelVariant): Fn {
+  const f = new Fn('kernelA', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], [], false);
+  const [kc, pa, rowBytes, kBytes, pb, c, ldc, accumulate] = [0, 1, 2, 3, 4, 5, 6, 7];
+  // Byte offset of row r from the pointer, one i32 local per row (row 0 is read at the pointer itself).
+  const rowOffsets = [-1, rowBytes];
+  for (let r = 2; r < v.mr; r++) {
+    const o = f.local('i32');
+    f.get(rowBytes).i32(r).i32Mul().set(o);
+    rowOffsets.push(o);
+  }
+  return microKernelBody(f, v, { kc, pa, pb, c, ldc, accumulate }, { rowOffsets, kBytes });
+}
+
+function microKernelBody(
+  f: Fn,
+  v: KernelVariant,
+  p: { kc: number; pa: number; pb: number; c: number; ldc: number; accumulate: number },
+  direct?: { rowOffsets: number[]; kBytes: number },
+): Fn {
+  const { kc, pa, pb, c, ldc, accumulate } = p;
   const t = tileLocals(f, v, pa);
   const { acc, b0, b1 } = t;
   for (const x of acc) f.v128Zero().set(x);
@@ -325,7 +405,7 @@ function microKernel(v: KernelVariant): Fn {
   const step = (): void => {
     f.get(pb).v128Load(0).set(b0);
     f.get(pb).v128Load(16).set(b1);
-    emitTileStep(f, v, t);
+    emitTileStep(f, v, t, direct);
     f.get(pb).i32(4 * NR).i32Add().set(pb);
   };
   // Unrolling k (even by 2) makes V8 hoist the loads and spill: one step per iteration is fastest.
@@ -356,6 +436,28 @@ function macroKernel(v: KernelVariant, kernelIndex: number): Fn {
     f.forRange(i, () => f.i32(0), () => f.get(mT), 1, () => {
       f.get(kc);
       f.get(pa).get(i).get(kc).i32Mul().i32(4 * v.mr).i32Mul().i32Add();
+      f.get(pb).get(j).get(kc).i32Mul().i32(4 * NR).i32Mul().i32Add();
+      f.get(c).get(i).i32(v.mr).i32Mul().get(ldc).i32Mul().i32Add().get(j).i32(4 * NR).i32Mul().i32Add();
+      f.get(ldc).get(accumulate);
+      f.call(kernelIndex);
+    });
+  });
+  return f;
+}
+
+/**
+ * macroA(mTiles, nTiles, kc, a, rowBytes, kBytes, pb, c, ldc, acc): every full row tile of an unpacked A (see
+ * microKernelDirectA) times a packed B block.
+ */
+function macroKernelDirectA(v: KernelVariant, kernelIndex: number): Fn {
+  const f = new Fn('macroA', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [mT, nT, kc, a, rowBytes, kBytes, pb, c, ldc, accumulate] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const i = f.local('i32'), j = f.local('i32');
+  f.forRange(j, () => f.i32(0), () => f.get(nT), 1, () => {
+    f.forRange(i, () => f.i32(0), () => f.get(mT), 1, () => {
+      f.get(kc);
+      f.get(a).get(i).get(rowBytes).i32Mul().i32(v.mr).i32Mul().i32Add();
+      f.get(rowBytes).get(kBytes);
       f.get(pb).get(j).get(kc).i32Mul().i32(4 * NR).i32Mul().i32Add();
       f.get(c).get(i).i32(v.mr).i32Mul().get(ldc).i32Mul().i32Add().get(j).i32(4 * NR).i32Mul().i32Add();
       f.get(ldc).get(accumulate);
@@ -495,6 +597,8 @@ export function buildKernelsModule(v: KernelVariant): Uint8Array<ArrayBuffer> {
   for (const mode of MOMENTUM_MODES) for (const wd of [false, true]) fns.push(sgdFn(mode, wd));
   fns.push(nonFiniteFn());
   fns.push(...convDirectFns(v, fns.length), maxPool2x2VecFn(), colSumsFn(), planeSumsFn(), maxPoolBackFn());
+  const kernelA = fns.length;
+  fns.push(microKernelDirectA(v), macroKernelDirectA(v, kernelA), packTransFn(v.mr), packTransFn(NR));
   return buildModule(fns, { initial: 1, maximum: MAX_PAGES, shared: true });
 }
 

@@ -24,15 +24,23 @@ export function tileLocals(f: Fn, v: KernelVariant, pa: number): TileRegs {
   return { acc, b0: f.local('v128'), b1: f.local('v128'), a: f.local('v128'), pa };
 }
 
-export function emitTileStep(f: Fn, v: KernelVariant, t: TileRegs): void {
+/**
+ * One k step. By default A is packed (MR values of one k side by side, then the pointer moves on by MR floats);
+ * `rowOffsets` instead reads A where it lies: row r's value at pa + rowOffsets[r] (i32 locals holding byte
+ * offsets; row 0 at pa itself), and `kBytes` (an i32 local) is how far the pointer moves per k.
+ */
+export function emitTileStep(f: Fn, v: KernelVariant, t: TileRegs, direct?: { rowOffsets: number[]; kBytes: number }): void {
   // (Loading all MR broadcasts first measured the same: V8 schedules them alike.)
   for (let r = 0; r < v.mr; r++) {
-    f.get(t.pa).load32Splat(4 * r).set(t.a);
+    if (!direct) f.get(t.pa).load32Splat(4 * r).set(t.a);
+    else if (r === 0) f.get(t.pa).load32Splat(0).set(t.a);
+    else f.get(t.pa).get(direct.rowOffsets[r]).i32Add().load32Splat(0).set(t.a);
     for (let h = 0; h < 2; h++) {
       const x = t.acc[2 * r + h];
       if (v.fma) f.get(t.a).get(h ? t.b1 : t.b0).get(x).f32x4RelaxedMadd().set(x);
       else f.get(x).get(t.a).get(h ? t.b1 : t.b0).f32x4Mul().f32x4Add().set(x);
     }
   }
-  f.get(t.pa).i32(4 * v.mr).i32Add().set(t.pa);
+  if (direct) f.get(t.pa).get(direct.kBytes).i32Add().set(t.pa);
+  else f.get(t.pa).i32(4 * v.mr).i32Add().set(t.pa);
 }
