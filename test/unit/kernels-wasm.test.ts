@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { relaxedSimdAvailable } from '../../engine/backends/wasm/kernels-module';
 import { cpuBackend } from '../../engine/backends/cpu';
 import { kernelSuite } from './kernels-suite';
-import { closeness, convAttrs, randArray } from './kernels-reference';
+import { closeness, convAttrs, naiveMatMul, randArray } from './kernels-reference';
 import { knownFinite } from '../../engine/finite';
 import { WasmRuntime } from '../../engine/backends/wasm/runtime';
 import { directConv2D, directConv2DBackpropFilter, directConv2DBackpropInput } from '../../engine/backends/wasm/conv-direct';
@@ -77,6 +77,22 @@ test('wasm: large MatMul, split over two threads, is bit-identical run to run an
   const r2 = two.kernels.MatMul!(a, b, at);
   assert.deepEqual(r1, r2);
   assert.deepEqual(one.kernels.MatMul!(a, b, at), r1);
+});
+
+test('wasm: split MatMuls with a bias match the reference on two threads (each chunk adds into C: one run twice or skipped would show)', () => {
+  const cases = [
+    { m: 200, k: 300, n: 100, transA: false, transB: true }, // column chunks sharing A packed once
+    { m: 1000, k: 300, n: 16, transA: false, transB: false }, // row chunks sharing B packed once
+  ];
+  cases.forEach((at, i) => {
+    const a = randArray(at.m * at.k, 40 + i);
+    const b = randArray(at.k * at.n, 50 + i);
+    const bias = randArray(at.n, 60 + i);
+    const want = naiveMatMul(a, b, at).map((v, j) => v + bias[j % at.n]);
+    const got = two.kernels.MatMul!(a, b, { ...at, bias });
+    assert.ok(closeness(got, want, tol.rtol, tol.atol) <= 1, `split MatMul+bias ${JSON.stringify(at)}`);
+    assert.deepEqual(got, one.kernels.MatMul!(a, b, { ...at, bias }));
+  });
 });
 
 test('wasm: tall narrow MatMul (row split) and large Adam agree across thread counts', () => {

@@ -21,6 +21,14 @@ const SPLIT_MIN = 1 << 22;
  * layer) 30 -> 24 us, 64x512x32 77 -> 67 us; at n = 256 and above reading A in place was 3-10% slower.
  */
 const DIRECT_A_MAX_TILES = 8;
+/**
+ * A split GEMM is cut into about this many chunks (of at least MIN_CHUNK_PANELS column panels), two per thread:
+ * a thread slowed by other work then hands one of its chunks to the other. More chunks balance better but cost
+ * locality: each column chunk streams all of packed A again. Measured 2-thread MLP steps (min of 3 s): 2 chunks
+ * 934-937 us, 4 chunks 945-948 us, 12 chunks 994-1001 us; fixed halves with A packed by both threads 957-965 us.
+ */
+const CHUNKS = 4;
+const MIN_CHUNK_PANELS = 2;
 
 export interface Operand {
   addr: number;
@@ -53,35 +61,56 @@ export function packCalls(rt: WasmRuntime, calls: Call[], src: number, sK: numbe
   if (done < wide) calls.push([rt.fn('pack'), [src + done * sW * 4, sK * 4, sW * 4, kc, wide - done, w, dst + done * kc * 4]]);
 }
 
-function partCalls(rt: WasmRuntime, k: number, a: Operand, b: Operand, c: Output, i0: number, i1: number, j0: number, j1: number, scratch: number): Call[] {
+/** Operand blocks an earlier round of chunks packed, shared by the chunks that follow. */
+interface Prepacked {
+  /** Packed B per k block, all n columns (panel q of block kb at b[kb] + q * kc * NR floats). */
+  b?: number[];
+  /** Packed A per k block and MC row block, from row 0. */
+  a?: number[][];
+}
+
+/** The k blocks [p0, kc]: as few as KC allows, of equal depth (k = 784 is 4 x 196, not 3 x 256 + 16). */
+export function kBlocks(k: number): Array<[number, number]> {
+  const depth = Math.ceil(k / Math.ceil(k / KC));
+  const out: Array<[number, number]> = [];
+  for (let p0 = 0; p0 < k; p0 += depth) out.push([p0, Math.min(depth, k - p0)]);
+  return out;
+}
+
+/** The calls computing C[i0:i1, j0:j1] (i0 a multiple of MC when A is prepacked, j0 of NR when B is). */
+function partCalls(rt: WasmRuntime, k: number, a: Operand, b: Operand, c: Output, i0: number, i1: number, j0: number, j1: number, pre: Prepacked = {}): Call[] {
   const mr = rt.variant.mr;
   const calls: Call[] = [];
   const nw = j1 - j0;
-  const pb = scratch;
-  const pa = pb + padCols(nw) * KC * 4;
+  const pb = pre.b ? -1 : rt.heap.alloc(padCols(nw) * KC);
+  const pa = pre.a ? -1 : rt.heap.alloc((MC + mr) * KC);
   const macro = rt.fn('macro');
   const macroA = rt.fn('macroA');
   const nTiles = Math.ceil(nw / NR);
-  const directA = nTiles <= DIRECT_A_MAX_TILES;
-  for (let p0 = 0; p0 < k; p0 += KC) {
-    const kc = Math.min(KC, k - p0);
-    packCalls(rt, calls, b.addr + (p0 * b.s0 + j0 * b.s1) * 4, b.s0, b.s1, kc, nw, NR, pb);
+  const directA = !pre.a && nTiles <= DIRECT_A_MAX_TILES;
+  kBlocks(k).forEach(([p0, kc], kb) => {
+    const bBlock = pre.b ? pre.b[kb] + j0 * kc * 4 : pb;
+    if (!pre.b) packCalls(rt, calls, b.addr + (p0 * b.s0 + j0 * b.s1) * 4, b.s0, b.s1, kc, nw, NR, pb);
     const acc = p0 > 0 || c.accumulate ? 1 : 0;
     for (let ic = i0; ic < i1; ic += MC) {
       const mc = Math.min(MC, i1 - ic);
-      const aBlock = a.addr + (ic * a.s0 + p0 * a.s1) * 4;
       const cBlock = c.addr + (ic * c.ldc + j0) * 4;
+      if (pre.a) {
+        calls.push([macro, [Math.ceil(mc / mr), nTiles, kc, pre.a[kb][ic / MC], bBlock, cBlock, c.ldc * 4, acc]]);
+        continue;
+      }
+      const aBlock = a.addr + (ic * a.s0 + p0 * a.s1) * 4;
       // Full row tiles read A in place when it is used by too few column tiles to repay packing it; the last,
       // partial tile is always packed (packing pads it with zeros instead of reading past A's last row).
       const direct = directA ? Math.floor(mc / mr) : 0;
-      if (direct > 0) calls.push([macroA, [direct, nTiles, kc, aBlock, a.s0 * 4, a.s1 * 4, pb, cBlock, c.ldc * 4, acc]]);
+      if (direct > 0) calls.push([macroA, [direct, nTiles, kc, aBlock, a.s0 * 4, a.s1 * 4, bBlock, cBlock, c.ldc * 4, acc]]);
       if (direct * mr < mc) {
         const r0 = direct * mr;
         packCalls(rt, calls, aBlock + r0 * a.s0 * 4, a.s1, a.s0, kc, mc - r0, mr, pa);
-        calls.push([macro, [Math.ceil((mc - r0) / mr), nTiles, kc, pa, pb, cBlock + r0 * c.ldc * 4, c.ldc * 4, acc]]);
+        calls.push([macro, [Math.ceil((mc - r0) / mr), nTiles, kc, pa, bBlock, cBlock + r0 * c.ldc * 4, c.ldc * 4, acc]]);
       }
     }
-  }
+  });
   return calls;
 }
 
@@ -102,23 +131,44 @@ export function gemm(rt: WasmRuntime, m: number, n: number, k: number, a: Operan
 
 function gemmParts(rt: WasmRuntime, m: number, n: number, k: number, a: Operand, b: Operand, c: Output): void {
   const mr = rt.variant.mr;
-  const scratchFloats = (cols: number): number => padCols(cols) * KC + (MC + mr) * KC;
-  const split = rt.threads > 1 && m * n * k >= SPLIT_MIN;
-  const panels = Math.ceil(n / NR);
-  if (!split) {
-    const s = rt.heap.alloc(scratchFloats(n));
-    rt.runParts([partCalls(rt, k, a, b, c, 0, m, 0, n, s)]);
+  if (rt.threads < 2 || m * n * k < SPLIT_MIN) {
+    rt.runParts([partCalls(rt, k, a, b, c, 0, m, 0, n)]);
     return;
   }
-  if (panels >= 2 * 4 || panels >= Math.ceil(m / mr)) {
-    const jm = Math.ceil(panels / 2) * NR;
-    const s0 = rt.heap.alloc(scratchFloats(jm));
-    const s1 = rt.heap.alloc(scratchFloats(n - jm));
-    rt.runParts([partCalls(rt, k, a, b, c, 0, m, 0, jm, s0), partCalls(rt, k, a, b, c, 0, m, jm, n, s1)]);
+  // Two rounds of chunks, each claimed by whichever thread is free: first the operand both threads share is
+  // packed once, block by block; then C is computed in column chunks (wide C) or row chunks (narrow C).
+  const blocks = kBlocks(k);
+  const panels = Math.ceil(n / NR);
+  const rowTiles = Math.ceil(m / mr);
+  if (panels >= 2 * 4 || panels >= rowTiles) {
+    const packedA = blocks.map(([, kc]) => {
+      const out: number[] = [];
+      for (let ic = 0; ic < m; ic += MC) out.push(rt.heap.alloc(padRows(rt, Math.min(MC, m - ic)) * kc));
+      return out;
+    });
+    const packs: Call[][] = [];
+    blocks.forEach(([p0, kc], kb) => {
+      for (let ic = 0; ic < m; ic += MC) {
+        const calls: Call[] = [];
+        packCalls(rt, calls, a.addr + (ic * a.s0 + p0 * a.s1) * 4, a.s1, a.s0, kc, Math.min(MC, m - ic), mr, packedA[kb][ic / MC]);
+        packs.push(calls);
+      }
+    });
+    rt.runChunks(packs);
+    const per = Math.max(MIN_CHUNK_PANELS, Math.ceil(panels / CHUNKS));
+    const chunks: Call[][] = [];
+    for (let q = 0; q < panels; q += per) chunks.push(partCalls(rt, k, a, b, c, 0, m, q * NR, Math.min(n, (q + per) * NR), { a: packedA }));
+    rt.runChunks(chunks);
   } else {
-    const im = Math.ceil(Math.ceil(m / mr) / 2) * mr;
-    const s0 = rt.heap.alloc(scratchFloats(n));
-    const s1 = rt.heap.alloc(scratchFloats(n));
-    rt.runParts([partCalls(rt, k, a, b, c, 0, im, 0, n, s0), partCalls(rt, k, a, b, c, im, m, 0, n, s1)]);
+    const packedB = blocks.map(([, kc]) => rt.heap.alloc(padCols(n) * kc));
+    rt.runChunks(blocks.map(([p0, kc], kb) => {
+      const calls: Call[] = [];
+      packCalls(rt, calls, b.addr + p0 * b.s0 * 4, b.s0, b.s1, kc, n, NR, packedB[kb]);
+      return calls;
+    }));
+    const per = Math.max(1, Math.ceil(rowTiles / CHUNKS)) * mr;
+    const chunks: Call[][] = [];
+    for (let i0 = 0; i0 < m; i0 += per) chunks.push(partCalls(rt, k, a, b, c, i0, Math.min(m, i0 + per), 0, n, { b: packedB }));
+    rt.runChunks(chunks);
   }
 }

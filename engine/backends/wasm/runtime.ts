@@ -67,7 +67,7 @@ export class WasmRuntime {
     const rt = new WasmRuntime(module, variant, bytes.length, null);
     if ((opts.threads ?? 1) > 1) {
       try {
-        rt.helper = await Helper.start(module, rt.heap.memory, WebAssembly.Module.exports(module).map((e) => e.name));
+        rt.helper = await Helper.start(module, rt.heap.memory, WebAssembly.Module.exports(module).map((e) => e.name), (f, a) => rt.call(f, a));
       } catch (e) {
         // No worker threads here (or no shared memory across them): one thread still gives the SIMD kernels.
         rt.helperError = e instanceof Error ? e.message : String(e);
@@ -119,6 +119,15 @@ export class WasmRuntime {
       return;
     }
     this.helper.runAlongside(parts[1], own);
+  }
+
+  /**
+   * Runs independent chunks of calls, claimed one at a time by whichever thread is free (see Helper.runChunks);
+   * in order here when there is no helper.
+   */
+  runChunks(chunks: Call[][]): void {
+    if (this.helper && chunks.length > 1 && this.helper.runChunks(chunks)) return;
+    for (const chunk of chunks) for (const [f, a] of chunk) this.call(f, a);
   }
 
   async dispose(): Promise<void> {

@@ -1,7 +1,8 @@
 // The helper thread's program, kept as source text so it works unchanged from the TypeScript sources, from the
 // esbuild bundle and from npm (no separate file to locate). It instantiates the same module on the shared memory
 // and runs command lists: [export index, argument count, arguments...] as float64 words. Words of the control
-// block: 0 = job sequence number (main -> helper), 1 = last finished job, 2 = command count, 3 = error flag.
+// block: 0 = job sequence number (main -> helper), 1 = last finished job, 2 = command count, 3 = error flag,
+// 4 = chunk count of a chunked job (0: a plain command list), 5 = the next unclaimed chunk.
 export const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { module, memory, names, spins, cmdOffset, cmdWords } = workerData;
@@ -19,31 +20,38 @@ for (;;) {
   last = Atomics.load(ctl, 0);
   if (last < 0) break;
   try {
-    const count = ctl[2];
-    let at = 0;
-    for (let c = 0; c < count; c++) {
-      const f = fns[cmd[at]];
-      const argc = cmd[at + 1];
-      at += 2;
-      switch (argc) {
-        case 3: f(cmd[at], cmd[at + 1], cmd[at + 2]); break;
-        case 4: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3]); break;
-        case 5: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4]); break;
-        case 6: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5]); break;
-        case 8: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5], cmd[at + 6], cmd[at + 7]); break;
-        case 7: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5], cmd[at + 6]); break;
-        case 10: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5], cmd[at + 6], cmd[at + 7], cmd[at + 8], cmd[at + 9]); break;
-        case 12: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5], cmd[at + 6], cmd[at + 7], cmd[at + 8], cmd[at + 9], cmd[at + 10], cmd[at + 11]); break;
-        case 13: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5], cmd[at + 6], cmd[at + 7], cmd[at + 8], cmd[at + 9], cmd[at + 10], cmd[at + 11], cmd[at + 12]); break;
-        // Spread calls into wasm exports take V8's slow generic path (~2 µs): the common arities above avoid it.
-        default: f(...cmd.subarray(at, at + argc));
-      }
-      at += argc;
-    }
+    const chunks = ctl[4];
+    if (chunks > 0) {
+      // Chunked job: claim chunks until none is left (the main thread claims them too).
+      for (let c = Atomics.add(ctl, 5, 1); c < chunks; c = Atomics.add(ctl, 5, 1)) run(cmd[c], cmd[c + 1]);
+    } else run(0, -1, ctl[2]);
   } catch (e) {
     Atomics.store(ctl, 3, 1);
   }
   Atomics.store(ctl, 1, last);
   Atomics.notify(ctl, 1);
+}
+
+/** Runs the calls from word at up to word end, or count calls when end is -1. */
+function run(at, end, count) {
+  for (let c = 0; end < 0 ? c < count : at < end; c++) {
+    const f = fns[cmd[at]];
+    const argc = cmd[at + 1];
+    at += 2;
+    switch (argc) {
+      case 3: f(cmd[at], cmd[at + 1], cmd[at + 2]); break;
+      case 4: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3]); break;
+      case 5: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4]); break;
+      case 6: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5]); break;
+      case 8: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5], cmd[at + 6], cmd[at + 7]); break;
+      case 7: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5], cmd[at + 6]); break;
+      case 10: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5], cmd[at + 6], cmd[at + 7], cmd[at + 8], cmd[at + 9]); break;
+      case 12: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5], cmd[at + 6], cmd[at + 7], cmd[at + 8], cmd[at + 9], cmd[at + 10], cmd[at + 11]); break;
+      case 13: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5], cmd[at + 6], cmd[at + 7], cmd[at + 8], cmd[at + 9], cmd[at + 10], cmd[at + 11], cmd[at + 12]); break;
+      // Spread calls into wasm exports take V8's slow generic path (~2 µs): the common arities above avoid it.
+      default: f(...cmd.subarray(at, at + argc));
+    }
+    at += argc;
+  }
 }
 `;
