@@ -95,16 +95,21 @@ function packGatherFn(w: number): Fn {
     f.get(src).get(q).get(sW).i32Mul().i32(w).i32Mul().i32Add().set(base);
     f.forRange(p, () => f.i32(0), () => f.get(kc), 1, () => {
       f.get(base).get(p).get(sK).i32Mul().i32Add().set(row);
-      for (let c = 0; c < w; c++) {
-        f.get(dst);
-        f.get(row).f32Load();
-        f.f32Store(4 * c);
-        if (c < w - 1) f.get(row).get(sW).i32Add().set(row);
-      }
-      f.get(dst).i32(4 * w).i32Add().set(dst);
+      gatherOneK(f, w, row, sW, dst);
     });
   });
   return f;
+}
+
+/** Emits one packed row: the w floats at `row`, `sW` bytes apart, stored side by side at `dst`, which moves on. */
+function gatherOneK(f: Fn, w: number, row: number, sW: number, dst: number): void {
+  for (let c = 0; c < w; c++) {
+    f.get(dst);
+    f.get(row).f32Load();
+    f.f32Store(4 * c);
+    if (c < w - 1) f.get(row).get(sW).i32Add().set(row);
+  }
+  f.get(dst).i32(4 * w).i32Add().set(dst);
 }
 
 /** i8x16.shuffle lanes picking 32-bit lanes (0-3 of the first vector, 4-7 of the second). */
@@ -147,13 +152,7 @@ function packTransFn(w: number): Fn {
     });
     f.forRange(p, () => f.get(k4), () => f.get(kc), 1, () => {
       f.get(base).get(p).i32(4).i32Mul().i32Add().set(row);
-      for (let c = 0; c < w; c++) {
-        f.get(dst);
-        f.get(row).f32Load();
-        f.f32Store(4 * c);
-        if (c < w - 1) f.get(row).get(sW).i32Add().set(row);
-      }
-      f.get(dst).i32(4 * w).i32Add().set(dst);
+      gatherOneK(f, w, row, sW, dst);
     });
   });
   return f;
