@@ -1,8 +1,8 @@
 // The GEMM driver over the wasm heap: C[m,n] = (or +=) op(A)·op(B) where each operand is described by its byte address
 // and element strides, so transposed and strided operands (im2col columns, conv weights) need no copies; the
 // packing routines absorb the layout. Loop order is Goto's: K blocks of KC, then M blocks of MC, then the
-// macro-kernel over register tiles. With two threads the columns (or, for narrow C, the rows) are split in two
-// fixed halves, so each C element is always computed by one thread in one order: deterministic.
+// macro-kernel over register tiles. With two threads C is cut into column (or, for narrow C, row) chunks that
+// either thread claims; each C element is still computed by one thread in one order: deterministic.
 import type { Call } from './threads';
 import { NR } from './tile-step';
 import type { WasmRuntime } from './runtime';
@@ -45,6 +45,9 @@ export interface Output {
   /** Add the product to what C holds (e.g. a bias); by default C is overwritten and need not be zeroed. */
   accumulate?: boolean;
 }
+
+/** Byte address of an operand's element (first, second): A's (row, k), B's (k, column). */
+const elementAt = (op: Operand, first: number, second: number): number => op.addr + (first * op.s0 + second * op.s1) * 4;
 
 export const padRows = (rt: WasmRuntime, m: number): number => Math.ceil(m / rt.variant.mr) * rt.variant.mr;
 export const padCols = (n: number): number => Math.ceil(n / NR) * NR;
@@ -90,7 +93,7 @@ function partCalls(rt: WasmRuntime, k: number, a: Operand, b: Operand, c: Output
   const directA = !pre.a && nTiles <= DIRECT_A_MAX_TILES;
   kBlocks(k).forEach(([p0, kc], kb) => {
     const bBlock = pre.b ? pre.b[kb] + j0 * kc * 4 : pb;
-    if (!pre.b) packCalls(rt, calls, b.addr + (p0 * b.s0 + j0 * b.s1) * 4, b.s0, b.s1, kc, nw, NR, pb);
+    if (!pre.b) packCalls(rt, calls, elementAt(b, p0, j0), b.s0, b.s1, kc, nw, NR, pb);
     const acc = p0 > 0 || c.accumulate ? 1 : 0;
     for (let ic = i0; ic < i1; ic += MC) {
       const mc = Math.min(MC, i1 - ic);
@@ -99,7 +102,7 @@ function partCalls(rt: WasmRuntime, k: number, a: Operand, b: Operand, c: Output
         calls.push([macro, [Math.ceil(mc / mr), nTiles, kc, pre.a[kb][ic / MC], bBlock, cBlock, c.ldc * 4, acc]]);
         continue;
       }
-      const aBlock = a.addr + (ic * a.s0 + p0 * a.s1) * 4;
+      const aBlock = elementAt(a, ic, p0);
       // Full row tiles read A in place when it is used by too few column tiles to repay packing it; the last,
       // partial tile is always packed (packing pads it with zeros instead of reading past A's last row).
       const direct = directA ? Math.floor(mc / mr) : 0;
@@ -150,7 +153,7 @@ function gemmParts(rt: WasmRuntime, m: number, n: number, k: number, a: Operand,
     blocks.forEach(([p0, kc], kb) => {
       for (let ic = 0; ic < m; ic += MC) {
         const calls: Call[] = [];
-        packCalls(rt, calls, a.addr + (ic * a.s0 + p0 * a.s1) * 4, a.s1, a.s0, kc, Math.min(MC, m - ic), mr, packedA[kb][ic / MC]);
+        packCalls(rt, calls, elementAt(a, ic, p0), a.s1, a.s0, kc, Math.min(MC, m - ic), mr, packedA[kb][ic / MC]);
         packs.push(calls);
       }
     });
@@ -163,7 +166,7 @@ function gemmParts(rt: WasmRuntime, m: number, n: number, k: number, a: Operand,
     const packedB = blocks.map(([, kc]) => rt.heap.alloc(padCols(n) * kc));
     rt.runChunks(blocks.map(([p0, kc], kb) => {
       const calls: Call[] = [];
-      packCalls(rt, calls, b.addr + p0 * b.s0 * 4, b.s0, b.s1, kc, n, NR, packedB[kb]);
+      packCalls(rt, calls, elementAt(b, p0, 0), b.s0, b.s1, kc, n, NR, packedB[kb]);
       return calls;
     }));
     const per = Math.max(1, Math.ceil(rowTiles / CHUNKS)) * mr;

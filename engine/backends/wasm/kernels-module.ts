@@ -380,8 +380,8 @@ function microKernel(v: KernelVariant): Fn {
 function microKernelDirectA(v: KernelVariant): Fn {
   const f = new Fn('kernelA', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], [], false);
   const [kc, pa, rowBytes, kBytes, pb, c, ldc, accumulate] = [0, 1, 2, 3, 4, 5, 6, 7];
-  // Byte offset of row r from the pointer, one i32 local per row (row 0 is read at the pointer itself).
-  const rowOffsets = [-1, rowBytes];
+  // Byte offsets of rows 1..MR-1 from the pointer, one i32 local each (row 0 is read at the pointer itself).
+  const rowOffsets = [rowBytes];
   for (let r = 2; r < v.mr; r++) {
     const o = f.local('i32');
     f.get(rowBytes).i32(r).i32Mul().set(o);
@@ -426,37 +426,25 @@ function microKernelBody(
   return f;
 }
 
-/** macro(mTiles, nTiles, kc, pa, pb, c, ldc, acc): every tile of a packed A block times a packed B block. */
-function macroKernel(v: KernelVariant, kernelIndex: number): Fn {
-  const f = new Fn('macro', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
-  const [mT, nT, kc, pa, pb, c, ldc, accumulate] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const i = f.local('i32'), j = f.local('i32');
-  f.forRange(j, () => f.i32(0), () => f.get(nT), 1, () => {
-    f.forRange(i, () => f.i32(0), () => f.get(mT), 1, () => {
-      f.get(kc);
-      f.get(pa).get(i).get(kc).i32Mul().i32(4 * v.mr).i32Mul().i32Add();
-      f.get(pb).get(j).get(kc).i32Mul().i32(4 * NR).i32Mul().i32Add();
-      f.get(c).get(i).i32(v.mr).i32Mul().get(ldc).i32Mul().i32Add().get(j).i32(4 * NR).i32Mul().i32Add();
-      f.get(ldc).get(accumulate);
-      f.call(kernelIndex);
-    });
-  });
-  return f;
-}
-
 /**
- * macroA(mTiles, nTiles, kc, a, rowBytes, kBytes, pb, c, ldc, acc): every full row tile of an unpacked A (see
- * microKernelDirectA) times a packed B block.
+ * macro(mTiles, nTiles, kc, pa, pb, c, ldc, acc): every tile of a packed A block times a packed B block.
+ * With `directA`, macroA(mTiles, nTiles, kc, a, rowBytes, kBytes, pb, c, ldc, acc): every full row tile of an
+ * unpacked A (see microKernelDirectA) times a packed B block.
  */
-function macroKernelDirectA(v: KernelVariant, kernelIndex: number): Fn {
-  const f = new Fn('macroA', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
-  const [mT, nT, kc, a, rowBytes, kBytes, pb, c, ldc, accumulate] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+function macroKernel(v: KernelVariant, kernelIndex: number, directA = false): Fn {
+  const f = directA
+    ? new Fn('macroA', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'])
+    : new Fn('macro', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [mT, nT, kc, a] = [0, 1, 2, 3];
+  const [rowBytes, kBytes] = directA ? [4, 5] : [-1, -1];
+  const [pb, c, ldc, accumulate] = directA ? [6, 7, 8, 9] : [4, 5, 6, 7];
   const i = f.local('i32'), j = f.local('i32');
   f.forRange(j, () => f.i32(0), () => f.get(nT), 1, () => {
     f.forRange(i, () => f.i32(0), () => f.get(mT), 1, () => {
       f.get(kc);
-      f.get(a).get(i).get(rowBytes).i32Mul().i32(v.mr).i32Mul().i32Add();
-      f.get(rowBytes).get(kBytes);
+      // Row tile i of A: mr rows further in place, or mr*kc floats further in the packed block.
+      if (directA) f.get(a).get(i).get(rowBytes).i32Mul().i32(v.mr).i32Mul().i32Add().get(rowBytes).get(kBytes);
+      else f.get(a).get(i).get(kc).i32Mul().i32(4 * v.mr).i32Mul().i32Add();
       f.get(pb).get(j).get(kc).i32Mul().i32(4 * NR).i32Mul().i32Add();
       f.get(c).get(i).i32(v.mr).i32Mul().get(ldc).i32Mul().i32Add().get(j).i32(4 * NR).i32Mul().i32Add();
       f.get(ldc).get(accumulate);
@@ -597,7 +585,7 @@ export function buildKernelsModule(v: KernelVariant): Uint8Array<ArrayBuffer> {
   fns.push(nonFiniteFn());
   fns.push(...convDirectFns(v, fns.length), maxPool2x2VecFn(), colSumsFn(), planeSumsFn(), maxPoolBackFn());
   const kernelA = fns.length;
-  fns.push(microKernelDirectA(v), macroKernelDirectA(v, kernelA), packTransFn(v.mr), packTransFn(NR));
+  fns.push(microKernelDirectA(v), macroKernel(v, kernelA, true), packTransFn(v.mr), packTransFn(NR));
   return buildModule(fns, { initial: 1, maximum: MAX_PAGES, shared: true });
 }
 

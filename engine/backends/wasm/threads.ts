@@ -45,16 +45,22 @@ export class Helper {
   dispatch(calls: Call[]): Call[] {
     let at = 0;
     let count = 0;
-    for (const [fn, args] of calls) {
-      if (at + 2 + args.length > CMD_WORDS) break;
-      this.cmd[at++] = fn;
-      this.cmd[at++] = args.length;
-      for (const a of args) this.cmd[at++] = a;
+    for (const call of calls) {
+      if (at + 2 + call[1].length > CMD_WORDS) break;
+      at = this.encode(call, at);
       count++;
     }
-    this.ctl[2] = count;
+    this.ctl[2] = at;
     this.start();
     return calls.slice(count);
+  }
+
+  /** Writes one call as [fn, argc, args...] at word `at`; returns the word after it. */
+  private encode([fn, args]: Call, at: number): number {
+    this.cmd[at++] = fn;
+    this.cmd[at++] = args.length;
+    for (const a of args) this.cmd[at++] = a;
+    return at;
   }
 
   /** Publishes the job written to the command area (the store of the sequence number releases it). */
@@ -91,13 +97,7 @@ export class Helper {
     if (at > CMD_WORDS) return false;
     this.cmd[chunks.length] = at;
     at = chunks.length + 1;
-    for (const chunk of chunks) {
-      for (const [fn, args] of chunk) {
-        this.cmd[at++] = fn;
-        this.cmd[at++] = args.length;
-        for (const a of args) this.cmd[at++] = a;
-      }
-    }
+    for (const chunk of chunks) for (const call of chunk) at = this.encode(call, at);
     this.ctl[4] = chunks.length;
     this.ctl[5] = 0;
     this.start();

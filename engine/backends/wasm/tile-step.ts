@@ -26,15 +26,15 @@ export function tileLocals(f: Fn, v: KernelVariant, pa: number): TileRegs {
 
 /**
  * One k step. By default A is packed (MR values of one k side by side, then the pointer moves on by MR floats);
- * `rowOffsets` instead reads A where it lies: row r's value at pa + rowOffsets[r] (i32 locals holding byte
- * offsets; row 0 at pa itself), and `kBytes` (an i32 local) is how far the pointer moves per k.
+ * `rowOffsets` instead reads A where it lies: row 0's value at pa, row r's at pa + rowOffsets[r - 1] (i32 locals
+ * holding byte offsets), and `kBytes` (an i32 local) is how far the pointer moves per k.
  */
 export function emitTileStep(f: Fn, v: KernelVariant, t: TileRegs, direct?: { rowOffsets: number[]; kBytes: number }): void {
   // (Loading all MR broadcasts first measured the same: V8 schedules them alike.)
   for (let r = 0; r < v.mr; r++) {
     if (!direct) f.get(t.pa).load32Splat(4 * r).set(t.a);
     else if (r === 0) f.get(t.pa).load32Splat(0).set(t.a);
-    else f.get(t.pa).get(direct.rowOffsets[r]).i32Add().load32Splat(0).set(t.a);
+    else f.get(t.pa).get(direct.rowOffsets[r - 1]).i32Add().load32Splat(0).set(t.a);
     for (let h = 0; h < 2; h++) {
       const x = t.acc[2 * r + h];
       if (v.fma) f.get(t.a).get(h ? t.b1 : t.b0).get(x).f32x4RelaxedMadd().set(x);

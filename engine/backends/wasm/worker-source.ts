@@ -1,7 +1,7 @@
 // The helper thread's program, kept as source text so it works unchanged from the TypeScript sources, from the
 // esbuild bundle and from npm (no separate file to locate). It instantiates the same module on the shared memory
 // and runs command lists: [export index, argument count, arguments...] as float64 words. Words of the control
-// block: 0 = job sequence number (main -> helper), 1 = last finished job, 2 = command count, 3 = error flag,
+// block: 0 = job sequence number (main -> helper), 1 = last finished job, 2 = end word of a plain command list, 3 = error flag,
 // 4 = chunk count of a chunked job (0: a plain command list), 5 = the next unclaimed chunk.
 export const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -24,7 +24,7 @@ for (;;) {
     if (chunks > 0) {
       // Chunked job: claim chunks until none is left (the main thread claims them too).
       for (let c = Atomics.add(ctl, 5, 1); c < chunks; c = Atomics.add(ctl, 5, 1)) run(cmd[c], cmd[c + 1]);
-    } else run(0, -1, ctl[2]);
+    } else run(0, ctl[2]);
   } catch (e) {
     Atomics.store(ctl, 3, 1);
   }
@@ -32,9 +32,9 @@ for (;;) {
   Atomics.notify(ctl, 1);
 }
 
-/** Runs the calls from word at up to word end, or count calls when end is -1. */
-function run(at, end, count) {
-  for (let c = 0; end < 0 ? c < count : at < end; c++) {
+/** Runs the calls from word at up to word end. */
+function run(at, end) {
+  while (at < end) {
     const f = fns[cmd[at]];
     const argc = cmd[at + 1];
     at += 2;
