@@ -57,7 +57,7 @@ export function packCalls(rt: WasmRuntime, calls: Call[], src: number, sK: numbe
   // transposed B, row-major A; 72 -> 43 us for the MLP's 784x256 weight) or an unrolled gather; the last partial
   // panel through the general, zero-padding pack.
   const panels = Math.floor(wide / w);
-  if (panels > 0 && sW === 1 && w % 4 === 0) calls.push([rt.fn('packContig'), [src, sK * 4, kc, panels, w / 4, dst]]);
+  if (panels > 0 && sW === 1 && w % 4 === 0) calls.push([rt.fn(`packContig${w}`), [src, sK * 4, kc, panels, dst]]);
   else if (panels > 0 && sK === 1 && w % 4 === 0) calls.push([rt.fn(`packTrans${w}`), [src, sW * 4, kc, panels, dst]]);
   else if (panels > 0) calls.push([rt.fn(`packGather${w}`), [src, sK * 4, sW * 4, kc, panels, dst]]);
   const done = panels * w;

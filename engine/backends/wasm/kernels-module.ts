@@ -51,32 +51,32 @@ function packFn(): Fn {
 }
 
 /**
- * packContig(src, strideK, kc, panels, vecs, dst): the fast case of pack when the W columns of a panel are
- * contiguous in memory and all present: each k row of a panel is `vecs` v128 copies. The k rows are taken in bands
- * of PACK_BAND, sweeping every panel per band: going panel by panel down all kc rows reads kc lines a power of two
- * apart when the row length is one (4096-float rows, 1024x1024 matmuls), which all fall in one cache set and
- * evict each other (measured 3x slower on the CNN's second conv).
+ * packContig<W>(src, strideK, kc, panels, dst): the fast case of pack when the W columns of a panel are contiguous
+ * in memory and all present: each k row of a panel is W/4 v128 copies, unrolled (a loop over the copies measured
+ * 2.3-3x slower: 13 against 35 GB/s on a 128x128 B). The k rows are taken in bands of PACK_BAND, sweeping every
+ * panel per band: going panel by panel down all kc rows reads kc lines a power of two apart when the row length is
+ * one (4096-float rows, 1024x1024 matmuls), which all fall in one cache set and evict each other (measured 3x slower
+ * on the CNN's second conv); row by row across all panels scatters the stores (3-7x slower at 256 and above).
  */
 const PACK_BAND = 8;
-function packContigFn(): Fn {
-  const f = new Fn('packContig', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
-  const [src, sK, kc, panels, vecs, dst] = [0, 1, 2, 3, 4, 5];
-  const q = f.local('i32'), p = f.local('i32'), x = f.local('i32'), row = f.local('i32');
-  const p0 = f.local('i32'), p1 = f.local('i32'), out = f.local('i32'), panelBytes = f.local('i32'), rowBytes = f.local('i32');
-  f.get(vecs).i32(16).i32Mul().set(rowBytes);
-  f.get(kc).get(rowBytes).i32Mul().set(panelBytes);
+
+function packContigFn(w: number): Fn {
+  const f = new Fn(`packContig${w}`, ['i32', 'i32', 'i32', 'i32', 'i32']);
+  const [src, sK, kc, panels, dst] = [0, 1, 2, 3, 4];
+  const q = f.local('i32'), p = f.local('i32'), row = f.local('i32');
+  const p0 = f.local('i32'), p1 = f.local('i32'), out = f.local('i32'), panelBytes = f.local('i32');
+  const rowBytes = w * 4;
+  f.get(kc).i32(rowBytes).i32Mul().set(panelBytes);
   f.forRange(p0, () => f.i32(0), () => f.get(kc), PACK_BAND, () => {
     // p1 = min(p0 + PACK_BAND, kc)
     f.get(p0).i32(PACK_BAND).i32Add().get(kc).get(p0).i32(PACK_BAND).i32Add().get(kc).i32LtS().select().set(p1);
     f.forRange(q, () => f.i32(0), () => f.get(panels), 1, () => {
-      f.get(dst).get(q).get(panelBytes).i32Mul().i32Add().get(p0).get(rowBytes).i32Mul().i32Add().set(out);
+      f.get(dst).get(q).get(panelBytes).i32Mul().i32Add().get(p0).i32(rowBytes).i32Mul().i32Add().set(out);
+      f.get(src).get(p0).get(sK).i32Mul().i32Add().get(q).i32(rowBytes).i32Mul().i32Add().set(row);
       f.forRange(p, () => f.get(p0), () => f.get(p1), 1, () => {
-        f.get(src).get(p).get(sK).i32Mul().i32Add().get(q).get(rowBytes).i32Mul().i32Add().set(row);
-        f.forRange(x, () => f.i32(0), () => f.get(vecs), 1, () => {
-          f.get(out).get(row).v128Load().v128Store();
-          f.get(row).i32(16).i32Add().set(row);
-          f.get(out).i32(16).i32Add().set(out);
-        });
+        for (let x = 0; x < w / 4; x++) f.get(out).get(row).v128Load(16 * x).v128Store(16 * x);
+        f.get(row).get(sK).i32Add().set(row);
+        f.get(out).i32(rowBytes).i32Add().set(out);
       });
     });
   });
@@ -578,7 +578,7 @@ export const MAX_PAGES = 32768; // 2 GiB: shared memories must declare a maximum
 
 export function buildKernelsModule(v: KernelVariant): Uint8Array<ArrayBuffer> {
   const fns: Fn[] = [microKernel(v)];
-  fns.push(macroKernel(v, 0), packFn(), packContigFn(), packGatherFn(v.mr), packGatherFn(NR), im2colRowFn(), col2imRowFn(), maxPoolFn(), maxPoolUnrolledFn(2, 2), maxPoolUnrolledFn(3, 3));
+  fns.push(macroKernel(v, 0), packFn(), packContigFn(NR), packGatherFn(v.mr), packGatherFn(NR), im2colRowFn(), col2imRowFn(), maxPoolFn(), maxPoolUnrolledFn(2, 2), maxPoolUnrolledFn(3, 3));
   fns.push(reluFn(), reluGradFn());
   for (const mode of ADAM_MODES) for (const ams of [false, true]) fns.push(adamFn(mode, ams));
   for (const mode of MOMENTUM_MODES) for (const wd of [false, true]) fns.push(sgdFn(mode, wd));
@@ -586,6 +586,8 @@ export function buildKernelsModule(v: KernelVariant): Uint8Array<ArrayBuffer> {
   fns.push(...convDirectFns(v, fns.length), maxPool2x2VecFn(), colSumsFn(), planeSumsFn(), maxPoolBackFn());
   const kernelA = fns.length;
   fns.push(microKernelDirectA(v), macroKernel(v, kernelA, true), packTransFn(v.mr), packTransFn(NR));
+  // A's panels are contiguous (transposed A) and W = MR must be whole vectors: 4 on Node 20, not 6.
+  if (v.mr % 4 === 0) fns.push(packContigFn(v.mr));
   return buildModule(fns, { initial: 1, maximum: MAX_PAGES, shared: true });
 }
 
