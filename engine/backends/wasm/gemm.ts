@@ -138,8 +138,8 @@ function gemmParts(rt: WasmRuntime, m: number, n: number, k: number, a: Operand,
     rt.runParts([partCalls(rt, k, a, b, c, 0, m, 0, n)]);
     return;
   }
-  // Two rounds of chunks, each claimed by whichever thread is free: first the operand both threads share is
-  // packed once, block by block; then C is computed in column chunks (wide C) or row chunks (narrow C).
+  // Two rounds of chunks in one job, each chunk claimed by whichever thread is free: first the operand both threads
+  // share is packed once, block by block; then C is computed in column chunks (wide C) or row chunks (narrow C).
   const blocks = kBlocks(k);
   const panels = Math.ceil(n / NR);
   const rowTiles = Math.ceil(m / mr);
@@ -157,21 +157,20 @@ function gemmParts(rt: WasmRuntime, m: number, n: number, k: number, a: Operand,
         packs.push(calls);
       }
     });
-    rt.runChunks(packs);
     const per = Math.max(MIN_CHUNK_PANELS, Math.ceil(panels / CHUNKS));
     const chunks: Call[][] = [];
     for (let q = 0; q < panels; q += per) chunks.push(partCalls(rt, k, a, b, c, 0, m, q * NR, Math.min(n, (q + per) * NR), { a: packedA }));
-    rt.runChunks(chunks);
+    rt.runRounds([packs, chunks]);
   } else {
     const packedB = blocks.map(([, kc]) => rt.heap.alloc(padCols(n) * kc));
-    rt.runChunks(blocks.map(([p0, kc], kb) => {
+    const packs = blocks.map(([p0, kc], kb) => {
       const calls: Call[] = [];
       packCalls(rt, calls, elementAt(b, p0, 0), b.s0, b.s1, kc, n, NR, packedB[kb]);
       return calls;
-    }));
+    });
     const per = Math.max(1, Math.ceil(rowTiles / CHUNKS)) * mr;
     const chunks: Call[][] = [];
     for (let i0 = 0; i0 < m; i0 += per) chunks.push(partCalls(rt, k, a, b, c, i0, Math.min(m, i0 + per), 0, n, { b: packedB }));
-    rt.runChunks(chunks);
+    rt.runRounds([packs, chunks]);
   }
 }

@@ -76,6 +76,11 @@ export class WasmRuntime {
     return rt;
   }
 
+  /** Two-thread jobs the main thread ran alone because the helper had not woken in time (a diagnostic). */
+  get jobsHelperMissed(): number {
+    return this.helper?.missed ?? 0;
+  }
+
   get threads(): number {
     return this.helper ? 2 : 1;
   }
@@ -108,26 +113,29 @@ export class WasmRuntime {
     }
   }
 
-  /** Runs the calls of part 0 here and those of part 1 on the helper (or all here when single-threaded). */
+  /**
+   * Runs two independent parts, one per thread: part 0 here, part 1 on the helper, except that a thread done with
+   * its part takes the other's if it has not been started (a helper slow to wake leaves both to this thread).
+   */
   runParts(parts: Call[][]): void {
-    const own = (): void => {
-      for (const [f, a] of parts[0]) this.call(f, a);
-    };
-    if (parts.length === 1) return own();
-    if (!this.helper) {
+    if (parts.length === 1 || !this.helper) {
       for (const part of parts) for (const [f, a] of part) this.call(f, a);
       return;
     }
-    this.helper.runAlongside(parts[1], own);
+    if (this.helper.runRounds([parts])) return;
+    // Too many calls for the command area as one job: the helper takes part 1 in pieces.
+    this.helper.runAlongside(parts[1], () => {
+      for (const [f, a] of parts[0]) this.call(f, a);
+    });
   }
 
   /**
-   * Runs independent chunks of calls, claimed one at a time by whichever thread is free (see Helper.runChunks);
-   * in order here when there is no helper.
+   * Runs rounds of independent chunks of calls, claimed one at a time by whichever thread is free; a round starts
+   * when the one before it has finished (see Helper.runRounds). In order here when there is no helper.
    */
-  runChunks(chunks: Call[][]): void {
-    if (this.helper && chunks.length > 1 && this.helper.runChunks(chunks)) return;
-    for (const chunk of chunks) for (const [f, a] of chunk) this.call(f, a);
+  runRounds(rounds: Call[][][]): void {
+    if (this.helper && rounds.flat().length > 1 && this.helper.runRounds(rounds)) return;
+    for (const round of rounds) for (const chunk of round) for (const [f, a] of chunk) this.call(f, a);
   }
 
   async dispose(): Promise<void> {

@@ -1,7 +1,14 @@
 // Work hand-off between the main thread and one helper worker over the shared memory. The main thread writes a
-// command list, bumps the sequence word and notifies; the helper spins briefly before sleeping in Atomics.wait
-// (a spinning hand-off costs ~0.5 µs, a wake-up from sleep ~12 µs). Work is always split the same way for the same
-// shapes, and each output element is written by exactly one thread, so results are bit-identical run to run.
+// command list, bumps the sequence word and, only if the helper has gone to sleep, notifies it; the helper spins
+// briefly before sleeping in Atomics.wait (a spinning hand-off costs ~0.5 µs, a wake-up from sleep ~12 µs and far
+// more on a busy VM). Work is always split the same way for the same shapes, and each output element is written by
+// exactly one thread, so results are bit-identical run to run and to one thread.
+//
+// Control words (Int32, see worker-source.ts): 0 job sequence number, 1 last job the helper finished, 2 end word of
+// a plain command list, 3 error flag, 4 chunk count of a chunked job (0: plain), 5 next unclaimed chunk, 6 chunks
+// completed, 7 who runs the current job (2*seq: open; 2*seq+1: the helper took it; -1: the main thread ran every
+// chunk before the helper woke, so the helper skips it; a helper that wakes late, holding an old seq, finds no open
+// job of its own), 8 the helper is asleep (notify it).
 import { Worker } from 'node:worker_threads';
 import { CONTROL_BYTES } from './heap';
 import { WORKER_SOURCE } from './worker-source';
@@ -16,6 +23,8 @@ export class Helper {
   private readonly ctl: Int32Array;
   private readonly cmd: Float64Array;
   private seq = 0;
+  /** Chunked jobs that this thread finished alone before the helper woke (which then skipped them). */
+  missed = 0;
 
   private constructor(
     private readonly worker: Worker,
@@ -51,6 +60,7 @@ export class Helper {
       count++;
     }
     this.ctl[2] = at;
+    this.ctl[4] = 0;
     this.start();
     return calls.slice(count);
   }
@@ -67,47 +77,82 @@ export class Helper {
   private start(): void {
     this.seq = (this.seq + 1) & 0x3fffffff;
     if (this.seq === 0) this.seq = 1;
+    Atomics.store(this.ctl, 7, 2 * this.seq);
     Atomics.store(this.ctl, 0, this.seq);
-    Atomics.notify(this.ctl, 0, 1);
+    // The helper raises word 8 before it sleeps and re-reads word 0 as it does (Atomics.wait compares atomically):
+    // with sequentially consistent atomics either we see the flag or it sees the new job. Notifying a helper that
+    // is still spinning would only cost the futex lock.
+    if (Atomics.load(this.ctl, 8) !== 0) Atomics.notify(this.ctl, 0, 1);
   }
 
   join(): void {
+    this.waitDone();
+    if (Atomics.exchange(this.ctl, 3, 0) !== 0) throw new Error('wasm helper thread failed while running a kernel');
+  }
+
+  /** Waits until the helper has finished the current job. */
+  private waitDone(): void {
     let n = 0;
     for (;;) {
       const done = Atomics.load(this.ctl, 1);
       if (done === this.seq) break;
       if (++n > SPINS) Atomics.wait(this.ctl, 1, done, 50);
     }
-    if (Atomics.exchange(this.ctl, 3, 0) !== 0) throw new Error('wasm helper thread failed while running a kernel');
   }
 
   /**
-   * Runs independent chunks of calls on both threads, each thread taking the next unclaimed chunk until none is
-   * left, so a thread that runs slower (its core shared with other work, as on a busy laptop or VM) simply takes
-   * fewer. Chunks write disjoint outputs and each runs its calls in order, so results do not depend on which thread
-   * ran what. Returns false, having run nothing, when the chunks do not fit the command area.
+   * Runs rounds of chunks on both threads, each thread taking the next unclaimed chunk until none is left, so a
+   * thread that runs slower (its core shared with other work, as on a busy laptop or VM) simply takes fewer. The
+   * chunks of a round are independent (disjoint outputs, each running its calls in order), so results do not depend
+   * on which thread ran what; a round starts once every chunk of the rounds before it has finished. If the helper
+   * has not woken by the time every chunk is claimed, this thread has run them all and does not wait for it.
+   * Returns false, having run nothing, when the job does not fit the command area.
    */
-  runChunks(chunks: Call[][]): boolean {
-    // Command area: chunks + 1 start offsets (in words), then the calls.
-    let at = chunks.length + 1;
-    for (let i = 0; i < chunks.length; i++) {
+  runRounds(rounds: Call[][][]): boolean {
+    const chunks = rounds.flat();
+    const n = chunks.length;
+    // Command area: n + 1 start offsets (in words), then per chunk the count of chunks that must finish first, then
+    // the calls.
+    let at = 2 * n + 1;
+    for (let i = 0; i < n; i++) {
       this.cmd[i] = at;
       for (const [, args] of chunks[i]) at += 2 + args.length;
     }
     if (at > CMD_WORDS) return false;
-    this.cmd[chunks.length] = at;
-    at = chunks.length + 1;
+    this.cmd[n] = at;
+    let before = 0;
+    let i = 0;
+    for (const round of rounds) {
+      for (let r = 0; r < round.length; r++) this.cmd[n + 1 + i++] = before;
+      before += round.length;
+    }
+    at = 2 * n + 1;
     for (const chunk of chunks) for (const call of chunk) at = this.encode(call, at);
-    this.ctl[4] = chunks.length;
+    this.ctl[4] = n;
     this.ctl[5] = 0;
+    this.ctl[6] = 0;
     this.start();
+    let failed = false;
     try {
-      for (let c = Atomics.add(this.ctl, 5, 1); c < chunks.length; c = Atomics.add(this.ctl, 5, 1)) {
+      claim: for (let c = Atomics.add(this.ctl, 5, 1); c < n; c = Atomics.add(this.ctl, 5, 1)) {
+        const needs = this.cmd[n + 1 + c];
+        while (Atomics.load(this.ctl, 6) < needs) if (Atomics.load(this.ctl, 3) !== 0) break claim;
         for (const [fn, args] of chunks[c]) this.call(fn, args);
+        Atomics.add(this.ctl, 6, 1);
       }
+    } catch (e) {
+      // Release a helper waiting at a round barrier for a chunk that will never finish.
+      failed = true;
+      Atomics.store(this.ctl, 3, 2);
+      throw e;
     } finally {
-      this.join();
-      this.ctl[4] = 0;
+      // Every chunk is claimed. Unless the helper took the job, take it from it: it will skip the job when it wakes.
+      const helperOwns = Atomics.compareExchange(this.ctl, 7, 2 * this.seq, -1) !== 2 * this.seq;
+      if (!helperOwns) this.missed++;
+      if (failed) {
+        if (helperOwns) this.waitDone();
+        Atomics.store(this.ctl, 3, 0);
+      } else if (helperOwns) this.join();
     }
     return true;
   }

@@ -1,8 +1,8 @@
 // The helper thread's program, kept as source text so it works unchanged from the TypeScript sources, from the
 // esbuild bundle and from npm (no separate file to locate). It instantiates the same module on the shared memory
-// and runs command lists: [export index, argument count, arguments...] as float64 words. Words of the control
-// block: 0 = job sequence number (main -> helper), 1 = last finished job, 2 = end word of a plain command list, 3 = error flag,
-// 4 = chunk count of a chunked job (0: a plain command list), 5 = the next unclaimed chunk.
+// and runs command lists: [export index, argument count, arguments...] as float64 words. The control words are
+// described in threads.ts. A job is read only after taking it (word 7): the main thread may have run a chunked job
+// all by itself and be writing the next one already.
 export const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { module, memory, names, spins, cmdOffset, cmdWords } = workerData;
@@ -15,16 +15,29 @@ let last = 0;
 for (;;) {
   let n = 0;
   while (Atomics.load(ctl, 0) === last) {
-    if (++n > spins) Atomics.wait(ctl, 0, last);
+    if (++n > spins) {
+      Atomics.store(ctl, 8, 1);
+      Atomics.wait(ctl, 0, last);
+      Atomics.store(ctl, 8, 0);
+      n = 0;
+    }
   }
   last = Atomics.load(ctl, 0);
   if (last < 0) break;
   try {
-    const chunks = ctl[4];
-    if (chunks > 0) {
-      // Chunked job: claim chunks until none is left (the main thread claims them too).
-      for (let c = Atomics.add(ctl, 5, 1); c < chunks; c = Atomics.add(ctl, 5, 1)) run(cmd[c], cmd[c + 1]);
-    } else run(0, ctl[2]);
+    if (Atomics.compareExchange(ctl, 7, 2 * last, 2 * last + 1) === 2 * last) {
+      const chunks = ctl[4];
+      if (chunks > 0) {
+        // Chunked job: claim chunks until none is left (the main thread claims them too); a chunk waits for the
+        // chunks of earlier rounds to finish.
+        claim: for (let c = Atomics.add(ctl, 5, 1); c < chunks; c = Atomics.add(ctl, 5, 1)) {
+          const needs = cmd[chunks + 1 + c];
+          while (Atomics.load(ctl, 6) < needs) if (Atomics.load(ctl, 3) !== 0) break claim;
+          run(cmd[c], cmd[c + 1]);
+          Atomics.add(ctl, 6, 1);
+        }
+      } else run(0, ctl[2]);
+    }
   } catch (e) {
     Atomics.store(ctl, 3, 1);
   }
