@@ -80,10 +80,20 @@ function peerList(torchOk) {
   return PEERS_ONLY ? peers.filter((p) => PEERS_ONLY.includes(p.name)) : peers;
 }
 
+/**
+ * glibc malloc settings every peer runs with. By default glibc serves blocks over its mmap threshold (128 KB, raised
+ * only after a larger mmapped block is freed) with fresh mmaps and trims the heap top, so each step of a small model
+ * pays page faults on its larger tensors: torch-2t's MLP read 31-38k samples/s in back-to-back windows, but 62k
+ * when each window followed a matmul-1024 window (whose 4 MB free raised the threshold), and 60-66k with these
+ * settings from the start. They give every peer the allocator state a long training run reaches; Gradlens's and
+ * TF.js's numbers did not move with them.
+ */
+const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: String(32 << 20), MALLOC_TRIM_THRESHOLD_: String(256 << 20) };
+
 class Peer {
   constructor(spec) {
     this.spec = spec;
-    this.proc = spawn(spec.cmd, spec.args, { cwd: root, env: { ...process.env, ...spec.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = spawn(spec.cmd, spec.args, { cwd: root, env: { ...process.env, ...MALLOC_ENV, ...spec.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     this.waiters = [];
     this.stderr = '';
     this.dead = null;
@@ -242,7 +252,7 @@ async function main() {
     date: new Date().toISOString(),
     durationS: (Date.now() - t0) / 1000,
     machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version },
-    settings: { rounds: ROUNDS, secondsPerMeasurement: SECONDS, warmUpSeconds: WARMUP_S, batch: 64, optimizer: 'Adam(lr=1e-3)', quietCores: QUIET_CORES },
+    settings: { rounds: ROUNDS, secondsPerMeasurement: SECONDS, warmUpSeconds: WARMUP_S, mallocEnv: MALLOC_ENV, batch: 64, optimizer: 'Adam(lr=1e-3)', quietCores: QUIET_CORES },
     externalLoad: loadSummary(samples),
     wasmCeiling: ceilings.length
       ? {
@@ -324,7 +334,7 @@ function markdown(out) {
   const lines = [];
   lines.push(`Measured ${out.date.slice(0, 16).replace('T', ' ')} UTC on ${out.machine.cpu} (${out.machine.cores} cores), Node ${out.machine.node}, ` +
     `torch ${out.torch.torch ?? 'n/a'} (BLAS: ${Object.values(out.torch.alternatives ?? {})[0] ?? 'n/a'}); ` +
-    `${out.settings.warmUpSeconds !== undefined ? `after ${out.settings.warmUpSeconds} s of warm-up per workload and peer, ` : ''}${out.settings.rounds} interleaved rounds x ${out.settings.secondsPerMeasurement} s, medians. Matmul rows are GFLOP/s, model rows training samples/s (batch 64, Adam).` +
+    `${out.settings.warmUpSeconds !== undefined ? `after ${out.settings.warmUpSeconds} s of warm-up per workload and peer, ` : ''}${out.settings.rounds} interleaved rounds x ${out.settings.secondsPerMeasurement} s, medians${out.settings.mallocEnv ? `; every peer with ${Object.entries(out.settings.mallocEnv).map(([k, v]) => `${k}=${v}`).join(' ')} (see docs/benchmarks.md)` : ''}. Matmul rows are GFLOP/s, model rows training samples/s (batch 64, Adam).` +
     (out.externalLoad ? ` Other processes used ${out.externalLoad.median.toFixed(2)} cores (median; max ${out.externalLoad.max.toFixed(2)}) before each measurement; ${out.externalLoad.noisy} of ${out.externalLoad.of} measurements started above ${out.settings.quietCores} after waiting up to ${QUIET_WAIT_S} s.` : ''));
   lines.push('');
   lines.push(`| workload | ${names.join(' | ')} | Gradlens / torch best | Gradlens / tfjs best |`);
