@@ -120,7 +120,7 @@ function classLayout(op: string, input: Tensor, target: Tensor, ignore_index: nu
  * Cross-entropy from logits [N, C, ...] and class indices [N, ...] (ignore_index targets count for nothing). The
  * forward pass keeps the softmax it computes anyway, so the backward pass is g * (p - onehot) with no second exp:
  * PyTorch's log_softmax backward takes exp of the saved log-probabilities instead, the same values to float32
- * rounding (the MLP's 64x10 loss: 37 -> ~15 us per step).
+ * rounding (the MLP's 64x10 loss, forward and backward: 37 -> 24 us per step).
  */
 export function cross_entropy(input: Tensor, target: Tensor, reduction: Reduction = 'mean', ignore_index = -100, label_smoothing = 0): Tensor {
   const { outer, classes, inner } = classLayout('cross_entropy', input, target, ignore_index);

@@ -64,13 +64,6 @@ function tapOffsets(heap: WasmHeap, p: Plan, count: number): number {
   return addr;
 }
 
-/** Splits `count` units into the two halves the threads take (one part when single-threaded or small). */
-function halves(rt: WasmRuntime, count: number, work: number): [number, number][] {
-  if (rt.threads < 2 || count < 2 || work < SPLIT_MIN) return [[0, count]];
-  const mid = Math.ceil(count / 2);
-  return [[0, mid], [mid, count]];
-}
-
 /**
  * Runs the forward kernel: x at `xAddr` is [n][groups*cinG][inH][inW], weights `wAddr` are [groups*coutG][cinG*kh*kw]
  * (PyTorch's layout). Returns the output's address, laid out [n][groups][coutG padded to the tile][outH*outW].
@@ -95,7 +88,7 @@ function runForward(rt: WasmRuntime, p: Plan, xAddr: number, wAddr: number, bias
   const panels = Math.ceil(p.outW / NR);
   const lastCol = (p.outW - NR) * 4;
   const imageIn = p.groups * p.cinG * p.inH * p.inW * 4;
-  const parts = halves(rt, p.n, p.n * p.groups * padded * plane * kc).map(([b0, b1]) => {
+  const parts = rt.halves(p.n, p.n * p.groups * padded * plane * kc, SPLIT_MIN).map(([b0, b1]) => {
     const calls: Call[] = [];
     for (let b = b0; b < b1; b++)
       for (let g = 0; g < p.groups; g++)
@@ -174,7 +167,7 @@ function fusedBackpropInput(rt: WasmRuntime, dy: Float32Array, w: Float32Array, 
   const offs = tapOffsets(heap, p, padded);
   const dxAddr = heap.zeros(n * cIn * inH * inW);
   const fn = rt.fn('convBackRows');
-  const parts = halves(rt, n, n * cOut * plane * taps).map(([b0, b1]) => {
+  const parts = rt.halves(n, n * cOut * plane * taps, SPLIT_MIN).map(([b0, b1]) => {
     const calls: Call[] = [];
     for (let b = b0; b < b1; b++)
       for (let g = 0; g < groups; g++)
@@ -271,7 +264,7 @@ export function directConv2DBackpropFilter(rt: WasmRuntime, x: Float32Array, dy:
   const fn = rt.fn('convFilterGrad');
   const imageIn = cIn * inH * inW * 4;
   const imageDy = groups * 2 * pairs * plane * 4;
-  const parts = halves(rt, pairs, n * groups * pairs * 2 * kc * plane).map(([q0, q1]) => {
+  const parts = rt.halves(pairs, n * groups * pairs * 2 * kc * plane, SPLIT_MIN).map(([q0, q1]) => {
     const calls: Call[] = [];
     for (let b = 0; b < n; b++)
       for (let g = 0; g < groups; g++)

@@ -22,9 +22,7 @@ function rowArgs(at: Conv2DAttrs, xAddr: number, g: number, icg: number, ky: num
 }
 
 function split(rt: WasmRuntime, calls: Call[], units: number, work: number, unitOf: (i: number) => number): Call[][] {
-  if (rt.threads < 2 || work < SPLIT_MIN || units < 2) return [calls];
-  const half = Math.ceil(units / 2);
-  return [calls.filter((_, i) => unitOf(i) < half), calls.filter((_, i) => unitOf(i) >= half)];
+  return rt.halves(units, work, SPLIT_MIN).map(([u0, u1]) => calls.filter((_, i) => unitOf(i) >= u0 && unitOf(i) < u1));
 }
 
 /** Writes the column matrix of group `g` at `colAddr` (rows `ld` floats apart) from the image at `xAddr`. */

@@ -585,9 +585,9 @@ export function buildKernelsModule(v: KernelVariant): Uint8Array<ArrayBuffer> {
   fns.push(nonFiniteFn());
   fns.push(...convDirectFns(v, fns.length), maxPool2x2VecFn(), colSumsFn(), planeSumsFn(), maxPoolBackFn());
   const kernelA = fns.length;
-  fns.push(microKernelDirectA(v), macroKernel(v, kernelA, true), packTransFn(v.mr), packTransFn(NR));
-  // A's panels are contiguous (transposed A) and W = MR must be whole vectors: 4 on Node 20, not 6.
-  if (v.mr % 4 === 0) fns.push(packContigFn(v.mr));
+  fns.push(microKernelDirectA(v), macroKernel(v, kernelA, true), packTransFn(NR));
+  // The vector packs of A's MR-row panels need MR to be whole vectors: 4 on Node 20, not 6 (packCalls then gathers).
+  if (v.mr % 4 === 0) fns.push(packTransFn(v.mr), packContigFn(v.mr));
   return buildModule(fns, { initial: 1, maximum: MAX_PAGES, shared: true });
 }
 

@@ -6,7 +6,7 @@ import { gemm, padCols, padRows, type Operand } from './gemm';
 import type { WasmRuntime } from './runtime';
 import { uninitializedFloat32 } from './heap';
 import { markFinite } from '../../finite';
-import { matMul as cpuMatMul } from '../cpu/matmul';
+import { matMul as cpuMatMul, seedRows } from '../cpu/matmul';
 
 /**
  * Below this many multiply-adds per matrix the fixed cost of a wasm GEMM (copies, packing calls, ~8 µs) exceeds
@@ -18,19 +18,6 @@ const SMALL = 16 * 16 * 16;
 const operandA = (addr: number, at: MatMulAttrs): Operand => (at.transA ? { addr, s0: 1, s1: at.m } : { addr, s0: at.k, s1: 1 });
 /** B (stored [K,N], or [N,K] when transposed) at byte address `addr`. */
 const operandB = (addr: number, at: MatMulAttrs): Operand => (at.transB ? { addr, s0: 1, s1: at.k } : { addr, s0: at.n, s1: 1 });
-
-/**
- * Writes `row` into each of `m` rows, `ld` floats apart, from float index `at`: the first row, then copies of the
- * rows written so far, doubling (64x256: 7.0 -> 3.0 us against a set per row). The padding columns between rows get
- * whatever the first row's padding held; nothing reads them but the finite scan, which can only lose its mark.
- */
-function seedRows(f32: Float32Array, row: Float32Array, m: number, ld: number, at: number): void {
-  f32.set(row, at);
-  for (let rows = 1; rows < m; rows *= 2) {
-    const k = Math.min(rows, m - rows);
-    f32.copyWithin(at + rows * ld, at, at + (k - 1) * ld + row.length);
-  }
-}
 
 export function makeMatMul(rt: WasmRuntime) {
   return function matMul(a: Float32Array, b: Float32Array, at: MatMulAttrs): Float32Array {
@@ -56,7 +43,8 @@ export function makeMatMul(rt: WasmRuntime) {
     for (let t = 0; t < batch; t++) {
       const aOff = aAddr + t * m * k * 4;
       const bOff = bAddr + (at.broadcastB ? 0 : t * k * n * 4);
-      // A bias seeds C and the GEMM adds the product to it, as addmm does.
+      // A bias seeds C and the GEMM adds the product to it, as addmm does. The padding columns between rows get
+      // whatever the first row's held; nothing reads them but the finite scan, which can only lose its mark.
       if (at.bias) seedRows(heap.f32, at.bias.subarray(0, n), m, ldc, cAddr >> 2);
       gemm(rt, m, n, k, operandA(aOff, at), operandB(bOff, at), { addr: cAddr, ldc, accumulate: !!at.bias });
       finite &&= rt.finiteRegion(cAddr, m, n, ldc);

@@ -13,8 +13,7 @@ const SPLIT_MIN = 1 << 19;
  * (`planeInputs` elements per plane). Each plane's outputs are written by one thread only: deterministic.
  */
 function runByPlanes(rt: WasmRuntime, planes: number, planeInputs: number, part: (p0: number, p1: number) => Call[]): void {
-  const mid = Math.ceil(planes / 2);
-  rt.runParts(rt.threads > 1 && planes > 1 && planes * planeInputs >= SPLIT_MIN ? [part(0, mid), part(mid, planes)] : [part(0, planes)]);
+  rt.runParts(rt.halves(planes, planes * planeInputs, SPLIT_MIN).map(([p0, p1]) => part(p0, p1)));
 }
 
 export function makeMaxPool2D(rt: WasmRuntime) {

@@ -9,12 +9,6 @@ import type { WasmRuntime } from './runtime';
 
 const SPLIT_MIN = 1 << 15;
 
-function halves(rt: WasmRuntime, count: number): [number, number][] {
-  if (rt.threads < 2 || count < SPLIT_MIN) return [[0, count]];
-  const mid = Math.ceil(count / 8) * 4;
-  return [[0, mid], [mid, count]];
-}
-
 function useAll(rt: WasmRuntime, arrays: (Float32Array | null)[], padded: number): number[] {
   return arrays.map((a) => (a ? rt.heap.use(a, padded) : 0));
 }
@@ -37,7 +31,7 @@ export function makeAdamUpdate(rt: WasmRuntime) {
     const decay = mode === 'decoupled' ? 1 - at.lr * at.weightDecay : at.weightDecay;
     const fn = rt.fn(adamExport(mode, at.amsgrad));
     const scalars = [1 - at.beta1, at.beta2, 1 - at.beta2, decay, at.lr / (1 - at.beta1 ** at.step), Math.sqrt(1 - at.beta2 ** at.step), at.eps];
-    const parts = halves(rt, padded).map(([s, e]): Call[] => [
+    const parts = rt.halves(padded, padded, SPLIT_MIN, 4).map(([s, e]): Call[] => [
       [fn, [pA + s * 4, gA + s * 4, mA + s * 4, vA + s * 4, xA ? xA + s * 4 : 0, (e - s) / 4, ...scalars]],
     ]);
     rt.runParts(parts);
@@ -56,7 +50,7 @@ export function makeSgdUpdate(rt: WasmRuntime) {
     const mode: MomentumMode =
       at.momentum === 0 ? 'none' : at.nesterov ? (at.firstStep ? 'nesterovFirst' : 'nesterovRunning') : at.firstStep ? 'first' : 'running';
     const fn = rt.fn(sgdExport(mode, at.weightDecay !== 0));
-    const parts = halves(rt, padded).map(([s, e]): Call[] => [
+    const parts = rt.halves(padded, padded, SPLIT_MIN, 4).map(([s, e]): Call[] => [
       [fn, [pA + s * 4, gA + s * 4, bA ? bA + s * 4 : 0, (e - s) / 4, at.lr, at.weightDecay, at.momentum, 1 - at.dampening]],
     ]);
     rt.runParts(parts);

@@ -114,6 +114,18 @@ export class WasmRuntime {
   }
 
   /**
+   * The ranges of `count` units that two-thread work splits into: two halves, the first rounded up to a multiple
+   * of `align`, when there is a helper, more than one unit and at least `minWork` work (below it the hand-off costs
+   * more than it saves); else the whole range. Each kernel picks the unit its outputs are owned by (elements,
+   * planes, images, channel pairs), so every output is computed by one thread in one order.
+   */
+  halves(count: number, work: number, minWork: number, align = 1): Array<[number, number]> {
+    if (!this.helper || count < 2 || work < minWork) return [[0, count]];
+    const mid = Math.ceil(count / 2 / align) * align;
+    return [[0, mid], [mid, count]];
+  }
+
+  /**
    * Runs two independent parts, one per thread: part 0 here, part 1 on the helper, except that a thread done with
    * its part takes the other's if it has not been started (a helper slow to wake leaves both to this thread).
    */
