@@ -455,14 +455,14 @@ function macroKernel(v: KernelVariant, kernelIndex: number, directA = false): Fn
 }
 
 /**
- * adam_*(p, g, m, v, vMax, count, oneMinusB1, b2, oneMinusB2, decay, stepSize, bc2Sqrt, eps); count is a
+ * adam_*(p, g, m, v, vMax, count, oneMinusB1, b2, oneMinusB2, decay, stepSize, invBc2Sqrt, eps); count is a
  * multiple of 4. `decay` is the L2 factor (mode l2) or the shrink factor 1-lr*wd (mode decoupled).
  */
 function adamFn(mode: AdamMode, amsgrad: boolean): Fn {
   const f = new Fn(adamExport(mode, amsgrad), ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32', 'f32', 'f32', 'f32', 'f32', 'f32', 'f32']);
   const [P, G, M, V, VM, count] = [0, 1, 2, 3, 4, 5];
   const scalars = [6, 7, 8, 9, 10, 11, 12];
-  const [c1, b2, c2, decay, step, bc2, eps] = scalars.map((s) => {
+  const [c1, b2, c2, decay, step, invBc2, eps] = scalars.map((s) => {
     const l = f.local('v128');
     f.get(s).f32x4Splat().set(l);
     return l;
@@ -484,9 +484,11 @@ function adamFn(mode: AdamMode, amsgrad: boolean): Fn {
       f.get(VM).get(off).i32Add().v128Load().get(v).f32x4Max().set(v);
       f.get(VM).get(off).i32Add().get(v).v128Store();
     }
-    // p -= stepSize * m / (sqrt(v)/bc2Sqrt + eps)
+    // p -= stepSize * m / (sqrt(v) * (1/bc2Sqrt) + eps). torch divides by bc2Sqrt; the multiply by its reciprocal
+    // differs in the last bit at most, and the loop is bound by the divider: one division fewer per vector is
+    // ~30% of the loop's time (200k weights, 2 threads: 95 -> 66 us).
     f.get(P).get(off).i32Add();
-    f.get(p).get(step).get(m).get(v).f32x4Sqrt().get(bc2).f32x4Div().get(eps).f32x4Add().f32x4Div().f32x4Mul().f32x4Sub();
+    f.get(p).get(step).get(m).get(v).f32x4Sqrt().get(invBc2).f32x4Mul().get(eps).f32x4Add().f32x4Div().f32x4Mul().f32x4Sub();
     f.v128Store();
   });
   return f;

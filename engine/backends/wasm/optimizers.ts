@@ -30,7 +30,7 @@ export function makeAdamUpdate(rt: WasmRuntime) {
     const mode = at.weightDecay === 0 ? 'plain' : at.decoupled ? 'decoupled' : 'l2';
     const decay = mode === 'decoupled' ? 1 - at.lr * at.weightDecay : at.weightDecay;
     const fn = rt.fn(adamExport(mode, at.amsgrad));
-    const scalars = [1 - at.beta1, at.beta2, 1 - at.beta2, decay, at.lr / (1 - at.beta1 ** at.step), Math.sqrt(1 - at.beta2 ** at.step), at.eps];
+    const scalars = [1 - at.beta1, at.beta2, 1 - at.beta2, decay, at.lr / (1 - at.beta1 ** at.step), 1 / Math.sqrt(1 - at.beta2 ** at.step), at.eps];
     const parts = rt.halves(padded, padded, SPLIT_MIN, 4).map(([s, e]): Call[] => [
       [fn, [pA + s * 4, gA + s * 4, mA + s * 4, vA + s * 4, xA ? xA + s * 4 : 0, (e - s) / 4, ...scalars]],
     ]);
