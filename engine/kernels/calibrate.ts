@@ -55,6 +55,9 @@ function workloads(): Record<KernelName, (k: Partial<KernelMap>) => void> {
   // Parameters and optimizer state live in resident storage in real runs (engine/storage.ts): time them that way.
   const p = residentCopy(filled(len, 7)), g = filled(len, 8), m = residentFloat32(len), v = residentFloat32(len);
   const act = filled(64 * 256, 9), dAct = filled(64 * 256, 10);
+  // One step of an LSTM(., 128) over a batch of 64.
+  const lstm = { batch: 64, hidden: 128 };
+  const gatesPre = filled(64 * 512, 12), cell = filled(64 * 128, 13);
   const pooled = filled(4 * 20 * 16, 11), argmax = Int32Array.from({ length: 4 * 20 * 16 }, (_, i) => ((i % 16) >> 2) * 16 + (i % 4) * 2);
   return {
     MatMul: (k) => k.MatMul!(a, b, { m: 64, k: 256, n: 128, transA: false, transB: false }),
@@ -69,6 +72,8 @@ function workloads(): Record<KernelName, (k: Partial<KernelMap>) => void> {
     SgdUpdate: (k) => k.SgdUpdate!(p, g, null, { lr: 1e-9, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, firstStep: true }),
     Relu: (k) => k.Relu!(act),
     ReluGrad: (k) => k.ReluGrad!(act, dAct),
+    LstmCell: (k) => k.LstmCell!(gatesPre, gatesPre, cell, lstm),
+    LstmCellGrad: (k) => k.LstmCellGrad!(cell, cell, cell, gatesPre, cell, cell, lstm),
   };
 }
 

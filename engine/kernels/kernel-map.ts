@@ -90,6 +90,28 @@ export interface SgdAttrs {
   firstStep: boolean;
 }
 
+/** One LSTM step over a batch: gate rows of 4H values (i, f, g, o, PyTorch's order), cell rows of H. */
+export interface LstmCellAttrs {
+  batch: number;
+  hidden: number;
+}
+
+export interface LstmCellOut {
+  /** The activated gates [B, 4H]: sigmoid(i), sigmoid(f), tanh(g), sigmoid(o). */
+  gates: Float32Array;
+  /** c = f*cPrev + i*g [B, H]. */
+  c: Float32Array;
+  /** h = o*tanh(c) [B, H]. */
+  h: Float32Array;
+}
+
+export interface LstmCellGradOut {
+  /** Gradients of the gate pre-activations [B, 4H]. */
+  dGates: Float32Array;
+  /** Gradient of the previous cell state [B, H]. */
+  dcPrev: Float32Array;
+}
+
 export interface KernelMap {
   /** Returns a new C (batch*M*N). */
   MatMul(a: Float32Array, b: Float32Array, attrs: MatMulAttrs): Float32Array;
@@ -120,6 +142,21 @@ export interface KernelMap {
   Relu(x: Float32Array): Float32Array;
   /** ReLU's backward (torch's threshold_backward): dy where x > 0, else 0. Returns a new array. */
   ReluGrad(x: Float32Array, dy: Float32Array): Float32Array;
+  /** One LSTM step's gate arithmetic from the pre-activations xp + hp [B, 4H] and cPrev [B, H]. */
+  LstmCell(xp: Float32Array, hp: Float32Array, cPrev: Float32Array, attrs: LstmCellAttrs): LstmCellOut;
+  /**
+   * Its backward: gOut (the output's gradient at this step) + dhRec (from the step after) is dL/dh, dcIn is dL/dc
+   * from the step after; gates, cPrev and c are the forward's.
+   */
+  LstmCellGrad(
+    gOut: Float32Array,
+    dhRec: Float32Array,
+    dcIn: Float32Array,
+    gates: Float32Array,
+    cPrev: Float32Array,
+    c: Float32Array,
+    attrs: LstmCellAttrs,
+  ): LstmCellGradOut;
 }
 
 export type KernelName = keyof KernelMap;
@@ -136,4 +173,6 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'SgdUpdate',
   'Relu',
   'ReluGrad',
+  'LstmCell',
+  'LstmCellGrad',
 ];

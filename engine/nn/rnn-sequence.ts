@@ -1,6 +1,6 @@
 // One recurrent layer over a whole sequence as a single autograd node. The input projection x·W_ihᵀ + b_ih of
 // every step arrives precomputed (one big matmul, outside); here each step costs one MatMul kernel call for
-// h·W_hhᵀ plus the fused gate arithmetic, and the backward pass is hand-written backpropagation through time:
+// h·W_hhᵀ plus the fused gate arithmetic (LSTM: the LstmCell kernel; GRU and plain RNN: loops here), and the backward pass is hand-written backpropagation through time:
 // one kernel call per step for dh, then a single matmul over all steps for dW_hh. One node per layer instead of
 // ~10 per step keeps the graph small and avoids per-step slices whose gradients would each span the sequence.
 // Gate layout is PyTorch's: LSTM (i, f, g, o), GRU (r, z, n) with n = tanh(W_in x + b_in + r * (W_hn h + b_hn)).
@@ -15,14 +15,9 @@ export const GATES: Record<CellKind, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM:
 
 const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
 
-/** h · W_hhᵀ + b_hh for one step: [B, H] x [GH, H]ᵀ -> [B, GH]. */
+/** b_hh + h · W_hhᵀ for one step ([B, H] x [GH, H]ᵀ -> [B, GH]): the bias seeds the product, as addmm does. */
 function hiddenProjection(h: Float32Array, w: Float32Array, bias: Float32Array | null, b: number, hid: number, gh: number): Float32Array {
-  const out = runKernel('MatMul', h, w, { m: b, k: hid, n: gh, transA: false, transB: true });
-  if (bias) {
-    forgetFinite(out);
-    for (let r = 0; r < b; r++) for (let j = 0; j < gh; j++) out[r * gh + j] += bias[j];
-  }
-  return out;
+  return runKernel('MatMul', h, w, { m: b, k: hid, n: gh, transA: false, transB: true, ...(bias ? { bias } : {}) });
 }
 
 /**
@@ -46,28 +41,24 @@ export function recurrentLayer(kind: CellKind, xp: Tensor, w_hh: Tensor, b_hh: T
   const acts = kind === 'LSTM' || kind === 'GRU' ? new Float32Array(T * B * GH) : null;
   const hn = kind === 'GRU' ? new Float32Array(T * BH) : null;
 
+  const cell = { batch: B, hidden: H };
   for (let t = 0; t < T; t++) {
     const hp = hiddenProjection(hs.subarray(t * BH, (t + 1) * BH), w, bias, B, H, GH);
+    if (kind === 'LSTM') {
+      const c = cs as Float32Array;
+      const step = runKernel('LstmCell', x.subarray(t * B * GH, (t + 1) * B * GH), hp, c.subarray(t * BH, (t + 1) * BH), cell);
+      (acts as Float32Array).set(step.gates, t * B * GH);
+      c.set(step.c, (t + 1) * BH);
+      hs.set(step.h, (t + 1) * BH);
+      continue;
+    }
     for (let b = 0; b < B; b++) {
       const xb = (t * B + b) * GH;
       const pb = b * GH;
       const prev = t * BH + b * H;
       const cur = prev + BH;
       for (let j = 0; j < H; j++) {
-        if (kind === 'LSTM') {
-          const i = sigmoid(x[xb + j] + hp[pb + j]);
-          const f = sigmoid(x[xb + H + j] + hp[pb + H + j]);
-          const g = Math.tanh(x[xb + 2 * H + j] + hp[pb + 2 * H + j]);
-          const o = sigmoid(x[xb + 3 * H + j] + hp[pb + 3 * H + j]);
-          const c = f * (cs as Float32Array)[prev + j] + i * g;
-          (cs as Float32Array)[cur + j] = c;
-          hs[cur + j] = o * Math.tanh((cs as Float32Array)[cur + j]);
-          const a = acts as Float32Array;
-          a[xb + j] = i;
-          a[xb + H + j] = f;
-          a[xb + 2 * H + j] = g;
-          a[xb + 3 * H + j] = o;
-        } else if (kind === 'GRU') {
+        if (kind === 'GRU') {
           const r = sigmoid(x[xb + j] + hp[pb + j]);
           const z = sigmoid(x[xb + H + j] + hp[pb + H + j]);
           const hh = hp[pb + 2 * H + j];
@@ -99,8 +90,25 @@ export function recurrentLayer(kind: CellKind, xp: Tensor, w_hh: Tensor, b_hh: T
     // Gradients of the hidden projection differ from those of the input projection only in GRU's n gate.
     const dHp = kind === 'GRU' ? new Float32Array(T * B * GH) : dX;
     let dh: Float32Array = new Float32Array(BH);
-    const dc = cs ? gOut.slice(T * BH, (T + 1) * BH) : null;
+    let dc: Float32Array | null = cs ? gOut.slice(T * BH, (T + 1) * BH) : null;
     for (let t = T - 1; t >= 0; t--) {
+      if (kind === 'LSTM') {
+        const c = cs as Float32Array;
+        const step = runKernel(
+          'LstmCellGrad',
+          gOut.subarray(t * BH, (t + 1) * BH),
+          dh,
+          dc as Float32Array,
+          (acts as Float32Array).subarray(t * B * GH, (t + 1) * B * GH),
+          c.subarray(t * BH, (t + 1) * BH),
+          c.subarray((t + 1) * BH, (t + 2) * BH),
+          cell,
+        );
+        dX.set(step.dGates, t * B * GH);
+        dc = step.dcPrev;
+        dh = runKernel('MatMul', step.dGates, w, { m: B, k: GH, n: H, transA: false, transB: false });
+        continue;
+      }
       const direct = kind === 'GRU' ? new Float32Array(BH) : null;
       for (let b = 0; b < B; b++) {
         const xb = (t * B + b) * GH;
@@ -108,19 +116,7 @@ export function recurrentLayer(kind: CellKind, xp: Tensor, w_hh: Tensor, b_hh: T
         const cur = prev + BH;
         for (let j = 0; j < H; j++) {
           const dhv = gOut[t * BH + b * H + j] + dh[b * H + j];
-          if (kind === 'LSTM') {
-            const a = acts as Float32Array;
-            const c = cs as Float32Array;
-            const dcArr = dc as Float32Array;
-            const i = a[xb + j], f = a[xb + H + j], g = a[xb + 2 * H + j], o = a[xb + 3 * H + j];
-            const tc = Math.tanh(c[cur + j]);
-            const dcv = dcArr[b * H + j] + dhv * o * (1 - tc * tc);
-            dX[xb + j] = dcv * g * i * (1 - i);
-            dX[xb + H + j] = dcv * c[prev + j] * f * (1 - f);
-            dX[xb + 2 * H + j] = dcv * i * (1 - g * g);
-            dX[xb + 3 * H + j] = dhv * tc * o * (1 - o);
-            dcArr[b * H + j] = dcv * f;
-          } else if (kind === 'GRU') {
+          if (kind === 'GRU') {
             const a = acts as Float32Array;
             const r = a[xb + j], z = a[xb + H + j], n = a[xb + 2 * H + j];
             const hh = (hn as Float32Array)[t * BH + b * H + j];
@@ -153,13 +149,7 @@ export function recurrentLayer(kind: CellKind, xp: Tensor, w_hh: Tensor, b_hh: T
       : null;
     const grads: Array<Float32Array | null> = [dX, dW];
     if (b_hh) {
-      let db: Float32Array | null = null;
-      if (b_hh.requires_grad) {
-        const acc = new Float64Array(GH);
-        for (let r = 0; r < T * B; r++) for (let j = 0; j < GH; j++) acc[j] += dHp[r * GH + j];
-        db = Float32Array.from(acc);
-      }
-      grads.push(db);
+      grads.push(b_hh.requires_grad ? runKernel('BiasGrad', dHp, { outer: T * B, channels: GH, inner: 1 }) : null);
     }
     grads.push(dh);
     if (c0) grads.push(dc);

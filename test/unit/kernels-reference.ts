@@ -1,6 +1,6 @@
 // Naive float64 reference loops for the kernel tests, written as literally as possible from the definitions
 // (torch semantics) so they share no code or loop order with any backend.
-import type { AdamAttrs, BiasGradAttrs, Conv2DAttrs, MatMulAttrs, Pool2DAttrs, SgdAttrs } from '../../engine/kernels/kernel-map';
+import type { AdamAttrs, BiasGradAttrs, Conv2DAttrs, LstmCellAttrs, MatMulAttrs, Pool2DAttrs, SgdAttrs } from '../../engine/kernels/kernel-map';
 
 export function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -168,4 +168,46 @@ export function naiveMaxPoolBackward(dy: Float32Array, argmax: Int32Array, at: P
     for (let r = 0; r < at.h * at.w; r++)
       for (let o = 0; o < at.outH * at.outW; o++) if (argmax[p * at.outH * at.outW + o] === r) gx[p * at.h * at.w + r] += dy[p * at.outH * at.outW + o];
   return gx;
+}
+
+/** One LSTM step from PyTorch's equations (gates i, f, g, o), in float64 throughout. */
+export function naiveLstmCell(xp: Float32Array, hp: Float32Array, cPrev: Float32Array, at: LstmCellAttrs): { gates: Float64Array; c: Float64Array; h: Float64Array } {
+  const { batch: B, hidden: H } = at;
+  const sig = (v: number): number => 1 / (1 + Math.exp(-v));
+  const gates = new Float64Array(B * 4 * H), c = new Float64Array(B * H), h = new Float64Array(B * H);
+  for (let b = 0; b < B; b++)
+    for (let j = 0; j < H; j++) {
+      const pre = (gate: number): number => xp[(b * 4 + gate) * H + j] + hp[(b * 4 + gate) * H + j];
+      const [i, f, g, o] = [sig(pre(0)), sig(pre(1)), Math.tanh(pre(2)), sig(pre(3))];
+      [i, f, g, o].forEach((v, gate) => (gates[(b * 4 + gate) * H + j] = v));
+      c[b * H + j] = f * cPrev[b * H + j] + i * g;
+      h[b * H + j] = o * Math.tanh(c[b * H + j]);
+    }
+  return { gates, c, h };
+}
+
+/** Its backward, by the chain rule through c = f*cPrev + i*g and h = o*tanh(c), in float64. */
+export function naiveLstmCellGrad(
+  gOut: Float32Array,
+  dhRec: Float32Array,
+  dcIn: Float32Array,
+  gates: Float32Array,
+  cPrev: Float32Array,
+  c: Float32Array,
+  at: LstmCellAttrs,
+): { dGates: Float64Array; dcPrev: Float64Array } {
+  const { batch: B, hidden: H } = at;
+  const dGates = new Float64Array(B * 4 * H), dcPrev = new Float64Array(B * H);
+  for (let b = 0; b < B; b++)
+    for (let j = 0; j < H; j++) {
+      const k = b * H + j;
+      const [i, f, g, o] = [0, 1, 2, 3].map((gate) => gates[(b * 4 + gate) * H + j]);
+      const dh = gOut[k] + dhRec[k];
+      const tc = Math.tanh(c[k]);
+      const dc = dcIn[k] + dh * o * (1 - tc * tc);
+      const d = [dc * g * i * (1 - i), dc * cPrev[k] * f * (1 - f), dc * i * (1 - g * g), dh * tc * o * (1 - o)];
+      d.forEach((v, gate) => (dGates[(b * 4 + gate) * H + j] = v));
+      dcPrev[k] = dc * f;
+    }
+  return { dGates, dcPrev };
 }

@@ -2,7 +2,7 @@
 // tolerance set per backend. Kernels a backend does not have are skipped by name (and listed in the test title).
 import assert from 'node:assert/strict';
 import { test as nodeTest } from 'node:test';
-import type { AdamAttrs, BiasGradAttrs, Conv2DAttrs, MatMulAttrs, Pool2DAttrs, SgdAttrs } from '../../engine/kernels/kernel-map';
+import type { AdamAttrs, BiasGradAttrs, Conv2DAttrs, LstmCellAttrs, MatMulAttrs, Pool2DAttrs, SgdAttrs } from '../../engine/kernels/kernel-map';
 import type { Backend } from '../../engine/kernels/registry';
 import {
   closeness,
@@ -12,6 +12,8 @@ import {
   naiveConv,
   naiveConvFilter,
   naiveConvInput,
+  naiveLstmCell,
+  naiveLstmCellGrad,
   naiveMatMul,
   naiveMaxPool,
   naiveMaxPoolBackward,
@@ -87,6 +89,24 @@ const sgdCases: SgdAttrs[] = [
 function check(got: ArrayLike<number>, want: ArrayLike<number>, tol: Tolerance, what: string): void {
   const worst = closeness(got, want, tol.rtol, tol.atol);
   assert.ok(worst <= 1, `${what}: error ${worst.toExponential(2)} x tolerance`);
+}
+
+// An odd hidden size (reference loop on wasm), the smallest vectorised step, and the MNIST LSTM's step, which wasm
+// splits over two threads.
+const lstmCases: LstmCellAttrs[] = [
+  { batch: 3, hidden: 5 },
+  { batch: 4, hidden: 64 },
+  { batch: 64, hidden: 128 },
+];
+
+/**
+ * Pre-activations over [-12, 12] (both saturated ends of sigmoid and tanh), with values at tanh's polynomial/exp
+ * switch (0.625), tiny ones, and exp's overflow region planted at the front.
+ */
+function lstmPre(len: number, seed: number): Float32Array {
+  const a = randArray(len, seed, 24);
+  [0.625, -0.625, 0.6251, 1e-6, -3e-8, 0, 95, -95, 1e30, -1e30, 44.5, -88.9].forEach((v, i) => (a[(i * 7) % len] = v));
+  return a;
 }
 
 /** Optimizer state sizes: long enough to cross any vector width and any two-thread split. */
@@ -244,6 +264,45 @@ export function kernelSuite(name: string, get: () => Backend, tol: Tolerance): v
         assert.ok(Object.is(dx[i], want), `relu'(${x[i]}) * ${dy[i]} = ${dx[i]} at ${i} of ${n}`);
       }
     }
+  });
+
+  test('LstmCell: gates, c and h against float64 over saturated and tiny pre-activations', 'LstmCell', (k) => {
+    lstmCases.forEach((at, n) => {
+      const G = at.batch * 4 * at.hidden, C = at.batch * at.hidden;
+      const xp = lstmPre(G, 200 + n), hp = randArray(G, 210 + n, 0.5), cPrev = randArray(C, 220 + n, 6);
+      const got = k.LstmCell!(xp, hp, cPrev, at);
+      const want = naiveLstmCell(xp, hp, cPrev, at);
+      check(got.gates, want.gates, tol, `LstmCell gates ${JSON.stringify(at)}`);
+      check(got.c, want.c, tol, `LstmCell c ${JSON.stringify(at)}`);
+      check(got.h, want.h, tol, `LstmCell h ${JSON.stringify(at)}`);
+    });
+  });
+
+  test('LstmCell: a NaN pre-activation makes its gate, c and h NaN and nothing else', 'LstmCell', (k) => {
+    const at = lstmCases[2];
+    const H = at.hidden;
+    const xp = lstmPre(at.batch * 4 * H, 230), hp = randArray(at.batch * 4 * H, 231), cPrev = randArray(at.batch * H, 232);
+    // Row 5, unit 9: its forget gate's pre-activation.
+    xp[(5 * 4 + 1) * H + 9] = NaN;
+    const got = k.LstmCell!(xp, hp, cPrev, at);
+    const nan = (a: Float32Array) => a.reduce<number[]>((out, v, i) => (Number.isNaN(v) ? [...out, i] : out), []);
+    assert.deepEqual(nan(got.gates), [(5 * 4 + 1) * H + 9]);
+    assert.deepEqual(nan(got.c), [5 * H + 9]);
+    assert.deepEqual(nan(got.h), [5 * H + 9]);
+  });
+
+  test('LstmCellGrad: gate and cell gradients against float64', 'LstmCellGrad', (k) => {
+    lstmCases.forEach((at, n) => {
+      const G = at.batch * 4 * at.hidden, C = at.batch * at.hidden;
+      const cells = [0, 1, 2, 3].map((s) => randArray(C, 240 + 10 * n + s, 4));
+      const [gOut, dhRec, dcIn, cPrev] = cells;
+      const fwd = naiveLstmCell(lstmPre(G, 250 + n), randArray(G, 260 + n), cPrev, at);
+      const gates = Float32Array.from(fwd.gates), c = Float32Array.from(fwd.c);
+      const got = k.LstmCellGrad!(gOut, dhRec, dcIn, gates, cPrev, c, at);
+      const want = naiveLstmCellGrad(gOut, dhRec, dcIn, gates, cPrev, c, at);
+      check(got.dGates, want.dGates, tol, `LstmCellGrad dGates ${JSON.stringify(at)}`);
+      check(got.dcPrev, want.dcPrev, tol, `LstmCellGrad dcPrev ${JSON.stringify(at)}`);
+    });
   });
 
   test('SgdUpdate (plain, momentum, dampening, nesterov)', 'SgdUpdate', (k) => {

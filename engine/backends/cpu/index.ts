@@ -6,6 +6,7 @@ import { biasGrad } from './bias-grad';
 import { conv2d } from './conv2d';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { conv2dBackpropInput } from './conv2d-backprop-input';
+import { lstmCell, lstmCellGrad } from './lstm-cell';
 import { matMul } from './matmul';
 import { maxPool2d, maxPool2dBackward } from './max-pool2d';
 import { relu, reluGrad } from './relu';
@@ -25,5 +26,7 @@ export const cpuBackend: Backend = {
     SgdUpdate: sgdUpdate,
     Relu: relu,
     ReluGrad: reluGrad,
+    LstmCell: lstmCell,
+    LstmCellGrad: lstmCellGrad,
   },
 };

@@ -2,9 +2,12 @@
 // gradients and pooling need no atomics), compiled per shape and cached. It runs in the best synchronous gpu.js
 // mode found here ('headlessgl' when a GL driver and the `gl` package are present, else 'webasm'); the modes
 // detected are reported in `info`.
-import type { AdamAttrs, BiasGradAttrs, Conv2DAttrs, MatMulAttrs, Pool2DAttrs, SgdAttrs } from '../../kernels/kernel-map';
+import type { AdamAttrs, BiasGradAttrs, Conv2DAttrs, LstmCellAttrs, MatMulAttrs, Pool2DAttrs, SgdAttrs } from '../../kernels/kernel-map';
 import type { Backend } from '../../kernels/registry';
-import { ADAM_M, ADAM_P, ADAM_V, BIAS_GRAD, CONV2D, CONV2D_DW, CONV2D_DX, MATMUL, MAXIMUM, MAXPOOL, MAXPOOL_BACK, RELU, RELU_GRAD, SGD_BUF, SGD_D, SGD_P } from './kernels';
+import {
+  ADAM_M, ADAM_P, ADAM_V, BIAS_GRAD, CONV2D, CONV2D_DW, CONV2D_DX, LSTM_CELL, LSTM_DC, LSTM_DC_PREV, LSTM_DGATES, LSTM_GATES, MATMUL, MAXIMUM,
+  MAXPOOL, MAXPOOL_BACK, RELU, RELU_GRAD, SGD_BUF, SGD_D, SGD_P,
+} from './kernels';
 import { detectModes, loadGpujs, syncMode, type GpujsMode, type GpujsModes } from './modes';
 
 export interface GpujsBackend extends Backend {
@@ -128,6 +131,24 @@ export async function createGpujsBackend(opts: { mode?: Exclude<GpujsMode, 'webg
       SgdUpdate: sgdUpdate,
       Relu: (x: Float32Array) => (x.length === 0 ? new Float32Array(0) : call(RELU, x.length, {}, x)),
       ReluGrad: (x: Float32Array, dy: Float32Array) => (x.length === 0 ? new Float32Array(0) : call(RELU_GRAD, x.length, {}, x, dy)),
+      LstmCell: (xp: Float32Array, hp: Float32Array, cPrev: Float32Array, at: LstmCellAttrs) => {
+        const gn = at.batch * 4 * at.hidden, cn = at.batch * at.hidden;
+        if (cn === 0) return { gates: new Float32Array(0), c: new Float32Array(0), h: new Float32Array(0) };
+        const gates = call(LSTM_GATES, gn, { hidden: at.hidden }, xp.subarray(0, gn), hp.subarray(0, gn));
+        const c = call(LSTM_CELL, cn, { hidden: at.hidden, want: 0 }, gates, cPrev.subarray(0, cn));
+        return { gates, c, h: call(LSTM_CELL, cn, { hidden: at.hidden, want: 1 }, gates, c) };
+      },
+      LstmCellGrad: (gOut: Float32Array, dhRec: Float32Array, dcIn: Float32Array, gates: Float32Array, cPrev: Float32Array, c: Float32Array, at: LstmCellAttrs) => {
+        const gn = at.batch * 4 * at.hidden, cn = at.batch * at.hidden;
+        if (cn === 0) return { dGates: new Float32Array(0), dcPrev: new Float32Array(0) };
+        const cells = [gOut, dhRec, dcIn, cPrev, c].map((a) => a.subarray(0, cn));
+        const g = gates.subarray(0, gn);
+        const dc = call(LSTM_DC, cn, { hidden: at.hidden }, cells[0], cells[1], cells[2], g, cells[4]);
+        return {
+          dGates: call(LSTM_DGATES, gn, { hidden: at.hidden }, cells[0], cells[1], g, cells[3], cells[4], dc),
+          dcPrev: call(LSTM_DC_PREV, cn, { hidden: at.hidden }, dc, g),
+        };
+      },
     },
     dispose: async () => {
       cache.clear();

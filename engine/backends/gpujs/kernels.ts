@@ -234,3 +234,75 @@ export const MAXPOOL = `function (x) {
   if (idx < 0) { return -1.0 / 0.0; }
   return best;
 }`;
+
+// LSTM cell kernels. Gate rows hold 4H values (i, f, g, o), cell rows H. tanh is written out as
+// (1 - e)/(1 + e) with e = exp(-2|v|): GLSL's tanh polyfill in gpu.js, (e - 1)/(e + 1) with e = exp(2v), is NaN
+// once exp overflows (|v| > 44).
+
+/** The activated gates: tanh for g, sigmoid for i, f and o. */
+export const LSTM_GATES = `function (xp, hp) {
+  const v = xp[this.thread.x] + hp[this.thread.x];
+  const row = Math.floor(this.thread.x / (4 * this.constants.hidden));
+  const gate = Math.floor((this.thread.x - row * 4 * this.constants.hidden) / this.constants.hidden);
+  if (gate == 2) {
+    const e = Math.exp(-2 * Math.abs(v));
+    const t = (1 - e) / (1 + e);
+    if (v < 0) { return -t; }
+    return t;
+  }
+  return 1 / (1 + Math.exp(-v));
+}`;
+
+/** The new cell state c = f*cPrev + i*g (want = 0), or h = o*tanh(c) from c (want = 1). */
+export const LSTM_CELL = `function (gates, cOrPrev) {
+  const row = Math.floor(this.thread.x / this.constants.hidden);
+  const q = this.thread.x + row * 3 * this.constants.hidden;
+  const v = cOrPrev[this.thread.x];
+  if (this.constants.want == 0) {
+    return gates[q + this.constants.hidden] * v + gates[q] * gates[q + 2 * this.constants.hidden];
+  }
+  const e = Math.exp(-2 * Math.abs(v));
+  let t = (1 - e) / (1 + e);
+  if (v < 0) { t = -t; }
+  return gates[q + 3 * this.constants.hidden] * t;
+}`;
+
+/** dL/dc at this step: dcIn + (gOut + dhRec)*o*(1 - tanh(c)^2). */
+export const LSTM_DC = `function (gOut, dhRec, dcIn, gates, c) {
+  const row = Math.floor(this.thread.x / this.constants.hidden);
+  const q = this.thread.x + row * 3 * this.constants.hidden;
+  const v = c[this.thread.x];
+  const e = Math.exp(-2 * Math.abs(v));
+  let tc = (1 - e) / (1 + e);
+  if (v < 0) { tc = -tc; }
+  const dh = gOut[this.thread.x] + dhRec[this.thread.x];
+  return dcIn[this.thread.x] + dh * gates[q + 3 * this.constants.hidden] * (1 - tc * tc);
+}`;
+
+/** Gradients of the gate pre-activations, from dc (LSTM_DC's output) and the forward's gates. */
+export const LSTM_DGATES = `function (gOut, dhRec, gates, cPrev, c, dc) {
+  const hid = this.constants.hidden;
+  const row = Math.floor(this.thread.x / (4 * hid));
+  const r = this.thread.x - row * 4 * hid;
+  const gate = Math.floor(r / hid);
+  const k = row * hid + r - gate * hid;
+  const q = row * 4 * hid + r - gate * hid;
+  const i = gates[q];
+  const f = gates[q + hid];
+  const g = gates[q + 2 * hid];
+  const o = gates[q + 3 * hid];
+  if (gate == 0) { return dc[k] * g * i * (1 - i); }
+  if (gate == 1) { return dc[k] * cPrev[k] * f * (1 - f); }
+  if (gate == 2) { return dc[k] * i * (1 - g * g); }
+  const v = c[k];
+  const e = Math.exp(-2 * Math.abs(v));
+  let tc = (1 - e) / (1 + e);
+  if (v < 0) { tc = -tc; }
+  return (gOut[k] + dhRec[k]) * tc * o * (1 - o);
+}`;
+
+/** dL/dcPrev = dc * f. */
+export const LSTM_DC_PREV = `function (dc, gates) {
+  const row = Math.floor(this.thread.x / this.constants.hidden);
+  return dc[this.thread.x] * gates[this.thread.x + row * 3 * this.constants.hidden + this.constants.hidden];
+}`;

@@ -114,6 +114,16 @@ export class Fn {
   f32x4Mul(): this { return this.simd(0xe6); }
   f32x4Div(): this { return this.simd(0xe7); }
   f32x4Max(): this { return this.simd(0xe9); }
+  /** NaN-propagating, like f32x4.max. */
+  f32x4Min(): this { return this.simd(0xe8); }
+  f32x4Abs(): this { return this.simd(0xe0); }
+  f32x4Neg(): this { return this.simd(0xe1); }
+  /** Round to nearest, ties to even. */
+  f32x4Nearest(): this { return this.simd(0x6a); }
+  f32x4Lt(): this { return this.simd(0x43); }
+  i32x4TruncSatF32x4S(): this { return this.simd(0xf8); }
+  i32x4Shl(): this { return this.simd(0xab); }
+  v128Xor(): this { return this.simd(0x51); }
   f32x4Gt(): this { return this.simd(0x44); }
   f32x4Eq(): this { return this.simd(0x41); }
   f32x4Ne(): this { return this.simd(0x42); }
@@ -135,6 +145,11 @@ export class Fn {
   /** v128.const with four equal i32 lanes. */
   i32x4Const(v: number): this {
     const lane = new Uint8Array(new Int32Array([v]).buffer);
+    return this.simd(0x0c, ...lane, ...lane, ...lane, ...lane);
+  }
+  /** v128.const with four equal f32 lanes. */
+  f32x4Const(v: number): this {
+    const lane = new Uint8Array(new Float32Array([v]).buffer);
     return this.simd(0x0c, ...lane, ...lane, ...lane, ...lane);
   }
   v128Zero(): this { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }

@@ -6,6 +6,7 @@ import { makeBiasGrad } from './bias-grad';
 import { makeConv2D } from './conv2d';
 import { makeConv2DBackpropFilter } from './conv2d-backprop-filter';
 import { makeConv2DBackpropInput } from './conv2d-backprop-input';
+import { makeLstmCell, makeLstmCellGrad } from './lstm-cell';
 import { makeMatMul } from './matmul';
 import { makeMaxPool2D, makeMaxPool2DBackward } from './max-pool2d';
 import { makeAdamUpdate, makeSgdUpdate } from './optimizers';
@@ -45,6 +46,8 @@ export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<
       SgdUpdate: makeSgdUpdate(rt),
       Relu: makeRelu(rt),
       ReluGrad: makeReluGrad(rt),
+      LstmCell: makeLstmCell(rt),
+      LstmCellGrad: makeLstmCellGrad(rt),
     },
   };
 }

@@ -1,0 +1,68 @@
+// The reference LSTM cell (PyTorch's equations, gate order i, f, g, o), in float64 arithmetic rounded at each store.
+import type { LstmCellAttrs, LstmCellGradOut, LstmCellOut } from '../../kernels/kernel-map';
+
+const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
+
+function checkLengths(what: string, at: LstmCellAttrs, gateArrays: Float32Array[], cellArrays: Float32Array[]): void {
+  const { batch: B, hidden: H } = at;
+  for (const a of gateArrays) if (a.length < B * 4 * H) throw new Error(`${what}: a gate array has ${a.length} elements, expected ${B * 4 * H}.`);
+  for (const a of cellArrays) if (a.length < B * H) throw new Error(`${what}: a cell array has ${a.length} elements, expected ${B * H}.`);
+}
+
+export function lstmCell(xp: Float32Array, hp: Float32Array, cPrev: Float32Array, at: LstmCellAttrs): LstmCellOut {
+  checkLengths('LstmCell', at, [xp, hp], [cPrev]);
+  const { batch: B, hidden: H } = at;
+  const gates = new Float32Array(B * 4 * H);
+  const c = new Float32Array(B * H);
+  const h = new Float32Array(B * H);
+  for (let b = 0; b < B; b++) {
+    const g0 = b * 4 * H;
+    for (let j = 0; j < H; j++) {
+      const q = g0 + j;
+      const i = sigmoid(xp[q] + hp[q]);
+      const f = sigmoid(xp[q + H] + hp[q + H]);
+      const g = Math.tanh(xp[q + 2 * H] + hp[q + 2 * H]);
+      const o = sigmoid(xp[q + 3 * H] + hp[q + 3 * H]);
+      gates[q] = i;
+      gates[q + H] = f;
+      gates[q + 2 * H] = g;
+      gates[q + 3 * H] = o;
+      const k = b * H + j;
+      c[k] = f * cPrev[k] + i * g;
+      h[k] = o * Math.tanh(c[k]);
+    }
+  }
+  return { gates, c, h };
+}
+
+export function lstmCellGrad(
+  gOut: Float32Array,
+  dhRec: Float32Array,
+  dcIn: Float32Array,
+  gates: Float32Array,
+  cPrev: Float32Array,
+  c: Float32Array,
+  at: LstmCellAttrs,
+): LstmCellGradOut {
+  checkLengths('LstmCellGrad', at, [gates], [gOut, dhRec, dcIn, cPrev, c]);
+  const { batch: B, hidden: H } = at;
+  const dGates = new Float32Array(B * 4 * H);
+  const dcPrev = new Float32Array(B * H);
+  for (let b = 0; b < B; b++) {
+    const g0 = b * 4 * H;
+    for (let j = 0; j < H; j++) {
+      const q = g0 + j;
+      const k = b * H + j;
+      const i = gates[q], f = gates[q + H], g = gates[q + 2 * H], o = gates[q + 3 * H];
+      const dh = gOut[k] + dhRec[k];
+      const tc = Math.tanh(c[k]);
+      const dc = dcIn[k] + dh * o * (1 - tc * tc);
+      dGates[q] = dc * g * i * (1 - i);
+      dGates[q + H] = dc * cPrev[k] * f * (1 - f);
+      dGates[q + 2 * H] = dc * i * (1 - g * g);
+      dGates[q + 3 * H] = dh * tc * o * (1 - o);
+      dcPrev[k] = dc * f;
+    }
+  }
+  return { dGates, dcPrev };
+}

@@ -1,0 +1,65 @@
+// LstmCell and LstmCellGrad on the wasm heap: the operands are copied in, the v128 gate loops run (batch rows split
+// over the two threads when there is enough work), the results are copied out. A hidden size that is not a
+// multiple of 4, or a tiny step, runs the reference loop.
+import type { LstmCellAttrs, LstmCellGradOut, LstmCellOut } from '../../kernels/kernel-map';
+import { lstmCell as cpuLstmCell, lstmCellGrad as cpuLstmCellGrad } from '../cpu/lstm-cell';
+import type { Call } from './threads';
+import type { WasmRuntime } from './runtime';
+
+/** Below this many cells (B*H) the copies and the call cost more than the reference loop's whole run. */
+const SMALL = 256;
+/** Cells per step above which the rows are split over two threads (~5 ns a cell on one thread: ~40 us). */
+const SPLIT_MIN = 8192;
+
+const vectorizable = (at: LstmCellAttrs): boolean => at.hidden % 4 === 0 && at.batch * at.hidden >= SMALL;
+
+export function makeLstmCell(rt: WasmRuntime) {
+  const fn = rt.fn('lstmCell');
+  return function lstmCell(xp: Float32Array, hp: Float32Array, cPrev: Float32Array, at: LstmCellAttrs): LstmCellOut {
+    const { batch: B, hidden: H } = at;
+    const G = 4 * H;
+    if (!vectorizable(at) || xp.length < B * G || hp.length < B * G || cPrev.length < B * H) return cpuLstmCell(xp, hp, cPrev, at);
+    const heap = rt.heap;
+    heap.reset();
+    const xA = heap.use(xp.subarray(0, B * G));
+    const hA = heap.use(hp.subarray(0, B * G));
+    const cA = heap.use(cPrev.subarray(0, B * H));
+    const gOut = heap.alloc(B * G), cOut = heap.alloc(B * H), hOut = heap.alloc(B * H);
+    const parts = rt.halves(B, B * H, SPLIT_MIN).map(([r0, r1]): Call[] => [
+      [fn, [xA + r0 * G * 4, hA + r0 * G * 4, cA + r0 * H * 4, gOut + r0 * G * 4, cOut + r0 * H * 4, hOut + r0 * H * 4, r1 - r0, H]],
+    ]);
+    rt.runParts(parts);
+    return { gates: heap.copyOut(gOut, B * G), c: heap.copyOut(cOut, B * H), h: heap.copyOut(hOut, B * H) };
+  };
+}
+
+export function makeLstmCellGrad(rt: WasmRuntime) {
+  const fn = rt.fn('lstmCellGrad');
+  return function lstmCellGrad(
+    gOut: Float32Array,
+    dhRec: Float32Array,
+    dcIn: Float32Array,
+    gates: Float32Array,
+    cPrev: Float32Array,
+    c: Float32Array,
+    at: LstmCellAttrs,
+  ): LstmCellGradOut {
+    const { batch: B, hidden: H } = at;
+    const G = 4 * H;
+    const cells = [gOut, dhRec, dcIn, cPrev, c];
+    if (!vectorizable(at) || gates.length < B * G || cells.some((a) => a.length < B * H)) {
+      return cpuLstmCellGrad(gOut, dhRec, dcIn, gates, cPrev, c, at);
+    }
+    const heap = rt.heap;
+    heap.reset();
+    const [goA, dhA, dcA, cpA, cA] = cells.map((a) => heap.use(a.subarray(0, B * H)));
+    const gA = heap.use(gates.subarray(0, B * G));
+    const dG = heap.alloc(B * G), dcO = heap.alloc(B * H);
+    const parts = rt.halves(B, B * H, SPLIT_MIN).map(([r0, r1]): Call[] => {
+      const cell = r0 * H * 4, gate = r0 * G * 4;
+      return [[fn, [goA + cell, dhA + cell, dcA + cell, gA + gate, cpA + cell, cA + cell, dG + gate, dcO + cell, r1 - r0, H]]];
+    });
+    rt.runParts(parts);
+    return { dGates: heap.copyOut(dG, B * G), dcPrev: heap.copyOut(dcO, B * H) };
+  };
+}

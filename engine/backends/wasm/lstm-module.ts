@@ -1,0 +1,99 @@
+// The LSTM cell's gate arithmetic as v128 loops (PyTorch's gate order i, f, g, o; rows of 4H gate values and of
+// H cell values). The recurrent matmuls stay in the GEMM; these replace the per-element JavaScript loops, whose
+// exp and tanh calls were three quarters of an LSTM training step.
+import { Fn } from './emitter';
+import { emitSigmoid, emitTanh, mathLocals } from './simd-math';
+
+/**
+ * lstmCell(xp, hp, cPrev, gates, cOut, hOut, rows, hidden): per row, pre = xp + hp [4H]; gates = (sigmoid(i),
+ * sigmoid(f), tanh(g), sigmoid(o)); c = f*cPrev + i*g; h = o*tanh(c). hidden is a multiple of 4.
+ */
+export function lstmCellFn(): Fn {
+  const f = new Fn('lstmCell', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [XP, HP, CP, GT, CO, HO, rows, hidden] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const l = mathLocals(f);
+  const r = f.local('i32'), j = f.local('i32'), hb = f.local('i32'), g0 = f.local('i32'), c0 = f.local('i32');
+  const gi = f.local('v128'), gf = f.local('v128'), gg = f.local('v128'), go = f.local('v128'), c = f.local('v128');
+  f.get(hidden).i32(4).i32Mul().set(hb);
+  f.forRange(r, () => f.i32(0), () => f.get(rows), 1, () => {
+    f.forRange(j, () => f.i32(0), () => f.get(hb), 16, () => {
+      // Byte offsets of this vector in the gate rows (4H wide) and the cell rows (H wide).
+      f.get(r).get(hb).i32(4).i32Mul().i32Mul().get(j).i32Add().set(g0);
+      f.get(r).get(hb).i32Mul().get(j).i32Add().set(c0);
+      const pre = (gate: number) => () => {
+        f.get(XP).get(g0).i32Add();
+        if (gate > 0) f.get(hb).i32(gate).i32Mul().i32Add();
+        f.v128Load();
+        f.get(HP).get(g0).i32Add();
+        if (gate > 0) f.get(hb).i32(gate).i32Mul().i32Add();
+        f.v128Load().f32x4Add();
+      };
+      const store = (gate: number, v: number) => {
+        f.get(GT).get(g0).i32Add();
+        if (gate > 0) f.get(hb).i32(gate).i32Mul().i32Add();
+        f.get(v).v128Store();
+      };
+      emitSigmoid(f, l, pre(0));
+      f.set(gi);
+      emitSigmoid(f, l, pre(1));
+      f.set(gf);
+      emitTanh(f, l, pre(2));
+      f.set(gg);
+      emitSigmoid(f, l, pre(3));
+      f.set(go);
+      [gi, gf, gg, go].forEach((v, gate) => store(gate, v));
+      f.get(gf).get(CP).get(c0).i32Add().v128Load().f32x4Mul().get(gi).get(gg).f32x4Mul().f32x4Add().set(c);
+      f.get(CO).get(c0).i32Add().get(c).v128Store();
+      f.get(HO).get(c0).i32Add();
+      f.get(go);
+      emitTanh(f, l, () => f.get(c));
+      f.f32x4Mul().v128Store();
+    });
+  });
+  return f;
+}
+
+/**
+ * lstmCellGrad(gOut, dhRec, dcIn, gates, cPrev, c, dGates, dcOut, rows, hidden): with dh = gOut + dhRec and
+ * tc = tanh(c): dc = dcIn + dh*o*(1 - tc^2); dGates = (dc*g*i*(1-i), dc*cPrev*f*(1-f), dc*i*(1-g^2),
+ * dh*tc*o*(1-o)), the gradients of the pre-activations; dcOut = dc*f. hidden is a multiple of 4.
+ */
+export function lstmCellGradFn(): Fn {
+  const f = new Fn('lstmCellGrad', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [GO, DH, DC, GT, CP, C, DG, DCO, rows, hidden] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const l = mathLocals(f);
+  const r = f.local('i32'), j = f.local('i32'), hb = f.local('i32'), g0 = f.local('i32'), c0 = f.local('i32');
+  const vi = f.local('v128'), vf = f.local('v128'), vg = f.local('v128'), vo = f.local('v128');
+  const dh = f.local('v128'), tc = f.local('v128'), dc = f.local('v128'), one = f.local('v128');
+  f.f32x4Const(1).set(one);
+  f.get(hidden).i32(4).i32Mul().set(hb);
+  f.forRange(r, () => f.i32(0), () => f.get(rows), 1, () => {
+    f.forRange(j, () => f.i32(0), () => f.get(hb), 16, () => {
+      f.get(r).get(hb).i32(4).i32Mul().i32Mul().get(j).i32Add().set(g0);
+      f.get(r).get(hb).i32Mul().get(j).i32Add().set(c0);
+      const gateAddr = (base: number, gate: number) => {
+        f.get(base).get(g0).i32Add();
+        if (gate > 0) f.get(hb).i32(gate).i32Mul().i32Add();
+      };
+      [vi, vf, vg, vo].forEach((v, gate) => {
+        gateAddr(GT, gate);
+        f.v128Load().set(v);
+      });
+      f.get(GO).get(c0).i32Add().v128Load().get(DH).get(c0).i32Add().v128Load().f32x4Add().set(dh);
+      emitTanh(f, l, () => f.get(C).get(c0).i32Add().v128Load());
+      f.set(tc);
+      f.get(DC).get(c0).i32Add().v128Load();
+      f.get(dh).get(vo).f32x4Mul().get(one).get(tc).get(tc).f32x4Mul().f32x4Sub().f32x4Mul().f32x4Add().set(dc);
+      gateAddr(DG, 0);
+      f.get(dc).get(vg).f32x4Mul().get(vi).f32x4Mul().get(one).get(vi).f32x4Sub().f32x4Mul().v128Store();
+      gateAddr(DG, 1);
+      f.get(dc).get(CP).get(c0).i32Add().v128Load().f32x4Mul().get(vf).f32x4Mul().get(one).get(vf).f32x4Sub().f32x4Mul().v128Store();
+      gateAddr(DG, 2);
+      f.get(dc).get(vi).f32x4Mul().get(one).get(vg).get(vg).f32x4Mul().f32x4Sub().f32x4Mul().v128Store();
+      gateAddr(DG, 3);
+      f.get(dh).get(tc).f32x4Mul().get(vo).f32x4Mul().get(one).get(vo).f32x4Sub().f32x4Mul().v128Store();
+      f.get(DCO).get(c0).i32Add().get(dc).get(vf).f32x4Mul().v128Store();
+    });
+  });
+  return f;
+}

@@ -1,0 +1,41 @@
+// nn.LSTM on the wasm backend, where its gate arithmetic runs in the LstmCell kernels (v128 exp/sigmoid/tanh):
+// outputs and every gradient agree with the same model on the reference backend, over a batch large enough for the
+// vector path and split over two threads.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { createWasmBackend, type WasmBackend } from '../../engine/backends/wasm';
+import { forceBackend, kernelBackends, registerBackend } from '../../engine/kernels/registry';
+import { manual_seed, nn, type Tensor } from '../../engine/index';
+import { assertAllClose, rnd } from './layers-helpers';
+
+let wasm: WasmBackend;
+before(async () => {
+  wasm = await createWasmBackend({ threads: 2 });
+  registerBackend(wasm);
+});
+after(async () => {
+  forceBackend(undefined);
+  await wasm.dispose();
+});
+
+/** Output, h_n, c_n and the gradients of the input, the initial state and every parameter, on one backend. */
+function run(backend: 'cpu' | 'wasm'): Float32Array[] {
+  forceBackend(backend);
+  manual_seed(5);
+  const lstm = new nn.LSTM(6, 64, { num_layers: 2 });
+  const x = rnd([5, 64, 6], 21, true);
+  const h0 = rnd([2, 64, 64], 22, true);
+  const c0 = rnd([2, 64, 64], 23, true);
+  const [out, [hn, cn]] = lstm(x, [h0, c0]) as unknown as [Tensor, [Tensor, Tensor]];
+  out.mul(rnd(out.shape, 24)).sum().add(hn.sum()).add(cn.mul(cn).sum()).backward();
+  const grads = [x, h0, c0, ...lstm.parameters()].map((t) => (t.grad as Tensor).data);
+  return [out.data, hn.data, cn.data, ...grads];
+}
+
+test('LSTM on wasm: outputs and all gradients match the reference backend', () => {
+  const ref = run('cpu');
+  const got = run('wasm');
+  assert.equal(kernelBackends().LstmCell, 'wasm');
+  assert.equal(got.length, ref.length);
+  got.forEach((a, i) => assertAllClose(a, ref[i], 1e-4, `tensor ${i}`));
+});
