@@ -116,6 +116,11 @@ export class Fn {
   f32x4Max(): this { return this.simd(0xe9); }
   /** NaN-propagating, like f32x4.max. */
   f32x4Min(): this { return this.simd(0xe8); }
+  /** f32x4.pmin(a, b) = b < a ? b : a: one minps (wasm's min needs ~7 instructions for its NaN and -0 rules). */
+  f32x4Pmin(): this { return this.simd(0xea); }
+  /** f32x4.pmax(a, b) = a < b ? b : a. */
+  f32x4Pmax(): this { return this.simd(0xeb); }
+  i32x4Sub(): this { return this.simd(0xb1); }
   f32x4Abs(): this { return this.simd(0xe0); }
   f32x4Neg(): this { return this.simd(0xe1); }
   /** Round to nearest, ties to even. */

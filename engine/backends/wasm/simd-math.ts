@@ -10,6 +10,9 @@ const EXP_LO = -87.33654;
 /** exp(88) = 1.65e38. Larger inputs give that instead of overflowing: sigmoid and tanh saturate long before. */
 const EXP_HI = 88;
 const LOG2E = 1.4426950408889634;
+/** 1.5 * 2^23: adding it rounds a float below 2^22 in magnitude to an integer held in the low mantissa bits. */
+const ROUNDER = 12582912;
+const ROUNDER_BITS = 0x4b400000;
 /** ln 2 split in two so that n*LN2_HI is exact for |n| < 2^9 (Cody and Waite's reduction). */
 const LN2_HI = 0.693359375;
 const LN2_LO = -2.12194440e-4;
@@ -19,7 +22,14 @@ const TANH_SMALL = 0.625;
 const TANH_POLY = [-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1, -3.33332819422e-1];
 
 export interface MathLocals {
+  /** Every constant below, splatted once before the loops: a v128.const inside the loop costs V8 several
+   * instructions each time (there are ~20 per LSTM cell vector); a local costs at most a reload from the stack. */
+  k: Map<number, number>;
+  /** i32 lanes: the sign bit, and 127 - ROUNDER_BITS (the exponent bias less the rounder's bits). */
+  sign: number;
+  bias: number;
   x: number;
+  t: number;
   n: number;
   r: number;
   tx: number;
@@ -27,26 +37,46 @@ export interface MathLocals {
   tz: number;
 }
 
-/** The v128 scratch locals the functions below use (declare once per function). */
+const CONSTANTS = [EXP_LO, EXP_HI, LOG2E, ROUNDER, LN2_HI, LN2_LO, ...EXP_POLY, 1, 2, TANH_SMALL, ...TANH_POLY];
+
+/** The locals the functions below use; call at the top of the function, before any loop (it sets the constants). */
 export function mathLocals(f: Fn): MathLocals {
-  return { x: f.local('v128'), n: f.local('v128'), r: f.local('v128'), tx: f.local('v128'), ta: f.local('v128'), tz: f.local('v128') };
+  const k = new Map<number, number>();
+  for (const v of CONSTANTS) {
+    if (k.has(v)) continue;
+    const local = f.local('v128');
+    f.f32x4Const(v).set(local);
+    k.set(v, local);
+  }
+  const sign = f.local('v128'), bias = f.local('v128');
+  f.i32x4Const(0x80000000 | 0).set(sign);
+  f.i32x4Const(127 - ROUNDER_BITS).set(bias);
+  return { k, sign, bias, x: f.local('v128'), t: f.local('v128'), n: f.local('v128'), r: f.local('v128'), tx: f.local('v128'), ta: f.local('v128'), tz: f.local('v128') };
+}
+
+function konst(l: MathLocals, v: number): number {
+  const local = l.k.get(v);
+  if (local === undefined) throw new Error(`simd-math: constant ${v} was not declared`);
+  return local;
 }
 
 /** Pops x, pushes exp(x): x = n ln2 + r with |r| <= ln2/2, exp(r) by a degree-7 polynomial, 2^n built in the exponent bits. */
 export function emitExp(f: Fn, l: MathLocals): void {
-  f.f32x4Const(EXP_LO).f32x4Max().f32x4Const(EXP_HI).f32x4Min().set(l.x);
-  f.get(l.x).f32x4Const(LOG2E).f32x4Mul().f32x4Nearest().set(l.n);
-  f.get(l.x).get(l.n).f32x4Const(LN2_HI).f32x4Mul().f32x4Sub().get(l.n).f32x4Const(LN2_LO).f32x4Mul().f32x4Sub().set(l.r);
-  f.f32x4Const(EXP_POLY[0]);
-  for (const c of EXP_POLY.slice(1)) f.get(l.r).f32x4Mul().f32x4Const(c).f32x4Add();
-  f.get(l.r).f32x4Mul().get(l.r).f32x4Mul().get(l.r).f32x4Add().f32x4Const(1).f32x4Add();
-  f.get(l.n).i32x4TruncSatF32x4S().i32x4Const(127).i32x4Add().i32(23).i32x4Shl();
+  // pmax/pmin return their first operand when the comparison is false, so a NaN x passes through the clamp.
+  f.get(konst(l, EXP_LO)).f32x4Pmax().get(konst(l, EXP_HI)).f32x4Pmin().set(l.x);
+  // n = round(x log2 e) by the 1.5*2^23 trick; t keeps n + ROUNDER, whose bits give 2^n below.
+  f.get(l.x).get(konst(l, LOG2E)).f32x4Mul().get(konst(l, ROUNDER)).f32x4Add().tee(l.t).get(konst(l, ROUNDER)).f32x4Sub().set(l.n);
+  f.get(l.x).get(l.n).get(konst(l, LN2_HI)).f32x4Mul().f32x4Sub().get(l.n).get(konst(l, LN2_LO)).f32x4Mul().f32x4Sub().set(l.r);
+  f.get(konst(l, EXP_POLY[0]));
+  for (const c of EXP_POLY.slice(1)) f.get(l.r).f32x4Mul().get(konst(l, c)).f32x4Add();
+  f.get(l.r).f32x4Mul().get(l.r).f32x4Mul().get(l.r).f32x4Add().get(konst(l, 1)).f32x4Add();
+  f.get(l.t).get(l.bias).i32x4Add().i32(23).i32x4Shl();
   f.f32x4Mul();
 }
 
 /** Pushes sigmoid(x) = 1 / (1 + exp(-x)) of the value `load` pushes. */
 export function emitSigmoid(f: Fn, l: MathLocals, load: () => void): void {
-  f.f32x4Const(1).f32x4Const(1);
+  f.get(konst(l, 1)).get(konst(l, 1));
   load();
   f.f32x4Neg();
   emitExp(f, l);
@@ -59,14 +89,14 @@ export function emitTanh(f: Fn, l: MathLocals, load: () => void): void {
   f.set(l.tx);
   f.get(l.tx).f32x4Abs().set(l.ta);
   // |x| > 0.625: 1 - 2/(exp(2|x|) + 1), then x's sign bit (the value is >= 0).
-  f.f32x4Const(1).f32x4Const(2).get(l.ta).get(l.ta).f32x4Add();
+  f.get(konst(l, 1)).get(konst(l, 2)).get(l.ta).get(l.ta).f32x4Add();
   emitExp(f, l);
-  f.f32x4Const(1).f32x4Add().f32x4Div().f32x4Sub();
-  f.get(l.tx).i32x4Const(0x80000000 | 0).v128And().v128Or();
+  f.get(konst(l, 1)).f32x4Add().f32x4Div().f32x4Sub();
+  f.get(l.tx).get(l.sign).v128And().v128Or();
   // |x| <= 0.625: x + x z P(z), z = x^2.
   f.get(l.tx).get(l.tx).f32x4Mul().set(l.tz);
-  f.get(l.tx).f32x4Const(TANH_POLY[0]);
-  for (const c of TANH_POLY.slice(1)) f.get(l.tz).f32x4Mul().f32x4Const(c).f32x4Add();
+  f.get(l.tx).get(konst(l, TANH_POLY[0]));
+  for (const c of TANH_POLY.slice(1)) f.get(l.tz).f32x4Mul().get(konst(l, c)).f32x4Add();
   f.get(l.tz).f32x4Mul().get(l.tx).f32x4Mul().f32x4Add();
-  f.get(l.ta).f32x4Const(TANH_SMALL).f32x4Gt().v128Bitselect();
+  f.get(l.ta).get(konst(l, TANH_SMALL)).f32x4Gt().v128Bitselect();
 }
