@@ -73,7 +73,7 @@ function workloads(): Record<KernelName, (k: Partial<KernelMap>) => void> {
     Relu: (k) => k.Relu!(act),
     ReluGrad: (k) => k.ReluGrad!(act, dAct),
     LstmCell: (k) => k.LstmCell!(gatesPre, gatesPre, cell, lstm),
-    LstmCellGrad: (k) => k.LstmCellGrad!(cell, cell, cell, gatesPre, cell, cell, lstm),
+    LstmCellGrad: (k) => k.LstmCellGrad!({ gOut: cell, dhRec: cell, dcIn: cell, gates: gatesPre, cPrev: cell, c: cell }, lstm),
   };
 }
 

@@ -112,6 +112,20 @@ export interface LstmCellGradOut {
   dcPrev: Float32Array;
 }
 
+/** LstmCellGrad's arrays: cell rows [B, H] except the gates [B, 4H]. */
+export interface LstmCellGradInputs {
+  /** The gradient of this step's output h. */
+  gOut: Float32Array;
+  /** The gradient reaching h through the next step's recurrence. */
+  dhRec: Float32Array;
+  /** dL/dc from the step after. */
+  dcIn: Float32Array;
+  /** The forward's activated gates, previous cell state and cell state. */
+  gates: Float32Array;
+  cPrev: Float32Array;
+  c: Float32Array;
+}
+
 export interface KernelMap {
   /** Returns a new C (batch*M*N). */
   MatMul(a: Float32Array, b: Float32Array, attrs: MatMulAttrs): Float32Array;
@@ -144,19 +158,8 @@ export interface KernelMap {
   ReluGrad(x: Float32Array, dy: Float32Array): Float32Array;
   /** One LSTM step's gate arithmetic from the pre-activations xp + hp [B, 4H] and cPrev [B, H]. */
   LstmCell(xp: Float32Array, hp: Float32Array, cPrev: Float32Array, attrs: LstmCellAttrs): LstmCellOut;
-  /**
-   * Its backward: gOut (the output's gradient at this step) + dhRec (from the step after) is dL/dh, dcIn is dL/dc
-   * from the step after; gates, cPrev and c are the forward's.
-   */
-  LstmCellGrad(
-    gOut: Float32Array,
-    dhRec: Float32Array,
-    dcIn: Float32Array,
-    gates: Float32Array,
-    cPrev: Float32Array,
-    c: Float32Array,
-    attrs: LstmCellAttrs,
-  ): LstmCellGradOut;
+  /** Its backward: dL/dh = gOut + dhRec; returns the pre-activations' gradients and dL/dcPrev. */
+  LstmCellGrad(inputs: LstmCellGradInputs, attrs: LstmCellAttrs): LstmCellGradOut;
 }
 
 export type KernelName = keyof KernelMap;

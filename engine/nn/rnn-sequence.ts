@@ -94,16 +94,15 @@ export function recurrentLayer(kind: CellKind, xp: Tensor, w_hh: Tensor, b_hh: T
     for (let t = T - 1; t >= 0; t--) {
       if (kind === 'LSTM') {
         const c = cs as Float32Array;
-        const step = runKernel(
-          'LstmCellGrad',
-          gOut.subarray(t * BH, (t + 1) * BH),
-          dh,
-          dc as Float32Array,
-          (acts as Float32Array).subarray(t * B * GH, (t + 1) * B * GH),
-          c.subarray(t * BH, (t + 1) * BH),
-          c.subarray((t + 1) * BH, (t + 2) * BH),
-          cell,
-        );
+        const inputs = {
+          gOut: gOut.subarray(t * BH, (t + 1) * BH),
+          dhRec: dh,
+          dcIn: dc as Float32Array,
+          gates: (acts as Float32Array).subarray(t * B * GH, (t + 1) * B * GH),
+          cPrev: c.subarray(t * BH, (t + 1) * BH),
+          c: c.subarray((t + 1) * BH, (t + 2) * BH),
+        };
+        const step = runKernel('LstmCellGrad', inputs, cell);
         dX.set(step.dGates, t * B * GH);
         dc = step.dcPrev;
         dh = runKernel('MatMul', step.dGates, w, { m: B, k: GH, n: H, transA: false, transB: false });

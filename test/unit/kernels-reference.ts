@@ -1,6 +1,6 @@
 // Naive float64 reference loops for the kernel tests, written as literally as possible from the definitions
 // (torch semantics) so they share no code or loop order with any backend.
-import type { AdamAttrs, BiasGradAttrs, Conv2DAttrs, LstmCellAttrs, MatMulAttrs, Pool2DAttrs, SgdAttrs } from '../../engine/kernels/kernel-map';
+import type { AdamAttrs, BiasGradAttrs, Conv2DAttrs, LstmCellAttrs, LstmCellGradInputs, MatMulAttrs, Pool2DAttrs, SgdAttrs } from '../../engine/kernels/kernel-map';
 
 export function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -187,15 +187,8 @@ export function naiveLstmCell(xp: Float32Array, hp: Float32Array, cPrev: Float32
 }
 
 /** Its backward, by the chain rule through c = f*cPrev + i*g and h = o*tanh(c), in float64. */
-export function naiveLstmCellGrad(
-  gOut: Float32Array,
-  dhRec: Float32Array,
-  dcIn: Float32Array,
-  gates: Float32Array,
-  cPrev: Float32Array,
-  c: Float32Array,
-  at: LstmCellAttrs,
-): { dGates: Float64Array; dcPrev: Float64Array } {
+export function naiveLstmCellGrad(inputs: LstmCellGradInputs, at: LstmCellAttrs): { dGates: Float64Array; dcPrev: Float64Array } {
+  const { gOut, dhRec, dcIn, gates, cPrev, c } = inputs;
   const { batch: B, hidden: H } = at;
   const dGates = new Float64Array(B * 4 * H), dcPrev = new Float64Array(B * H);
   for (let b = 0; b < B; b++)

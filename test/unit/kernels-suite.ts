@@ -298,8 +298,9 @@ export function kernelSuite(name: string, get: () => Backend, tol: Tolerance): v
       const [gOut, dhRec, dcIn, cPrev] = cells;
       const fwd = naiveLstmCell(lstmPre(G, 250 + n), randArray(G, 260 + n), cPrev, at);
       const gates = Float32Array.from(fwd.gates), c = Float32Array.from(fwd.c);
-      const got = k.LstmCellGrad!(gOut, dhRec, dcIn, gates, cPrev, c, at);
-      const want = naiveLstmCellGrad(gOut, dhRec, dcIn, gates, cPrev, c, at);
+      const inputs = { gOut, dhRec, dcIn, gates, cPrev, c };
+      const got = k.LstmCellGrad!(inputs, at);
+      const want = naiveLstmCellGrad(inputs, at);
       check(got.dGates, want.dGates, tol, `LstmCellGrad dGates ${JSON.stringify(at)}`);
       check(got.dcPrev, want.dcPrev, tol, `LstmCellGrad dcPrev ${JSON.stringify(at)}`);
     });

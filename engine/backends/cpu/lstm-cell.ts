@@ -1,5 +1,5 @@
 // The reference LSTM cell (PyTorch's equations, gate order i, f, g, o), in float64 arithmetic rounded at each store.
-import type { LstmCellAttrs, LstmCellGradOut, LstmCellOut } from '../../kernels/kernel-map';
+import type { LstmCellAttrs, LstmCellGradInputs, LstmCellGradOut, LstmCellOut } from '../../kernels/kernel-map';
 
 const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
 
@@ -35,15 +35,8 @@ export function lstmCell(xp: Float32Array, hp: Float32Array, cPrev: Float32Array
   return { gates, c, h };
 }
 
-export function lstmCellGrad(
-  gOut: Float32Array,
-  dhRec: Float32Array,
-  dcIn: Float32Array,
-  gates: Float32Array,
-  cPrev: Float32Array,
-  c: Float32Array,
-  at: LstmCellAttrs,
-): LstmCellGradOut {
+export function lstmCellGrad(inputs: LstmCellGradInputs, at: LstmCellAttrs): LstmCellGradOut {
+  const { gOut, dhRec, dcIn, gates, cPrev, c } = inputs;
   checkLengths('LstmCellGrad', at, [gates], [gOut, dhRec, dcIn, cPrev, c]);
   const { batch: B, hidden: H } = at;
   const dGates = new Float32Array(B * 4 * H);

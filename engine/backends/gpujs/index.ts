@@ -2,7 +2,7 @@
 // gradients and pooling need no atomics), compiled per shape and cached. It runs in the best synchronous gpu.js
 // mode found here ('headlessgl' when a GL driver and the `gl` package are present, else 'webasm'); the modes
 // detected are reported in `info`.
-import type { AdamAttrs, BiasGradAttrs, Conv2DAttrs, LstmCellAttrs, MatMulAttrs, Pool2DAttrs, SgdAttrs } from '../../kernels/kernel-map';
+import type { AdamAttrs, BiasGradAttrs, Conv2DAttrs, LstmCellAttrs, LstmCellGradInputs, MatMulAttrs, Pool2DAttrs, SgdAttrs } from '../../kernels/kernel-map';
 import type { Backend } from '../../kernels/registry';
 import {
   ADAM_M, ADAM_P, ADAM_V, BIAS_GRAD, CONV2D, CONV2D_DW, CONV2D_DX, LSTM_CELL, LSTM_DC, LSTM_DC_PREV, LSTM_DGATES, LSTM_GATES, MATMUL, MAXIMUM,
@@ -138,11 +138,11 @@ export async function createGpujsBackend(opts: { mode?: Exclude<GpujsMode, 'webg
         const c = call(LSTM_CELL, cn, { hidden: at.hidden, want: 0 }, gates, cPrev.subarray(0, cn));
         return { gates, c, h: call(LSTM_CELL, cn, { hidden: at.hidden, want: 1 }, gates, c) };
       },
-      LstmCellGrad: (gOut: Float32Array, dhRec: Float32Array, dcIn: Float32Array, gates: Float32Array, cPrev: Float32Array, c: Float32Array, at: LstmCellAttrs) => {
+      LstmCellGrad: (inputs: LstmCellGradInputs, at: LstmCellAttrs) => {
         const gn = at.batch * 4 * at.hidden, cn = at.batch * at.hidden;
         if (cn === 0) return { dGates: new Float32Array(0), dcPrev: new Float32Array(0) };
-        const cells = [gOut, dhRec, dcIn, cPrev, c].map((a) => a.subarray(0, cn));
-        const g = gates.subarray(0, gn);
+        const cells = [inputs.gOut, inputs.dhRec, inputs.dcIn, inputs.cPrev, inputs.c].map((a) => a.subarray(0, cn));
+        const g = inputs.gates.subarray(0, gn);
         const dc = call(LSTM_DC, cn, { hidden: at.hidden }, cells[0], cells[1], cells[2], g, cells[4]);
         return {
           dGates: call(LSTM_DGATES, gn, { hidden: at.hidden }, cells[0], cells[1], g, cells[3], cells[4], dc),

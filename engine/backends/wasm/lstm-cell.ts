@@ -1,7 +1,7 @@
 // LstmCell and LstmCellGrad on the wasm heap: the operands are copied in, the v128 gate loops run (batch rows split
 // over the two threads when there is enough work), the results are copied out. A hidden size that is not a
 // multiple of 4, or a tiny step, runs the reference loop.
-import type { LstmCellAttrs, LstmCellGradOut, LstmCellOut } from '../../kernels/kernel-map';
+import type { LstmCellAttrs, LstmCellGradInputs, LstmCellGradOut, LstmCellOut } from '../../kernels/kernel-map';
 import { lstmCell as cpuLstmCell, lstmCellGrad as cpuLstmCellGrad } from '../cpu/lstm-cell';
 import type { Call } from './threads';
 import type { WasmRuntime } from './runtime';
@@ -35,20 +35,13 @@ export function makeLstmCell(rt: WasmRuntime) {
 
 export function makeLstmCellGrad(rt: WasmRuntime) {
   const fn = rt.fn('lstmCellGrad');
-  return function lstmCellGrad(
-    gOut: Float32Array,
-    dhRec: Float32Array,
-    dcIn: Float32Array,
-    gates: Float32Array,
-    cPrev: Float32Array,
-    c: Float32Array,
-    at: LstmCellAttrs,
-  ): LstmCellGradOut {
+  return function lstmCellGrad(inputs: LstmCellGradInputs, at: LstmCellAttrs): LstmCellGradOut {
+    const { gOut, dhRec, dcIn, gates, cPrev, c } = inputs;
     const { batch: B, hidden: H } = at;
     const G = 4 * H;
     const cells = [gOut, dhRec, dcIn, cPrev, c];
     if (!vectorizable(at) || gates.length < B * G || cells.some((a) => a.length < B * H)) {
-      return cpuLstmCellGrad(gOut, dhRec, dcIn, gates, cPrev, c, at);
+      return cpuLstmCellGrad(inputs, at);
     }
     const heap = rt.heap;
     heap.reset();
