@@ -239,15 +239,18 @@ export const MAXPOOL = `function (x) {
 // (1 - e)/(1 + e) with e = exp(-2|v|): GLSL's tanh polyfill in gpu.js, (e - 1)/(e + 1) with e = exp(2v), is NaN
 // once exp overflows (|v| > 44).
 
+/** Statements declaring `out` = tanh(`v`) (`v` a variable's name), spliced into the kernel sources below. */
+const tanhOf = (out: string, v: string): string => `const ${out}E = Math.exp(-2 * Math.abs(${v}));
+  let ${out} = (1 - ${out}E) / (1 + ${out}E);
+  if (${v} < 0) { ${out} = -${out}; }`;
+
 /** The activated gates: tanh for g, sigmoid for i, f and o. */
 export const LSTM_GATES = `function (xp, hp) {
   const v = xp[this.thread.x] + hp[this.thread.x];
   const row = Math.floor(this.thread.x / (4 * this.constants.hidden));
   const gate = Math.floor((this.thread.x - row * 4 * this.constants.hidden) / this.constants.hidden);
   if (gate == 2) {
-    const e = Math.exp(-2 * Math.abs(v));
-    const t = (1 - e) / (1 + e);
-    if (v < 0) { return -t; }
+    ${tanhOf('t', 'v')}
     return t;
   }
   return 1 / (1 + Math.exp(-v));
@@ -261,9 +264,7 @@ export const LSTM_CELL = `function (gates, cOrPrev) {
   if (this.constants.want == 0) {
     return gates[q + this.constants.hidden] * v + gates[q] * gates[q + 2 * this.constants.hidden];
   }
-  const e = Math.exp(-2 * Math.abs(v));
-  let t = (1 - e) / (1 + e);
-  if (v < 0) { t = -t; }
+  ${tanhOf('t', 'v')}
   return gates[q + 3 * this.constants.hidden] * t;
 }`;
 
@@ -272,9 +273,7 @@ export const LSTM_DC = `function (gOut, dhRec, dcIn, gates, c) {
   const row = Math.floor(this.thread.x / this.constants.hidden);
   const q = this.thread.x + row * 3 * this.constants.hidden;
   const v = c[this.thread.x];
-  const e = Math.exp(-2 * Math.abs(v));
-  let tc = (1 - e) / (1 + e);
-  if (v < 0) { tc = -tc; }
+  ${tanhOf('tc', 'v')}
   const dh = gOut[this.thread.x] + dhRec[this.thread.x];
   return dcIn[this.thread.x] + dh * gates[q + 3 * this.constants.hidden] * (1 - tc * tc);
 }`;
@@ -295,9 +294,7 @@ export const LSTM_DGATES = `function (gOut, dhRec, gates, cPrev, c, dc) {
   if (gate == 1) { return dc[k] * cPrev[k] * f * (1 - f); }
   if (gate == 2) { return dc[k] * i * (1 - g * g); }
   const v = c[k];
-  const e = Math.exp(-2 * Math.abs(v));
-  let tc = (1 - e) / (1 + e);
-  if (v < 0) { tc = -tc; }
+  ${tanhOf('tc', 'v')}
   return (gOut[k] + dhRec[k]) * tc * o * (1 - o);
 }`;
 

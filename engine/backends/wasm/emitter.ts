@@ -114,21 +114,13 @@ export class Fn {
   f32x4Mul(): this { return this.simd(0xe6); }
   f32x4Div(): this { return this.simd(0xe7); }
   f32x4Max(): this { return this.simd(0xe9); }
-  /** NaN-propagating, like f32x4.max. */
-  f32x4Min(): this { return this.simd(0xe8); }
-  /** f32x4.pmin(a, b) = b < a ? b : a: one minps (wasm's min needs ~7 instructions for its NaN and -0 rules). */
+  /** f32x4.pmin(a, b) = b < a ? b : a: one minps (wasm's f32x4.min needs ~7 instructions for its NaN and -0 rules). */
   f32x4Pmin(): this { return this.simd(0xea); }
   /** f32x4.pmax(a, b) = a < b ? b : a. */
   f32x4Pmax(): this { return this.simd(0xeb); }
-  i32x4Sub(): this { return this.simd(0xb1); }
   f32x4Abs(): this { return this.simd(0xe0); }
   f32x4Neg(): this { return this.simd(0xe1); }
-  /** Round to nearest, ties to even. */
-  f32x4Nearest(): this { return this.simd(0x6a); }
-  f32x4Lt(): this { return this.simd(0x43); }
-  i32x4TruncSatF32x4S(): this { return this.simd(0xf8); }
   i32x4Shl(): this { return this.simd(0xab); }
-  v128Xor(): this { return this.simd(0x51); }
   f32x4Gt(): this { return this.simd(0x44); }
   f32x4Eq(): this { return this.simd(0x41); }
   f32x4Ne(): this { return this.simd(0x42); }

@@ -4,6 +4,35 @@
 import { Fn } from './emitter';
 import { emitSigmoid, emitTanh, mathLocals } from './simd-math';
 
+/** The loop position both kernels walk: row r, byte j within a cell row, and hb = H*4 bytes. */
+interface Cursor {
+  r: number;
+  j: number;
+  hb: number;
+  /** Byte offset of this vector in the gate rows (4H wide) and in the cell rows (H wide). */
+  g0: number;
+  c0: number;
+}
+
+/** Declares the cursor's locals, sets hb, and runs body once per vector of every row. */
+function forEachVector(f: Fn, rows: number, hidden: number, body: (at: Cursor) => void): void {
+  const at: Cursor = { r: f.local('i32'), j: f.local('i32'), hb: f.local('i32'), g0: f.local('i32'), c0: f.local('i32') };
+  f.get(hidden).i32(4).i32Mul().set(at.hb);
+  f.forRange(at.r, () => f.i32(0), () => f.get(rows), 1, () => {
+    f.forRange(at.j, () => f.i32(0), () => f.get(at.hb), 16, () => {
+      f.get(at.r).get(at.hb).i32(4).i32Mul().i32Mul().get(at.j).i32Add().set(at.g0);
+      f.get(at.r).get(at.hb).i32Mul().get(at.j).i32Add().set(at.c0);
+      body(at);
+    });
+  });
+}
+
+/** Pushes the address of gate `gate`'s vector (0-3: i, f, g, o) in the gate rows at `base`. */
+function gateAddr(f: Fn, at: Cursor, base: number, gate: number): void {
+  f.get(base).get(at.g0).i32Add();
+  if (gate > 0) f.get(at.hb).i32(gate).i32Mul().i32Add();
+}
+
 /**
  * lstmCell(xp, hp, cPrev, gates, cOut, hOut, rows, hidden): per row, pre = xp + hp [4H]; gates = (sigmoid(i),
  * sigmoid(f), tanh(g), sigmoid(o)); c = f*cPrev + i*g; h = o*tanh(c). hidden is a multiple of 4.
@@ -12,43 +41,34 @@ export function lstmCellFn(): Fn {
   const f = new Fn('lstmCell', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
   const [XP, HP, CP, GT, CO, HO, rows, hidden] = [0, 1, 2, 3, 4, 5, 6, 7];
   const l = mathLocals(f);
-  const r = f.local('i32'), j = f.local('i32'), hb = f.local('i32'), g0 = f.local('i32'), c0 = f.local('i32');
   const gi = f.local('v128'), gf = f.local('v128'), gg = f.local('v128'), go = f.local('v128'), c = f.local('v128');
-  f.get(hidden).i32(4).i32Mul().set(hb);
-  f.forRange(r, () => f.i32(0), () => f.get(rows), 1, () => {
-    f.forRange(j, () => f.i32(0), () => f.get(hb), 16, () => {
-      // Byte offsets of this vector in the gate rows (4H wide) and the cell rows (H wide).
-      f.get(r).get(hb).i32(4).i32Mul().i32Mul().get(j).i32Add().set(g0);
-      f.get(r).get(hb).i32Mul().get(j).i32Add().set(c0);
-      const pre = (gate: number) => () => {
-        f.get(XP).get(g0).i32Add();
-        if (gate > 0) f.get(hb).i32(gate).i32Mul().i32Add();
-        f.v128Load();
-        f.get(HP).get(g0).i32Add();
-        if (gate > 0) f.get(hb).i32(gate).i32Mul().i32Add();
-        f.v128Load().f32x4Add();
-      };
-      const store = (gate: number, v: number) => {
-        f.get(GT).get(g0).i32Add();
-        if (gate > 0) f.get(hb).i32(gate).i32Mul().i32Add();
-        f.get(v).v128Store();
-      };
-      emitSigmoid(f, l, pre(0));
-      f.set(gi);
-      emitSigmoid(f, l, pre(1));
-      f.set(gf);
-      emitTanh(f, l, pre(2));
-      f.set(gg);
-      emitSigmoid(f, l, pre(3));
-      f.set(go);
-      [gi, gf, gg, go].forEach((v, gate) => store(gate, v));
-      f.get(gf).get(CP).get(c0).i32Add().v128Load().f32x4Mul().get(gi).get(gg).f32x4Mul().f32x4Add().set(c);
-      f.get(CO).get(c0).i32Add().get(c).v128Store();
-      f.get(HO).get(c0).i32Add();
-      f.get(go);
-      emitTanh(f, l, () => f.get(c));
-      f.f32x4Mul().v128Store();
-    });
+  forEachVector(f, rows, hidden, (at) => {
+    const c0 = at.c0;
+    const pre = (gate: number) => () => {
+      gateAddr(f, at, XP, gate);
+      f.v128Load();
+      gateAddr(f, at, HP, gate);
+      f.v128Load().f32x4Add();
+    };
+    const store = (gate: number, v: number) => {
+      gateAddr(f, at, GT, gate);
+      f.get(v).v128Store();
+    };
+    emitSigmoid(f, l, pre(0));
+    f.set(gi);
+    emitSigmoid(f, l, pre(1));
+    f.set(gf);
+    emitTanh(f, l, pre(2));
+    f.set(gg);
+    emitSigmoid(f, l, pre(3));
+    f.set(go);
+    [gi, gf, gg, go].forEach((v, gate) => store(gate, v));
+    f.get(gf).get(CP).get(c0).i32Add().v128Load().f32x4Mul().get(gi).get(gg).f32x4Mul().f32x4Add().set(c);
+    f.get(CO).get(c0).i32Add().get(c).v128Store();
+    f.get(HO).get(c0).i32Add();
+    f.get(go);
+    emitTanh(f, l, () => f.get(c));
+    f.f32x4Mul().v128Store();
   });
   return f;
 }
@@ -62,38 +82,29 @@ export function lstmCellGradFn(): Fn {
   const f = new Fn('lstmCellGrad', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
   const [GO, DH, DC, GT, CP, C, DG, DCO, rows, hidden] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const l = mathLocals(f);
-  const r = f.local('i32'), j = f.local('i32'), hb = f.local('i32'), g0 = f.local('i32'), c0 = f.local('i32');
   const vi = f.local('v128'), vf = f.local('v128'), vg = f.local('v128'), vo = f.local('v128');
   const dh = f.local('v128'), tc = f.local('v128'), dc = f.local('v128'), one = f.local('v128');
   f.f32x4Const(1).set(one);
-  f.get(hidden).i32(4).i32Mul().set(hb);
-  f.forRange(r, () => f.i32(0), () => f.get(rows), 1, () => {
-    f.forRange(j, () => f.i32(0), () => f.get(hb), 16, () => {
-      f.get(r).get(hb).i32(4).i32Mul().i32Mul().get(j).i32Add().set(g0);
-      f.get(r).get(hb).i32Mul().get(j).i32Add().set(c0);
-      const gateAddr = (base: number, gate: number) => {
-        f.get(base).get(g0).i32Add();
-        if (gate > 0) f.get(hb).i32(gate).i32Mul().i32Add();
-      };
-      [vi, vf, vg, vo].forEach((v, gate) => {
-        gateAddr(GT, gate);
-        f.v128Load().set(v);
-      });
-      f.get(GO).get(c0).i32Add().v128Load().get(DH).get(c0).i32Add().v128Load().f32x4Add().set(dh);
-      emitTanh(f, l, () => f.get(C).get(c0).i32Add().v128Load());
-      f.set(tc);
-      f.get(DC).get(c0).i32Add().v128Load();
-      f.get(dh).get(vo).f32x4Mul().get(one).get(tc).get(tc).f32x4Mul().f32x4Sub().f32x4Mul().f32x4Add().set(dc);
-      gateAddr(DG, 0);
-      f.get(dc).get(vg).f32x4Mul().get(vi).f32x4Mul().get(one).get(vi).f32x4Sub().f32x4Mul().v128Store();
-      gateAddr(DG, 1);
-      f.get(dc).get(CP).get(c0).i32Add().v128Load().f32x4Mul().get(vf).f32x4Mul().get(one).get(vf).f32x4Sub().f32x4Mul().v128Store();
-      gateAddr(DG, 2);
-      f.get(dc).get(vi).f32x4Mul().get(one).get(vg).get(vg).f32x4Mul().f32x4Sub().f32x4Mul().v128Store();
-      gateAddr(DG, 3);
-      f.get(dh).get(tc).f32x4Mul().get(vo).f32x4Mul().get(one).get(vo).f32x4Sub().f32x4Mul().v128Store();
-      f.get(DCO).get(c0).i32Add().get(dc).get(vf).f32x4Mul().v128Store();
+  forEachVector(f, rows, hidden, (at) => {
+    const c0 = at.c0;
+    [vi, vf, vg, vo].forEach((v, gate) => {
+      gateAddr(f, at, GT, gate);
+      f.v128Load().set(v);
     });
+    f.get(GO).get(c0).i32Add().v128Load().get(DH).get(c0).i32Add().v128Load().f32x4Add().set(dh);
+    emitTanh(f, l, () => f.get(C).get(c0).i32Add().v128Load());
+    f.set(tc);
+    f.get(DC).get(c0).i32Add().v128Load();
+    f.get(dh).get(vo).f32x4Mul().get(one).get(tc).get(tc).f32x4Mul().f32x4Sub().f32x4Mul().f32x4Add().set(dc);
+    gateAddr(f, at, DG, 0);
+    f.get(dc).get(vg).f32x4Mul().get(vi).f32x4Mul().get(one).get(vi).f32x4Sub().f32x4Mul().v128Store();
+    gateAddr(f, at, DG, 1);
+    f.get(dc).get(CP).get(c0).i32Add().v128Load().f32x4Mul().get(vf).f32x4Mul().get(one).get(vf).f32x4Sub().f32x4Mul().v128Store();
+    gateAddr(f, at, DG, 2);
+    f.get(dc).get(vi).f32x4Mul().get(one).get(vg).get(vg).f32x4Mul().f32x4Sub().f32x4Mul().v128Store();
+    gateAddr(f, at, DG, 3);
+    f.get(dh).get(tc).f32x4Mul().get(vo).f32x4Mul().get(one).get(vo).f32x4Sub().f32x4Mul().v128Store();
+    f.get(DCO).get(c0).i32Add().get(dc).get(vf).f32x4Mul().v128Store();
   });
   return f;
 }
