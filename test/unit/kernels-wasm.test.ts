@@ -95,6 +95,31 @@ test('wasm: split MatMuls with a bias match the reference on two threads (each c
   });
 });
 
+test('wasm: GEMM plans are reused by shape and address, never by value: repeated calls over resident operands see new values, and calls differing only in transposes or a bias get their own plans', () => {
+  for (const b of [one, two]) {
+    // 128x256x128 is above the two-thread split threshold; 20x30x40 below it.
+    for (const [m, k, n] of [[128, 256, 128], [20, 30, 40]]) {
+      const a = b.resident!(m * k);
+      const w = b.resident!(k * n);
+      const bias = b.resident!(n);
+      for (let round = 0; round < 3; round++) {
+        a.set(randArray(m * k, 70 + round));
+        w.set(randArray(k * n, 80 + round));
+        bias.set(randArray(n, 90 + round));
+        for (const transB of [false, true]) {
+          for (const withBias of [false, true]) {
+            const at = { m, k, n, transA: false, transB };
+            const plain = naiveMatMul(a, w, at);
+            const want = withBias ? plain.map((v, j) => v + bias[j % n]) : plain;
+            const got = b.kernels.MatMul!(a, w, withBias ? { ...at, bias } : at);
+            assert.ok(closeness(got, want, tol.rtol, tol.atol) <= 1, `round ${round} ${m}x${k}x${n} transB=${transB} bias=${withBias}`);
+          }
+        }
+      }
+    }
+  }
+});
+
 test('wasm: tall narrow MatMul (row split) and large Adam agree across thread counts', () => {
   const at = { m: 900, k: 300, n: 10, transA: true, transB: false };
   const a = randArray(at.m * at.k, 3);

@@ -117,6 +117,22 @@ function partCalls(rt: WasmRuntime, k: number, a: Operand, b: Operand, c: Output
   return calls;
 }
 
+/**
+ * Plans built per runtime, by everything a plan depends on. Training calls the same GEMMs every step with the same
+ * addresses (resident parameters, scratch reset to the same top), and building the calls in JavaScript cost ~8 us
+ * of a 330 us two-thread MLP GEMM; a hit returns the same rounds object, whose command encoding the helper keeps
+ * too (Helper.runRounds).
+ */
+const plans = new WeakMap<WasmRuntime, Map<string, Plan>>();
+/** Distinct plans kept per runtime before the cache starts over (an LSTM step uses a few dozen). */
+const PLAN_LIMIT = 512;
+
+interface Plan {
+  rounds: Call[][][];
+  /** The rounds are two halves for runParts (one thread, or work too small to hand off), not claimable chunks. */
+  parts: boolean;
+}
+
 /** C = op(A)·op(B) (or C += with `accumulate`), C padded as `Output` says. */
 export function gemm(rt: WasmRuntime, m: number, n: number, k: number, a: Operand, b: Operand, c: Output): void {
   if (m === 0 || n === 0) return;
@@ -126,18 +142,27 @@ export function gemm(rt: WasmRuntime, m: number, n: number, k: number, a: Operan
   }
   const mark = rt.heap.mark();
   try {
-    gemmParts(rt, m, n, k, a, b, c);
+    // The plan's scratch (packed panels) is bump-allocated from `mark`, so the same key means the same addresses.
+    const key = `${m},${n},${k},${a.addr},${a.s0},${a.s1},${b.addr},${b.s0},${b.s1},${c.addr},${c.ldc},${c.accumulate ? 1 : 0},${mark}`;
+    let cache = plans.get(rt);
+    if (!cache) plans.set(rt, (cache = new Map()));
+    // A hit needs no allocation: the memory only grows, so the plan's scratch is still there.
+    let plan = cache.get(key);
+    if (!plan) {
+      if (cache.size >= PLAN_LIMIT) cache.clear();
+      plan = planGemm(rt, m, n, k, a, b, c);
+      cache.set(key, plan);
+    }
+    if (plan.parts) rt.runParts(plan.rounds[0]);
+    else rt.runRounds(plan.rounds, true);
   } finally {
     rt.heap.release(mark);
   }
 }
 
-function gemmParts(rt: WasmRuntime, m: number, n: number, k: number, a: Operand, b: Operand, c: Output): void {
+function planGemm(rt: WasmRuntime, m: number, n: number, k: number, a: Operand, b: Operand, c: Output): Plan {
   const mr = rt.variant.mr;
-  if (rt.threads < 2 || m * n * k < SPLIT_MIN) {
-    rt.runParts([partCalls(rt, k, a, b, c, 0, m, 0, n)]);
-    return;
-  }
+  if (rt.threads < 2 || m * n * k < SPLIT_MIN) return { rounds: [[partCalls(rt, k, a, b, c, 0, m, 0, n)]], parts: true };
   // Two rounds of chunks in one job, each chunk claimed by whichever thread is free: first the operand both threads
   // share is packed once, block by block; then C is computed in column chunks (wide C) or row chunks (narrow C).
   const blocks = kBlocks(k);
@@ -160,17 +185,16 @@ function gemmParts(rt: WasmRuntime, m: number, n: number, k: number, a: Operand,
     const per = Math.max(MIN_CHUNK_PANELS, Math.ceil(panels / CHUNKS));
     const chunks: Call[][] = [];
     for (let q = 0; q < panels; q += per) chunks.push(partCalls(rt, k, a, b, c, 0, m, q * NR, Math.min(n, (q + per) * NR), { a: packedA }));
-    rt.runRounds([packs, chunks]);
-  } else {
-    const packedB = blocks.map(([, kc]) => rt.heap.alloc(padCols(n) * kc));
-    const packs = blocks.map(([p0, kc], kb) => {
-      const calls: Call[] = [];
-      packCalls(rt, calls, elementAt(b, p0, 0), b.s0, b.s1, kc, n, NR, packedB[kb]);
-      return calls;
-    });
-    const per = Math.max(1, Math.ceil(rowTiles / CHUNKS)) * mr;
-    const chunks: Call[][] = [];
-    for (let i0 = 0; i0 < m; i0 += per) chunks.push(partCalls(rt, k, a, b, c, i0, Math.min(m, i0 + per), 0, n, { b: packedB }));
-    rt.runRounds([packs, chunks]);
+    return { rounds: [packs, chunks], parts: false };
   }
+  const packedB = blocks.map(([, kc]) => rt.heap.alloc(padCols(n) * kc));
+  const packs = blocks.map(([p0, kc], kb) => {
+    const calls: Call[] = [];
+    packCalls(rt, calls, elementAt(b, p0, 0), b.s0, b.s1, kc, n, NR, packedB[kb]);
+    return calls;
+  });
+  const per = Math.max(1, Math.ceil(rowTiles / CHUNKS)) * mr;
+  const chunks: Call[][] = [];
+  for (let i0 = 0; i0 < m; i0 += per) chunks.push(partCalls(rt, k, a, b, c, i0, Math.min(m, i0 + per), 0, n, { b: packedB }));
+  return { rounds: [packs, chunks], parts: false };
 }

@@ -143,10 +143,11 @@ export class WasmRuntime {
 
   /**
    * Runs rounds of independent chunks of calls, claimed one at a time by whichever thread is free; a round starts
-   * when the one before it has finished (see Helper.runRounds). In order here when there is no helper.
+   * when the one before it has finished (see Helper.runRounds). In order here when there is no helper. `reused`:
+   * the caller runs this same rounds object again unchanged (the helper then keeps its encoding).
    */
-  runRounds(rounds: Call[][][]): void {
-    if (this.helper && rounds.flat().length > 1 && this.helper.runRounds(rounds)) return;
+  runRounds(rounds: Call[][][], reused = false): void {
+    if (this.helper && rounds.flat().length > 1 && this.helper.runRounds(rounds, reused)) return;
     for (const round of rounds) for (const chunk of round) for (const [f, a] of chunk) this.call(f, a);
   }
 

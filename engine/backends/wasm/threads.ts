@@ -19,12 +19,28 @@ const CMD_OFFSET = 1024;
 const CMD_WORDS = (CONTROL_BYTES - CMD_OFFSET) / 8;
 const SPINS = 20000;
 
+/** Writes one call as [fn, argc, args...] at word `at` of `words`; returns the word after it. */
+function writeCall(words: Float64Array, [fn, args]: Call, at: number): number {
+  words[at++] = fn;
+  words[at++] = args.length;
+  for (const a of args) words[at++] = a;
+  return at;
+}
+
+/** A chunked job as written to the command area, and its chunks for this thread to claim. */
+interface EncodedJob {
+  chunks: Call[][];
+  words: Float64Array;
+}
+
 export class Helper {
   private readonly ctl: Int32Array;
   private readonly cmd: Float64Array;
   private seq = 0;
   /** Chunked jobs that this thread finished alone before the helper woke (which then skipped them). */
   missed = 0;
+  /** Encodings of jobs their callers run again unchanged (GEMM plans), so each is written once. */
+  private readonly encoded = new WeakMap<Call[][][], EncodedJob>();
 
   private constructor(
     private readonly worker: Worker,
@@ -56,21 +72,13 @@ export class Helper {
     let count = 0;
     for (const call of calls) {
       if (at + 2 + call[1].length > CMD_WORDS) break;
-      at = this.encode(call, at);
+      at = writeCall(this.cmd, call, at);
       count++;
     }
     this.ctl[2] = at;
     this.ctl[4] = 0;
     this.start();
     return calls.slice(count);
-  }
-
-  /** Writes one call as [fn, argc, args...] at word `at`; returns the word after it. */
-  private encode([fn, args]: Call, at: number): number {
-    this.cmd[at++] = fn;
-    this.cmd[at++] = args.length;
-    for (const a of args) this.cmd[at++] = a;
-    return at;
   }
 
   /** Publishes the job written to the command area (the store of the sequence number releases it). */
@@ -106,28 +114,23 @@ export class Helper {
    * chunks of a round are independent (disjoint outputs, each running its calls in order), so results do not depend
    * on which thread ran what; a round starts once every chunk of the rounds before it has finished. If the helper
    * has not woken by the time every chunk is claimed, this thread has run them all and does not wait for it.
-   * Returns false, having run nothing, when the job does not fit the command area.
+   * Returns false, having run nothing, when the job does not fit the command area. `reused`: the caller will run
+   * this same, unchanged rounds object again, so its encoding is kept.
    */
-  runRounds(rounds: Call[][][]): boolean {
-    const chunks = rounds.flat();
+  runRounds(rounds: Call[][][], reused = false): boolean {
+    let chunks: Call[][];
+    const kept = reused ? this.encoded.get(rounds) : undefined;
+    if (kept) {
+      chunks = kept.chunks;
+      this.cmd.set(kept.words);
+    } else {
+      // Written straight into the command area: a fresh array per job would be garbage for every split kernel.
+      chunks = rounds.flat();
+      const end = this.encodeRounds(rounds, chunks);
+      if (end < 0) return false;
+      if (reused) this.encoded.set(rounds, { chunks, words: this.cmd.slice(0, end) });
+    }
     const n = chunks.length;
-    // Command area: n + 1 start offsets (in words), then per chunk the count of chunks that must finish first, then
-    // the calls.
-    let at = 2 * n + 1;
-    for (let i = 0; i < n; i++) {
-      this.cmd[i] = at;
-      for (const [, args] of chunks[i]) at += 2 + args.length;
-    }
-    if (at > CMD_WORDS) return false;
-    this.cmd[n] = at;
-    let before = 0;
-    let i = 0;
-    for (const round of rounds) {
-      for (let r = 0; r < round.length; r++) this.cmd[n + 1 + i++] = before;
-      before += round.length;
-    }
-    at = 2 * n + 1;
-    for (const chunk of chunks) for (const call of chunk) at = this.encode(call, at);
     this.ctl[4] = n;
     this.ctl[5] = 0;
     this.ctl[6] = 0;
@@ -155,6 +158,31 @@ export class Helper {
       } else if (helperOwns) this.join();
     }
     return true;
+  }
+
+  /**
+   * Writes a chunked job to the command area: n + 1 start offsets (in words), then per chunk the count of chunks
+   * that must finish first, then the calls. Returns the end word, or -1 if it does not fit (nothing runs then).
+   */
+  private encodeRounds(rounds: Call[][][], chunks: Call[][]): number {
+    const n = chunks.length;
+    let at = 2 * n + 1;
+    for (let i = 0; i < n; i++) {
+      this.cmd[i] = at;
+      for (const [, args] of chunks[i]) at += 2 + args.length;
+    }
+    if (at > CMD_WORDS) return -1;
+    const end = at;
+    this.cmd[n] = end;
+    let before = 0;
+    let i = 0;
+    for (const round of rounds) {
+      for (let r = 0; r < round.length; r++) this.cmd[n + 1 + i++] = before;
+      before += round.length;
+    }
+    at = 2 * n + 1;
+    for (const chunk of chunks) for (const call of chunk) at = writeCall(this.cmd, call, at);
+    return end;
   }
 
   /** Runs `calls` on the helper while `own()` runs here; returns when both are done. */
