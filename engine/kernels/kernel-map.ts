@@ -112,6 +112,19 @@ export interface LstmCellGradOut {
   dcPrev: Float32Array;
 }
 
+/**
+ * Where the caller wants results written: views into its own arrays (an LSTM layer's saved gates and states), each
+ * exactly as long as the result. The kernel returns those views; results not named get fresh arrays. This saves a
+ * fresh array and a copy per result and step (5 MB a step of the bench's LSTM forward).
+ */
+export type Into<Out> = { into?: Partial<Out> };
+
+/** The caller's target for one result, checked to be exactly `length` long; undefined: make a fresh array. */
+export function intoTarget(given: Float32Array | undefined, length: number, what: string): Float32Array | undefined {
+  if (given && given.length !== length) throw new Error(`${what}: the target has ${given.length} elements, expected ${length}.`);
+  return given;
+}
+
 /** LstmCellGrad's arrays: cell rows [B, H] except the gates [B, 4H]. */
 export interface LstmCellGradInputs {
   /** The gradient of this step's output h. */
@@ -157,9 +170,9 @@ export interface KernelMap {
   /** ReLU's backward (torch's threshold_backward): dy where x > 0, else 0. Returns a new array. */
   ReluGrad(x: Float32Array, dy: Float32Array): Float32Array;
   /** One LSTM step's gate arithmetic from the pre-activations xp + hp [B, 4H] and cPrev [B, H]. */
-  LstmCell(xp: Float32Array, hp: Float32Array, cPrev: Float32Array, attrs: LstmCellAttrs): LstmCellOut;
+  LstmCell(xp: Float32Array, hp: Float32Array, cPrev: Float32Array, attrs: LstmCellAttrs & Into<LstmCellOut>): LstmCellOut;
   /** Its backward: dL/dh = gOut + dhRec; returns the pre-activations' gradients and dL/dcPrev. */
-  LstmCellGrad(inputs: LstmCellGradInputs, attrs: LstmCellAttrs): LstmCellGradOut;
+  LstmCellGrad(inputs: LstmCellGradInputs, attrs: LstmCellAttrs & Into<LstmCellGradOut>): LstmCellGradOut;
 }
 
 export type KernelName = keyof KernelMap;

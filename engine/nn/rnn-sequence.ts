@@ -46,10 +46,9 @@ export function recurrentLayer(kind: CellKind, xp: Tensor, w_hh: Tensor, b_hh: T
     const hp = hiddenProjection(hs.subarray(t * BH, (t + 1) * BH), w, bias, B, H, GH);
     if (kind === 'LSTM') {
       const c = cs as Float32Array;
-      const step = runKernel('LstmCell', x.subarray(t * B * GH, (t + 1) * B * GH), hp, c.subarray(t * BH, (t + 1) * BH), cell);
-      (acts as Float32Array).set(step.gates, t * B * GH);
-      c.set(step.c, (t + 1) * BH);
-      hs.set(step.h, (t + 1) * BH);
+      // The kernel writes this step's gates and states straight into the saved arrays.
+      const into = { gates: (acts as Float32Array).subarray(t * B * GH, (t + 1) * B * GH), c: c.subarray((t + 1) * BH, (t + 2) * BH), h: hs.subarray((t + 1) * BH, (t + 2) * BH) };
+      runKernel('LstmCell', x.subarray(t * B * GH, (t + 1) * B * GH), hp, c.subarray(t * BH, (t + 1) * BH), { ...cell, into });
       continue;
     }
     for (let b = 0; b < B; b++) {
@@ -102,8 +101,7 @@ export function recurrentLayer(kind: CellKind, xp: Tensor, w_hh: Tensor, b_hh: T
           cPrev: c.subarray(t * BH, (t + 1) * BH),
           c: c.subarray((t + 1) * BH, (t + 2) * BH),
         };
-        const step = runKernel('LstmCellGrad', inputs, cell);
-        dX.set(step.dGates, t * B * GH);
+        const step = runKernel('LstmCellGrad', inputs, { ...cell, into: { dGates: dX.subarray(t * B * GH, (t + 1) * B * GH) } });
         dc = step.dcPrev;
         dh = runKernel('MatMul', step.dGates, w, { m: B, k: GH, n: H, transA: false, transB: false });
         continue;

@@ -306,6 +306,31 @@ export function kernelSuite(name: string, get: () => Backend, tol: Tolerance): v
     });
   });
 
+  test('LstmCell and LstmCellGrad write into views the caller names, return those views, and leave the rest of its arrays alone', 'LstmCell', (k) => {
+    for (const at of [lstmCases[0], lstmCases[2]]) {
+      const G = at.batch * 4 * at.hidden, C = at.batch * at.hidden;
+      const xp = lstmPre(G, 270), hp = randArray(G, 271), cPrev = randArray(C, 272, 4);
+      const fresh = k.LstmCell!(xp, hp, cPrev, at);
+      // Targets in the middle of larger arrays (as an LSTM layer's saved gates and states are), whose other
+      // elements hold a sentinel. h gets no target: it comes back fresh.
+      const saved = new Float32Array(3 * G).fill(-7), states = new Float32Array(3 * C).fill(-7);
+      const into = { gates: saved.subarray(G, 2 * G), c: states.subarray(C, 2 * C) };
+      const got = k.LstmCell!(xp, hp, cPrev, { ...at, into });
+      assert.equal(got.gates, into.gates);
+      assert.equal(got.c, into.c);
+      assert.deepEqual([got.gates, got.c, got.h], [fresh.gates, fresh.c, fresh.h]);
+      assert.ok([...saved.subarray(0, G), ...saved.subarray(2 * G), ...states.subarray(0, C), ...states.subarray(2 * C)].every((v) => v === -7));
+      const inputs = { gOut: randArray(C, 273), dhRec: randArray(C, 274), dcIn: randArray(C, 275), gates: fresh.gates, cPrev, c: fresh.c };
+      const grad = k.LstmCellGrad!(inputs, at);
+      const dX = new Float32Array(2 * G).fill(-7);
+      const gotGrad = k.LstmCellGrad!(inputs, { ...at, into: { dGates: dX.subarray(G) } });
+      assert.equal(gotGrad.dGates.buffer, dX.buffer);
+      assert.deepEqual([gotGrad.dGates, gotGrad.dcPrev], [grad.dGates, grad.dcPrev]);
+      assert.ok(dX.subarray(0, G).every((v) => v === -7));
+      assert.throws(() => k.LstmCell!(xp, hp, cPrev, { ...at, into: { h: new Float32Array(C + 1) } }), /expected/);
+    }
+  });
+
   test('SgdUpdate (plain, momentum, dampening, nesterov)', 'SgdUpdate', (k) => {
     sgdCases.forEach((at, i) => {
       const p = randArray(OPT_LEN, 120 + i);

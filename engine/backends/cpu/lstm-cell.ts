@@ -1,5 +1,5 @@
 // The reference LSTM cell (PyTorch's equations, gate order i, f, g, o), in float64 arithmetic rounded at each store.
-import type { LstmCellAttrs, LstmCellGradInputs, LstmCellGradOut, LstmCellOut } from '../../kernels/kernel-map';
+import { intoTarget, type Into, type LstmCellAttrs, type LstmCellGradInputs, type LstmCellGradOut, type LstmCellOut } from '../../kernels/kernel-map';
 
 const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
 
@@ -9,12 +9,12 @@ function checkLengths(what: string, at: LstmCellAttrs, gateArrays: Float32Array[
   for (const a of cellArrays) if (a.length < B * H) throw new Error(`${what}: a cell array has ${a.length} elements, expected ${B * H}.`);
 }
 
-export function lstmCell(xp: Float32Array, hp: Float32Array, cPrev: Float32Array, at: LstmCellAttrs): LstmCellOut {
+export function lstmCell(xp: Float32Array, hp: Float32Array, cPrev: Float32Array, at: LstmCellAttrs & Into<LstmCellOut>): LstmCellOut {
   checkLengths('LstmCell', at, [xp, hp], [cPrev]);
   const { batch: B, hidden: H } = at;
-  const gates = new Float32Array(B * 4 * H);
-  const c = new Float32Array(B * H);
-  const h = new Float32Array(B * H);
+  const gates = intoTarget(at.into?.gates, B * 4 * H, 'LstmCell gates') ?? new Float32Array(B * 4 * H);
+  const c = intoTarget(at.into?.c, B * H, 'LstmCell c') ?? new Float32Array(B * H);
+  const h = intoTarget(at.into?.h, B * H, 'LstmCell h') ?? new Float32Array(B * H);
   for (let b = 0; b < B; b++) {
     const g0 = b * 4 * H;
     for (let j = 0; j < H; j++) {
@@ -35,12 +35,12 @@ export function lstmCell(xp: Float32Array, hp: Float32Array, cPrev: Float32Array
   return { gates, c, h };
 }
 
-export function lstmCellGrad(inputs: LstmCellGradInputs, at: LstmCellAttrs): LstmCellGradOut {
+export function lstmCellGrad(inputs: LstmCellGradInputs, at: LstmCellAttrs & Into<LstmCellGradOut>): LstmCellGradOut {
   const { gOut, dhRec, dcIn, gates, cPrev, c } = inputs;
   checkLengths('LstmCellGrad', at, [gates], [gOut, dhRec, dcIn, cPrev, c]);
   const { batch: B, hidden: H } = at;
-  const dGates = new Float32Array(B * 4 * H);
-  const dcPrev = new Float32Array(B * H);
+  const dGates = intoTarget(at.into?.dGates, B * 4 * H, 'LstmCellGrad dGates') ?? new Float32Array(B * 4 * H);
+  const dcPrev = intoTarget(at.into?.dcPrev, B * H, 'LstmCellGrad dcPrev') ?? new Float32Array(B * H);
   for (let b = 0; b < B; b++) {
     const g0 = b * 4 * H;
     for (let j = 0; j < H; j++) {

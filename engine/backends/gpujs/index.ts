@@ -2,7 +2,7 @@
 // gradients and pooling need no atomics), compiled per shape and cached. It runs in the best synchronous gpu.js
 // mode found here ('headlessgl' when a GL driver and the `gl` package are present, else 'webasm'); the modes
 // detected are reported in `info`.
-import type { AdamAttrs, BiasGradAttrs, Conv2DAttrs, LstmCellAttrs, LstmCellGradInputs, MatMulAttrs, Pool2DAttrs, SgdAttrs } from '../../kernels/kernel-map';
+import { intoTarget, type AdamAttrs, type BiasGradAttrs, type Conv2DAttrs, type Into, type LstmCellAttrs, type LstmCellGradInputs, type LstmCellGradOut, type LstmCellOut, type MatMulAttrs, type Pool2DAttrs, type SgdAttrs } from '../../kernels/kernel-map';
 import type { Backend } from '../../kernels/registry';
 import {
   ADAM_M, ADAM_P, ADAM_V, BIAS_GRAD, CONV2D, CONV2D_DW, CONV2D_DX, LSTM_CELL, LSTM_DC, LSTM_DC_PREV, LSTM_DGATES, LSTM_GATES, MATMUL, MAXIMUM,
@@ -42,6 +42,13 @@ export async function createGpujsBackend(opts: { mode?: Exclude<GpujsMode, 'webg
   };
   const call = (src: string, size: number, constants: Record<string, number>, ...args: Float32Array[]): Float32Array =>
     kernel(src, size, constants, args)(...args);
+  /** A result copied into the caller's target when it named one (see Into in kernel-map.ts). */
+  const delivered = (result: Float32Array, given: Float32Array | undefined, what: string): Float32Array => {
+    const target = intoTarget(given, result.length, what);
+    if (!target) return result;
+    target.set(result);
+    return target;
+  };
 
   const matMul = (a: Float32Array, b: Float32Array, at: MatMulAttrs): Float32Array => {
     const { m, k, n, transA, transB } = at;
@@ -131,23 +138,24 @@ export async function createGpujsBackend(opts: { mode?: Exclude<GpujsMode, 'webg
       SgdUpdate: sgdUpdate,
       Relu: (x: Float32Array) => (x.length === 0 ? new Float32Array(0) : call(RELU, x.length, {}, x)),
       ReluGrad: (x: Float32Array, dy: Float32Array) => (x.length === 0 ? new Float32Array(0) : call(RELU_GRAD, x.length, {}, x, dy)),
-      LstmCell: (xp: Float32Array, hp: Float32Array, cPrev: Float32Array, at: LstmCellAttrs) => {
+      LstmCell: (xp: Float32Array, hp: Float32Array, cPrev: Float32Array, at: LstmCellAttrs & Into<LstmCellOut>): LstmCellOut => {
         const gn = at.batch * 4 * at.hidden, cn = at.batch * at.hidden;
+        const into = at.into ?? {};
         if (cn === 0) return { gates: new Float32Array(0), c: new Float32Array(0), h: new Float32Array(0) };
         const gates = call(LSTM_GATES, gn, { hidden: at.hidden }, xp.subarray(0, gn), hp.subarray(0, gn));
         const c = call(LSTM_CELL, cn, { hidden: at.hidden, want: 0 }, gates, cPrev.subarray(0, cn));
-        return { gates, c, h: call(LSTM_CELL, cn, { hidden: at.hidden, want: 1 }, gates, c) };
+        const h = call(LSTM_CELL, cn, { hidden: at.hidden, want: 1 }, gates, c);
+        return { gates: delivered(gates, into.gates, 'LstmCell gates'), c: delivered(c, into.c, 'LstmCell c'), h: delivered(h, into.h, 'LstmCell h') };
       },
-      LstmCellGrad: (inputs: LstmCellGradInputs, at: LstmCellAttrs) => {
+      LstmCellGrad: (inputs: LstmCellGradInputs, at: LstmCellAttrs & Into<LstmCellGradOut>): LstmCellGradOut => {
         const gn = at.batch * 4 * at.hidden, cn = at.batch * at.hidden;
         if (cn === 0) return { dGates: new Float32Array(0), dcPrev: new Float32Array(0) };
         const cells = [inputs.gOut, inputs.dhRec, inputs.dcIn, inputs.cPrev, inputs.c].map((a) => a.subarray(0, cn));
         const g = inputs.gates.subarray(0, gn);
         const dc = call(LSTM_DC, cn, { hidden: at.hidden }, cells[0], cells[1], cells[2], g, cells[4]);
-        return {
-          dGates: call(LSTM_DGATES, gn, { hidden: at.hidden }, cells[0], cells[1], g, cells[3], cells[4], dc),
-          dcPrev: call(LSTM_DC_PREV, cn, { hidden: at.hidden }, dc, g),
-        };
+        const dGates = call(LSTM_DGATES, gn, { hidden: at.hidden }, cells[0], cells[1], g, cells[3], cells[4], dc);
+        const dcPrev = call(LSTM_DC_PREV, cn, { hidden: at.hidden }, dc, g);
+        return { dGates: delivered(dGates, at.into?.dGates, 'LstmCellGrad dGates'), dcPrev: delivered(dcPrev, at.into?.dcPrev, 'LstmCellGrad dcPrev') };
       },
     },
     dispose: async () => {

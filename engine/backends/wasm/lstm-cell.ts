@@ -1,7 +1,7 @@
 // LstmCell and LstmCellGrad on the wasm heap: the operands are copied in, the v128 gate loops run (batch rows split
 // over the two threads when there is enough work), the results are copied out. A hidden size that is not a
 // multiple of 4, or a tiny step, runs the reference loop.
-import type { LstmCellAttrs, LstmCellGradInputs, LstmCellGradOut, LstmCellOut } from '../../kernels/kernel-map';
+import { intoTarget, type Into, type LstmCellAttrs, type LstmCellGradInputs, type LstmCellGradOut, type LstmCellOut } from '../../kernels/kernel-map';
 import { lstmCell as cpuLstmCell, lstmCellGrad as cpuLstmCellGrad } from '../cpu/lstm-cell';
 import type { Call } from './threads';
 import type { WasmRuntime } from './runtime';
@@ -13,9 +13,17 @@ const SPLIT_MIN = 8192;
 
 const vectorizable = (at: LstmCellAttrs): boolean => at.hidden % 4 === 0 && at.batch * at.hidden >= SMALL;
 
+/** `floats` results at heap address `addr`, copied into the caller's target when it named one, else a fresh array. */
+function deliver(rt: WasmRuntime, addr: number, floats: number, given: Float32Array | undefined, what: string): Float32Array {
+  const target = intoTarget(given, floats, what);
+  if (!target) return rt.heap.copyOut(addr, floats);
+  target.set(rt.heap.f32.subarray(addr >> 2, (addr >> 2) + floats));
+  return target;
+}
+
 export function makeLstmCell(rt: WasmRuntime) {
   const fn = rt.fn('lstmCell');
-  return function lstmCell(xp: Float32Array, hp: Float32Array, cPrev: Float32Array, at: LstmCellAttrs): LstmCellOut {
+  return function lstmCell(xp: Float32Array, hp: Float32Array, cPrev: Float32Array, at: LstmCellAttrs & Into<LstmCellOut>): LstmCellOut {
     const { batch: B, hidden: H } = at;
     const G = 4 * H;
     if (!vectorizable(at) || xp.length < B * G || hp.length < B * G || cPrev.length < B * H) return cpuLstmCell(xp, hp, cPrev, at);
@@ -29,13 +37,18 @@ export function makeLstmCell(rt: WasmRuntime) {
       [fn, [xA + r0 * G * 4, hA + r0 * G * 4, cA + r0 * H * 4, gOut + r0 * G * 4, cOut + r0 * H * 4, hOut + r0 * H * 4, r1 - r0, H]],
     ]);
     rt.runParts(parts);
-    return { gates: heap.copyOut(gOut, B * G), c: heap.copyOut(cOut, B * H), h: heap.copyOut(hOut, B * H) };
+    const into = at.into ?? {};
+    return {
+      gates: deliver(rt, gOut, B * G, into.gates, 'LstmCell gates'),
+      c: deliver(rt, cOut, B * H, into.c, 'LstmCell c'),
+      h: deliver(rt, hOut, B * H, into.h, 'LstmCell h'),
+    };
   };
 }
 
 export function makeLstmCellGrad(rt: WasmRuntime) {
   const fn = rt.fn('lstmCellGrad');
-  return function lstmCellGrad(inputs: LstmCellGradInputs, at: LstmCellAttrs): LstmCellGradOut {
+  return function lstmCellGrad(inputs: LstmCellGradInputs, at: LstmCellAttrs & Into<LstmCellGradOut>): LstmCellGradOut {
     const { gOut, dhRec, dcIn, gates, cPrev, c } = inputs;
     const { batch: B, hidden: H } = at;
     const G = 4 * H;
@@ -53,6 +66,9 @@ export function makeLstmCellGrad(rt: WasmRuntime) {
       return [[fn, [goA + cell, dhA + cell, dcA + cell, gA + gate, cpA + cell, cA + cell, dG + gate, dcO + cell, r1 - r0, H]]];
     });
     rt.runParts(parts);
-    return { dGates: heap.copyOut(dG, B * G), dcPrev: heap.copyOut(dcO, B * H) };
+    return {
+      dGates: deliver(rt, dG, B * G, at.into?.dGates, 'LstmCellGrad dGates'),
+      dcPrev: deliver(rt, dcO, B * H, at.into?.dcPrev, 'LstmCellGrad dcPrev'),
+    };
   };
 }
