@@ -211,7 +211,20 @@ test('Open Run replays a recorded run into the panel', async () => {
   await dialog.waitFor({ state: 'visible', timeout: 15_000 });
   const input = dialog.locator('input.input');
   await waitUntil(async () => (await input.inputValue()).includes('.gradlens'), 10_000, 'the dialog at the runs folder');
-  await input.fill(path.join(runs, record));
+  // The dialog sets its input to the folder path again once the folder's listing arrives, which on a slow machine
+  // can come after the path was typed (Enter then opened the folder, and the dialog stayed). Type the path once the
+  // record is listed, and press Enter only when the typed path has stayed.
+  await dialog.locator('.monaco-list-row', { hasText: record }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  const target = path.join(runs, record);
+  await waitUntil(
+    async () => {
+      if ((await input.inputValue()) !== target) await input.fill(target);
+      await page.waitForTimeout(300);
+      return (await input.inputValue()) === target;
+    },
+    10_000,
+    'the record path to stay in the dialog',
+  );
   await page.keyboard.press('Enter');
   await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
   await waitUntil(async () => new RegExp(name.replace('.', '\\.')).test((await header.textContent()) ?? ''), 30_000, `the panel to show ${name}`);

@@ -129,7 +129,7 @@ const PLAN_LIMIT = 512;
 
 interface Plan {
   rounds: Call[][][];
-  /** The rounds are two halves for runParts (one thread, or work too small to hand off), not claimable chunks. */
+  /** One part that this thread runs in order (one thread, or too little work to hand off), not claimable chunks. */
   parts: boolean;
 }
 
