@@ -55,7 +55,7 @@ function workloads(): Record<KernelName, (k: Partial<KernelMap>) => void> {
   // Parameters and optimizer state live in resident storage in real runs (engine/storage.ts): time them that way.
   const p = residentCopy(filled(len, 7)), g = filled(len, 8), m = residentFloat32(len), v = residentFloat32(len);
   const act = filled(64 * 256, 9), dAct = filled(64 * 256, 10);
-  // One step of an LSTM(., 128) over a batch of 64.
+  // One step of an LSTM(., 128) (and a GRU(., 128): the first 384 gate values of each row) over a batch of 64.
   const lstm = { batch: 64, hidden: 128 };
   const gatesPre = filled(64 * 512, 12), cell = filled(64 * 128, 13);
   const pooled = filled(4 * 20 * 16, 11), argmax = Int32Array.from({ length: 4 * 20 * 16 }, (_, i) => ((i % 16) >> 2) * 16 + (i % 4) * 2);
@@ -74,6 +74,7 @@ function workloads(): Record<KernelName, (k: Partial<KernelMap>) => void> {
     ReluGrad: (k) => k.ReluGrad!(act, dAct),
     LstmCell: (k) => k.LstmCell!(gatesPre, gatesPre, cell, lstm),
     LstmCellGrad: (k) => k.LstmCellGrad!({ gOut: cell, dhRec: cell, dcIn: cell, gates: gatesPre, cPrev: cell, c: cell }, lstm),
+    GruCell: (k) => k.GruCell!(gatesPre, gatesPre, cell, lstm),
   };
 }
 

@@ -112,6 +112,16 @@ export interface LstmCellGradOut {
   dcPrev: Float32Array;
 }
 
+/** One GRU step over a batch: gate rows of 3H values (r, z, n, PyTorch's order), state rows of H. */
+export type GruCellAttrs = LstmCellAttrs;
+
+export interface GruCellOut {
+  /** The activated gates [B, 3H]: sigmoid(r), sigmoid(z), n = tanh(xn + r*hn). */
+  gates: Float32Array;
+  /** h = (1-z)*n + z*hPrev [B, H]. */
+  h: Float32Array;
+}
+
 /**
  * Where the caller wants results written: views into its own arrays (an LSTM layer's saved gates and states), each
  * exactly as long as the result. The kernel returns those views; results not named get fresh arrays. This saves a
@@ -173,6 +183,11 @@ export interface KernelMap {
   LstmCell(xp: Float32Array, hp: Float32Array, cPrev: Float32Array, attrs: LstmCellAttrs & Into<LstmCellOut>): LstmCellOut;
   /** Its backward: dL/dh = gOut + dhRec; returns the pre-activations' gradients and dL/dcPrev. */
   LstmCellGrad(inputs: LstmCellGradInputs, attrs: LstmCellAttrs & Into<LstmCellGradOut>): LstmCellGradOut;
+  /**
+   * One GRU step's gate arithmetic from the input projection xp and the hidden projection hp (with b_hh) [B, 3H],
+   * and hPrev [B, H]: n's hidden part is gated by r inside the tanh, as in PyTorch.
+   */
+  GruCell(xp: Float32Array, hp: Float32Array, hPrev: Float32Array, attrs: GruCellAttrs & Into<GruCellOut>): GruCellOut;
 }
 
 export type KernelName = keyof KernelMap;
@@ -191,4 +206,5 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'ReluGrad',
   'LstmCell',
   'LstmCellGrad',
+  'GruCell',
 ];

@@ -1,6 +1,8 @@
 // One recurrent layer over a whole sequence as a single autograd node. The input projection x·W_ihᵀ + b_ih of
 // every step arrives precomputed (one big matmul, outside); here each step costs one MatMul kernel call for
-// h·W_hhᵀ plus the fused gate arithmetic (LSTM: the LstmCell kernel; GRU and plain RNN: loops here), and the backward pass is hand-written backpropagation through time:
+// h·W_hhᵀ plus the fused gate arithmetic (LSTM: the LstmCell kernel; GRU: GruCell; plain RNN: a loop here), and
+// the backward pass is hand-written backpropagation through time (GRU's and RNN's gate gradients, which need no
+// exp or tanh, as loops here):
 // one kernel call per step for dh, then a single matmul over all steps for dW_hh. One node per layer instead of
 // ~10 per step keeps the graph small and avoids per-step slices whose gradients would each span the sequence.
 // Gate layout is PyTorch's: LSTM (i, f, g, o), GRU (r, z, n) with n = tanh(W_in x + b_in + r * (W_hn h + b_hn)).
@@ -12,8 +14,6 @@ import type { Tensor } from '../tensor';
 export type CellKind = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
 
 export const GATES: Record<CellKind, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 };
-
-const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
 
 /** b_hh + h · W_hhᵀ for one step ([B, H] x [GH, H]ᵀ -> [B, GH]): the bias seeds the product, as addmm does. */
 function hiddenProjection(h: Float32Array, w: Float32Array, bias: Float32Array | null, b: number, hid: number, gh: number): Float32Array {
@@ -51,27 +51,21 @@ export function recurrentLayer(kind: CellKind, xp: Tensor, w_hh: Tensor, b_hh: T
       runKernel('LstmCell', x.subarray(t * B * GH, (t + 1) * B * GH), hp, c.subarray(t * BH, (t + 1) * BH), { ...cell, into });
       continue;
     }
+    if (kind === 'GRU') {
+      const into = { gates: (acts as Float32Array).subarray(t * B * GH, (t + 1) * B * GH), h: hs.subarray((t + 1) * BH, (t + 2) * BH) };
+      runKernel('GruCell', x.subarray(t * B * GH, (t + 1) * B * GH), hp, hs.subarray(t * BH, (t + 1) * BH), { ...cell, into });
+      // n's hidden part (W_hn h + b_hn), which its gradient needs.
+      for (let b = 0; b < B; b++) (hn as Float32Array).set(hp.subarray(b * GH + 2 * H, (b + 1) * GH), t * BH + b * H);
+      continue;
+    }
     for (let b = 0; b < B; b++) {
       const xb = (t * B + b) * GH;
       const pb = b * GH;
       const prev = t * BH + b * H;
       const cur = prev + BH;
       for (let j = 0; j < H; j++) {
-        if (kind === 'GRU') {
-          const r = sigmoid(x[xb + j] + hp[pb + j]);
-          const z = sigmoid(x[xb + H + j] + hp[pb + H + j]);
-          const hh = hp[pb + 2 * H + j];
-          const n = Math.tanh(x[xb + 2 * H + j] + r * hh);
-          hs[cur + j] = (1 - z) * n + z * hs[prev + j];
-          const a = acts as Float32Array;
-          a[xb + j] = r;
-          a[xb + H + j] = z;
-          a[xb + 2 * H + j] = n;
-          (hn as Float32Array)[t * BH + b * H + j] = hh;
-        } else {
-          const v = x[xb + j] + hp[pb + j];
-          hs[cur + j] = kind === 'RNN_TANH' ? Math.tanh(v) : v > 0 ? v : 0;
-        }
+        const v = x[xb + j] + hp[pb + j];
+        hs[cur + j] = kind === 'RNN_TANH' ? Math.tanh(v) : v > 0 ? v : 0;
       }
     }
   }

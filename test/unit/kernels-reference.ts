@@ -204,3 +204,20 @@ export function naiveLstmCellGrad(inputs: LstmCellGradInputs, at: LstmCellAttrs)
     }
   return { dGates, dcPrev };
 }
+
+/** One GRU step from PyTorch's equations (gates r, z, n; n = tanh(xn + r*hn)), in float64 throughout. */
+export function naiveGruCell(xp: Float32Array, hp: Float32Array, hPrev: Float32Array, at: LstmCellAttrs): { gates: Float64Array; h: Float64Array } {
+  const { batch: B, hidden: H } = at;
+  const sig = (v: number): number => 1 / (1 + Math.exp(-v));
+  const gates = new Float64Array(B * 3 * H), h = new Float64Array(B * H);
+  for (let b = 0; b < B; b++)
+    for (let j = 0; j < H; j++) {
+      const at3 = (gate: number): number => (b * 3 + gate) * H + j;
+      const r = sig(xp[at3(0)] + hp[at3(0)]);
+      const z = sig(xp[at3(1)] + hp[at3(1)]);
+      const n = Math.tanh(xp[at3(2)] + r * hp[at3(2)]);
+      [r, z, n].forEach((v, gate) => (gates[at3(gate)] = v));
+      h[b * H + j] = (1 - z) * n + z * hPrev[b * H + j];
+    }
+  return { gates, h };
+}

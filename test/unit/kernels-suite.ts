@@ -14,6 +14,7 @@ import {
   naiveConvInput,
   naiveLstmCell,
   naiveLstmCellGrad,
+  naiveGruCell,
   naiveMatMul,
   naiveMaxPool,
   naiveMaxPoolBackward,
@@ -329,6 +330,41 @@ export function kernelSuite(name: string, get: () => Backend, tol: Tolerance): v
       assert.ok(dX.subarray(0, G).every((v) => v === -7));
       assert.throws(() => k.LstmCell!(xp, hp, cPrev, { ...at, into: { h: new Float32Array(C + 1) } }), /expected/);
     }
+  });
+
+  test('GruCell: gates and h against float64 over saturated and tiny pre-activations', 'GruCell', (k) => {
+    lstmCases.forEach((at, n) => {
+      const G = at.batch * 3 * at.hidden, C = at.batch * at.hidden;
+      // hp's n block is multiplied by r inside the tanh: keep it moderate, as W_hn h + b_hn is.
+      const xp = lstmPre(G, 280 + n), hp = randArray(G, 290 + n, 3), hPrev = randArray(C, 300 + n, 2);
+      const got = k.GruCell!(xp, hp, hPrev, at);
+      const want = naiveGruCell(xp, hp, hPrev, at);
+      check(got.gates, want.gates, tol, `GruCell gates ${JSON.stringify(at)}`);
+      check(got.h, want.h, tol, `GruCell h ${JSON.stringify(at)}`);
+      // Into: the gates land in the middle of a larger array, h comes back fresh.
+      const saved = new Float32Array(3 * G).fill(-7);
+      const into = k.GruCell!(xp, hp, hPrev, { ...at, into: { gates: saved.subarray(G, 2 * G) } });
+      assert.equal(into.gates.buffer, saved.buffer);
+      assert.deepEqual([into.gates, into.h], [got.gates, got.h]);
+      assert.ok([...saved.subarray(0, G), ...saved.subarray(2 * G)].every((v) => v === -7));
+    });
+  });
+
+  test('GruCell: a NaN in hp\'s n block makes that n and h NaN and nothing else; one in r\'s makes r, n and h NaN', 'GruCell', (k) => {
+    const at = lstmCases[2];
+    const H = at.hidden;
+    const xp = lstmPre(at.batch * 3 * H, 310), hp = randArray(at.batch * 3 * H, 311), hPrev = randArray(at.batch * H, 312);
+    const nan = (a: Float32Array) => a.reduce<number[]>((out, v, i) => (Number.isNaN(v) ? [...out, i] : out), []);
+    const hp1 = hp.slice();
+    hp1[(5 * 3 + 2) * H + 9] = NaN; // row 5, unit 9: n's hidden part
+    const got = k.GruCell!(xp, hp1, hPrev, at);
+    assert.deepEqual(nan(got.gates), [(5 * 3 + 2) * H + 9]);
+    assert.deepEqual(nan(got.h), [5 * H + 9]);
+    const xp2 = xp.slice();
+    xp2[(7 * 3 + 0) * H + 4] = NaN; // row 7, unit 4: r's input part
+    const got2 = k.GruCell!(xp2, hp, hPrev, at);
+    assert.deepEqual(nan(got2.gates), [(7 * 3 + 0) * H + 4, (7 * 3 + 2) * H + 4]);
+    assert.deepEqual(nan(got2.h), [7 * H + 4]);
   });
 
   test('SgdUpdate (plain, momentum, dampening, nesterov)', 'SgdUpdate', (k) => {

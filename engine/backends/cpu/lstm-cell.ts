@@ -1,7 +1,8 @@
 // The reference LSTM cell (PyTorch's equations, gate order i, f, g, o), in float64 arithmetic rounded at each store.
 import { intoTarget, type Into, type LstmCellAttrs, type LstmCellGradInputs, type LstmCellGradOut, type LstmCellOut } from '../../kernels/kernel-map';
 
-const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
+/** The logistic function without overflow for large |v|. */
+export const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
 
 function checkLengths(what: string, at: LstmCellAttrs, gateArrays: Float32Array[], cellArrays: Float32Array[]): void {
   const { batch: B, hidden: H } = at;

@@ -2,10 +2,10 @@
 // gradients and pooling need no atomics), compiled per shape and cached. It runs in the best synchronous gpu.js
 // mode found here ('headlessgl' when a GL driver and the `gl` package are present, else 'webasm'); the modes
 // detected are reported in `info`.
-import { intoTarget, type AdamAttrs, type BiasGradAttrs, type Conv2DAttrs, type Into, type LstmCellAttrs, type LstmCellGradInputs, type LstmCellGradOut, type LstmCellOut, type MatMulAttrs, type Pool2DAttrs, type SgdAttrs } from '../../kernels/kernel-map';
+import { intoTarget, type AdamAttrs, type BiasGradAttrs, type Conv2DAttrs, type GruCellAttrs, type GruCellOut, type Into, type LstmCellAttrs, type LstmCellGradInputs, type LstmCellGradOut, type LstmCellOut, type MatMulAttrs, type Pool2DAttrs, type SgdAttrs } from '../../kernels/kernel-map';
 import type { Backend } from '../../kernels/registry';
 import {
-  ADAM_M, ADAM_P, ADAM_V, BIAS_GRAD, CONV2D, CONV2D_DW, CONV2D_DX, LSTM_CELL, LSTM_DC, LSTM_DC_PREV, LSTM_DGATES, LSTM_GATES, MATMUL, MAXIMUM,
+  ADAM_M, ADAM_P, ADAM_V, BIAS_GRAD, CONV2D, CONV2D_DW, CONV2D_DX, GRU_GATES, GRU_STATE, LSTM_CELL, LSTM_DC, LSTM_DC_PREV, LSTM_DGATES, LSTM_GATES, MATMUL, MAXIMUM,
   MAXPOOL, MAXPOOL_BACK, RELU, RELU_GRAD, SGD_BUF, SGD_D, SGD_P,
 } from './kernels';
 import { detectModes, loadGpujs, syncMode, type GpujsMode, type GpujsModes } from './modes';
@@ -156,6 +156,13 @@ export async function createGpujsBackend(opts: { mode?: Exclude<GpujsMode, 'webg
         const dGates = call(LSTM_DGATES, gn, { hidden: at.hidden }, cells[0], cells[1], g, cells[3], cells[4], dc);
         const dcPrev = call(LSTM_DC_PREV, cn, { hidden: at.hidden }, dc, g);
         return { dGates: delivered(dGates, at.into?.dGates, 'LstmCellGrad dGates'), dcPrev: delivered(dcPrev, at.into?.dcPrev, 'LstmCellGrad dcPrev') };
+      },
+      GruCell: (xp: Float32Array, hp: Float32Array, hPrev: Float32Array, at: GruCellAttrs & Into<GruCellOut>): GruCellOut => {
+        const gn = at.batch * 3 * at.hidden, cn = at.batch * at.hidden;
+        if (cn === 0) return { gates: new Float32Array(0), h: new Float32Array(0) };
+        const gates = call(GRU_GATES, gn, { hidden: at.hidden }, xp.subarray(0, gn), hp.subarray(0, gn));
+        const h = call(GRU_STATE, cn, { hidden: at.hidden }, gates, hPrev.subarray(0, cn));
+        return { gates: delivered(gates, at.into?.gates, 'GruCell gates'), h: delivered(h, at.into?.h, 'GruCell h') };
       },
     },
     dispose: async () => {

@@ -256,6 +256,28 @@ export const LSTM_GATES = `function (xp, hp) {
   return 1 / (1 + Math.exp(-v));
 }`;
 
+/** GRU's activated gates: sigmoid for r and z; n = tanh(xn + r*hn), r recomputed from its own pre-activations. */
+export const GRU_GATES = `function (xp, hp) {
+  const row = Math.floor(this.thread.x / (3 * this.constants.hidden));
+  const gate = Math.floor((this.thread.x - row * 3 * this.constants.hidden) / this.constants.hidden);
+  if (gate == 2) {
+    const q = this.thread.x - 2 * this.constants.hidden;
+    const r = 1 / (1 + Math.exp(-(xp[q] + hp[q])));
+    const v = xp[this.thread.x] + r * hp[this.thread.x];
+    ${tanhOf('t', 'v')}
+    return t;
+  }
+  return 1 / (1 + Math.exp(-(xp[this.thread.x] + hp[this.thread.x])));
+}`;
+
+/** GRU's new state h = (1-z)*n + z*hPrev. */
+export const GRU_STATE = `function (gates, hPrev) {
+  const row = Math.floor(this.thread.x / this.constants.hidden);
+  const q = this.thread.x + row * 2 * this.constants.hidden;
+  const z = gates[q + this.constants.hidden];
+  return (1 - z) * gates[q + 2 * this.constants.hidden] + z * hPrev[this.thread.x];
+}`;
+
 /** The new cell state c = f*cPrev + i*g (want = 0), or h = o*tanh(c) from c (want = 1). */
 export const LSTM_CELL = `function (gates, cOrPrev) {
   const row = Math.floor(this.thread.x / this.constants.hidden);

@@ -6,7 +6,7 @@ import { makeBiasGrad } from './bias-grad';
 import { makeConv2D } from './conv2d';
 import { makeConv2DBackpropFilter } from './conv2d-backprop-filter';
 import { makeConv2DBackpropInput } from './conv2d-backprop-input';
-import { makeLstmCell, makeLstmCellGrad } from './lstm-cell';
+import { makeGruCell, makeLstmCell, makeLstmCellGrad } from './lstm-cell';
 import { makeMatMul } from './matmul';
 import { makeMaxPool2D, makeMaxPool2DBackward } from './max-pool2d';
 import { makeAdamUpdate, makeSgdUpdate } from './optimizers';
@@ -48,6 +48,7 @@ export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<
       ReluGrad: makeReluGrad(rt),
       LstmCell: makeLstmCell(rt),
       LstmCellGrad: makeLstmCellGrad(rt),
+      GruCell: makeGruCell(rt),
     },
   };
 }

@@ -1,8 +1,9 @@
-// LstmCell and LstmCellGrad on the wasm heap: the operands are copied in, the v128 gate loops run (batch rows split
-// over the two threads when there is enough work), the results are copied out. A hidden size that is not a
-// multiple of 4, or a tiny step, runs the reference loop.
-import { intoTarget, type Into, type LstmCellAttrs, type LstmCellGradInputs, type LstmCellGradOut, type LstmCellOut } from '../../kernels/kernel-map';
+// LstmCell, LstmCellGrad and GruCell on the wasm heap: the operands are copied in, the v128 gate loops run (batch
+// rows split over the two threads when there is enough work), the results are copied out. A hidden size that is not
+// a multiple of 4, or a tiny step, runs the reference loop.
+import { intoTarget, type GruCellAttrs, type GruCellOut, type Into, type LstmCellAttrs, type LstmCellGradInputs, type LstmCellGradOut, type LstmCellOut } from '../../kernels/kernel-map';
 import { lstmCell as cpuLstmCell, lstmCellGrad as cpuLstmCellGrad } from '../cpu/lstm-cell';
+import { gruCell as cpuGruCell } from '../cpu/gru-cell';
 import type { Call } from './threads';
 import type { WasmRuntime } from './runtime';
 
@@ -70,5 +71,25 @@ export function makeLstmCellGrad(rt: WasmRuntime) {
       dGates: deliver(rt, dG, B * G, at.into?.dGates, 'LstmCellGrad dGates'),
       dcPrev: deliver(rt, dcO, B * H, at.into?.dcPrev, 'LstmCellGrad dcPrev'),
     };
+  };
+}
+
+export function makeGruCell(rt: WasmRuntime) {
+  const fn = rt.fn('gruCell');
+  return function gruCell(xp: Float32Array, hp: Float32Array, hPrev: Float32Array, at: GruCellAttrs & Into<GruCellOut>): GruCellOut {
+    const { batch: B, hidden: H } = at;
+    const G = 3 * H;
+    if (!vectorizable(at) || xp.length < B * G || hp.length < B * G || hPrev.length < B * H) return cpuGruCell(xp, hp, hPrev, at);
+    const heap = rt.heap;
+    heap.reset();
+    const xA = heap.use(xp.subarray(0, B * G));
+    const hA = heap.use(hp.subarray(0, B * G));
+    const pA = heap.use(hPrev.subarray(0, B * H));
+    const gOut = heap.alloc(B * G), hOut = heap.alloc(B * H);
+    const parts = rt.halves(B, B * H, SPLIT_MIN).map(([r0, r1]): Call[] => [
+      [fn, [xA + r0 * G * 4, hA + r0 * G * 4, pA + r0 * H * 4, gOut + r0 * G * 4, hOut + r0 * H * 4, r1 - r0, H]],
+    ]);
+    rt.runParts(parts);
+    return { gates: deliver(rt, gOut, B * G, at.into?.gates, 'GruCell gates'), h: deliver(rt, hOut, B * H, at.into?.h, 'GruCell h') };
   };
 }

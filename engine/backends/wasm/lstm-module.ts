@@ -1,33 +1,33 @@
-// The LSTM cell's gate arithmetic as v128 loops (PyTorch's gate order i, f, g, o; rows of 4H gate values and of
-// H cell values). The recurrent matmuls stay in the GEMM; these replace the per-element JavaScript loops, whose
-// exp and tanh calls were three quarters of an LSTM training step.
+// The LSTM and GRU cells' gate arithmetic as v128 loops (PyTorch's gate orders: LSTM i, f, g, o in rows of 4H gate
+// values; GRU r, z, n in rows of 3H; state rows of H). The recurrent matmuls stay in the GEMM; these replace the
+// per-element JavaScript loops, whose exp and tanh calls were three quarters of an LSTM training step.
 import { Fn } from './emitter';
 import { emitSigmoid, emitTanh, mathLocals } from './simd-math';
 
-/** The loop position both kernels walk: row r, byte j within a cell row, and hb = H*4 bytes. */
+/** The loop position the kernels walk: row r, byte j within a cell row, and hb = H*4 bytes. */
 interface Cursor {
   r: number;
   j: number;
   hb: number;
-  /** Byte offset of this vector in the gate rows (4H wide) and in the cell rows (H wide). */
+  /** Byte offset of this vector in the gate rows (gates*H wide) and in the cell rows (H wide). */
   g0: number;
   c0: number;
 }
 
-/** Declares the cursor's locals, sets hb, and runs body once per vector of every row. */
-function forEachVector(f: Fn, rows: number, hidden: number, body: (at: Cursor) => void): void {
+/** Declares the cursor's locals, sets hb, and runs body once per vector of every row; gate rows hold `gates` blocks. */
+function forEachVector(f: Fn, rows: number, hidden: number, gates: number, body: (at: Cursor) => void): void {
   const at: Cursor = { r: f.local('i32'), j: f.local('i32'), hb: f.local('i32'), g0: f.local('i32'), c0: f.local('i32') };
   f.get(hidden).i32(4).i32Mul().set(at.hb);
   f.forRange(at.r, () => f.i32(0), () => f.get(rows), 1, () => {
     f.forRange(at.j, () => f.i32(0), () => f.get(at.hb), 16, () => {
-      f.get(at.r).get(at.hb).i32(4).i32Mul().i32Mul().get(at.j).i32Add().set(at.g0);
+      f.get(at.r).get(at.hb).i32(gates).i32Mul().i32Mul().get(at.j).i32Add().set(at.g0);
       f.get(at.r).get(at.hb).i32Mul().get(at.j).i32Add().set(at.c0);
       body(at);
     });
   });
 }
 
-/** Pushes the address of gate `gate`'s vector (0-3: i, f, g, o) in the gate rows at `base`. */
+/** Pushes the address of gate `gate`'s vector (LSTM 0-3: i, f, g, o; GRU 0-2: r, z, n) in the gate rows at `base`. */
 function gateAddr(f: Fn, at: Cursor, base: number, gate: number): void {
   f.get(base).get(at.g0).i32Add();
   if (gate > 0) f.get(at.hb).i32(gate).i32Mul().i32Add();
@@ -42,7 +42,7 @@ export function lstmCellFn(): Fn {
   const [XP, HP, CP, GT, CO, HO, rows, hidden] = [0, 1, 2, 3, 4, 5, 6, 7];
   const l = mathLocals(f);
   const gi = f.local('v128'), gf = f.local('v128'), gg = f.local('v128'), go = f.local('v128'), c = f.local('v128');
-  forEachVector(f, rows, hidden, (at) => {
+  forEachVector(f, rows, hidden, 4, (at) => {
     const c0 = at.c0;
     const pre = (gate: number) => () => {
       gateAddr(f, at, XP, gate);
@@ -85,7 +85,7 @@ export function lstmCellGradFn(): Fn {
   const vi = f.local('v128'), vf = f.local('v128'), vg = f.local('v128'), vo = f.local('v128');
   const dh = f.local('v128'), tc = f.local('v128'), dc = f.local('v128'), one = f.local('v128');
   f.f32x4Const(1).set(one);
-  forEachVector(f, rows, hidden, (at) => {
+  forEachVector(f, rows, hidden, 4, (at) => {
     const c0 = at.c0;
     [vi, vf, vg, vo].forEach((v, gate) => {
       gateAddr(f, at, GT, gate);
@@ -105,6 +105,52 @@ export function lstmCellGradFn(): Fn {
     gateAddr(f, at, DG, 3);
     f.get(dh).get(tc).f32x4Mul().get(vo).f32x4Mul().get(one).get(vo).f32x4Sub().f32x4Mul().v128Store();
     f.get(DCO).get(c0).i32Add().get(dc).get(vf).f32x4Mul().v128Store();
+  });
+  return f;
+}
+
+/**
+ * gruCell(xp, hp, hPrev, gates, hOut, rows, hidden): per row, r = sigmoid(xr + hr), z = sigmoid(xz + hz),
+ * n = tanh(xn + r*hn) (hp holds W_hh h + b_hh), gates = (r, z, n); h = (1-z)*n + z*hPrev. hidden is a multiple of 4.
+ */
+export function gruCellFn(): Fn {
+  const f = new Fn('gruCell', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [XP, HP, HPREV, GT, HO, rows, hidden] = [0, 1, 2, 3, 4, 5, 6];
+  const l = mathLocals(f);
+  const vr = f.local('v128'), vz = f.local('v128'), vn = f.local('v128'), one = f.local('v128');
+  f.f32x4Const(1).set(one);
+  forEachVector(f, rows, hidden, 3, (at) => {
+    const load = (base: number, gate: number) => {
+      gateAddr(f, at, base, gate);
+      f.v128Load();
+    };
+    emitSigmoid(f, l, () => {
+      load(XP, 0);
+      load(HP, 0);
+      f.f32x4Add();
+    });
+    f.set(vr);
+    emitSigmoid(f, l, () => {
+      load(XP, 1);
+      load(HP, 1);
+      f.f32x4Add();
+    });
+    f.set(vz);
+    emitTanh(f, l, () => {
+      load(XP, 2);
+      f.get(vr);
+      load(HP, 2);
+      f.f32x4Mul().f32x4Add();
+    });
+    f.set(vn);
+    [vr, vz, vn].forEach((v, gate) => {
+      gateAddr(f, at, GT, gate);
+      f.get(v).v128Store();
+    });
+    f.get(HO).get(at.c0).i32Add();
+    f.get(one).get(vz).f32x4Sub().get(vn).f32x4Mul();
+    f.get(vz).get(HPREV).get(at.c0).i32Add().v128Load().f32x4Mul().f32x4Add();
+    f.v128Store();
   });
   return f;
 }

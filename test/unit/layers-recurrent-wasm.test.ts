@@ -1,6 +1,6 @@
-// nn.LSTM on the wasm backend, where its gate arithmetic runs in the LstmCell kernels (v128 exp/sigmoid/tanh):
-// outputs and every gradient agree with the same model on the reference backend, over a batch large enough for the
-// vector path and split over two threads.
+// nn.LSTM and nn.GRU on the wasm backend, where their gate arithmetic runs in the LstmCell and GruCell kernels (v128
+// exp/sigmoid/tanh): outputs and every gradient agree with the same model on the reference backend, over a batch
+// large enough for the vector path and split over two threads.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createWasmBackend, type WasmBackend } from '../../engine/backends/wasm';
@@ -36,6 +36,27 @@ test('LSTM on wasm: outputs and all gradients match the reference backend', () =
   const ref = run('cpu');
   const got = run('wasm');
   assert.equal(kernelBackends().LstmCell, 'wasm');
+  assert.equal(got.length, ref.length);
+  got.forEach((a, i) => assertAllClose(a, ref[i], 1e-4, `tensor ${i}`));
+});
+
+/** GRU: output, h_n and the gradients of the input, the initial state and every parameter, on one backend. */
+function runGru(backend: 'cpu' | 'wasm'): Float32Array[] {
+  forceBackend(backend);
+  manual_seed(6);
+  const gru = new nn.GRU(6, 64, { num_layers: 2, batch_first: true });
+  const x = rnd([64, 5, 6], 31, true);
+  const h0 = rnd([2, 64, 64], 32, true);
+  const [out, hn] = gru(x, h0) as unknown as [Tensor, Tensor];
+  out.mul(rnd(out.shape, 34)).sum().add(hn.mul(hn).sum()).backward();
+  const grads = [x, h0, ...gru.parameters()].map((t) => (t.grad as Tensor).data);
+  return [out.data, hn.data, ...grads];
+}
+
+test('GRU on wasm: outputs and all gradients match the reference backend', () => {
+  const ref = runGru('cpu');
+  const got = runGru('wasm');
+  assert.equal(kernelBackends().GruCell, 'wasm');
   assert.equal(got.length, ref.length);
   got.forEach((a, i) => assertAllClose(a, ref[i], 1e-4, `tensor ${i}`));
 });
