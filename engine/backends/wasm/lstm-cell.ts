@@ -14,6 +14,23 @@ const SPLIT_MIN = 8192;
 
 const vectorizable = (at: LstmCellAttrs): boolean => at.hidden % 4 === 0 && at.batch * at.hidden >= SMALL;
 
+/**
+ * Runs a row-wise cell function fn(inputs..., outputs..., rows, hidden) over `rows` batch rows: each input is an
+ * array with its floats per row, copied into the heap; each output gets `width` floats per row of scratch. Rows are
+ * split over the two threads when there is enough work. Returns the outputs' heap addresses.
+ */
+function runRows(rt: WasmRuntime, fn: number, rows: number, hidden: number, inputs: Array<[Float32Array, number]>, outputWidths: number[]): number[] {
+  const heap = rt.heap;
+  heap.reset();
+  const ins = inputs.map(([a, width]): [number, number] => [heap.use(a.subarray(0, rows * width)), width]);
+  const outs = outputWidths.map((width): [number, number] => [heap.alloc(rows * width), width]);
+  const parts = rt.halves(rows, rows * hidden, SPLIT_MIN).map(([r0, r1]): Call[] => [
+    [fn, [...ins, ...outs].map(([addr, width]) => addr + r0 * width * 4).concat([r1 - r0, hidden])],
+  ]);
+  rt.runParts(parts);
+  return outs.map(([addr]) => addr);
+}
+
 /** `floats` results at heap address `addr`, copied into the caller's target when it named one, else a fresh array. */
 function deliver(rt: WasmRuntime, addr: number, floats: number, given: Float32Array | undefined, what: string): Float32Array {
   const target = intoTarget(given, floats, what);
@@ -28,21 +45,12 @@ export function makeLstmCell(rt: WasmRuntime) {
     const { batch: B, hidden: H } = at;
     const G = 4 * H;
     if (!vectorizable(at) || xp.length < B * G || hp.length < B * G || cPrev.length < B * H) return cpuLstmCell(xp, hp, cPrev, at);
-    const heap = rt.heap;
-    heap.reset();
-    const xA = heap.use(xp.subarray(0, B * G));
-    const hA = heap.use(hp.subarray(0, B * G));
-    const cA = heap.use(cPrev.subarray(0, B * H));
-    const gOut = heap.alloc(B * G), cOut = heap.alloc(B * H), hOut = heap.alloc(B * H);
-    const parts = rt.halves(B, B * H, SPLIT_MIN).map(([r0, r1]): Call[] => [
-      [fn, [xA + r0 * G * 4, hA + r0 * G * 4, cA + r0 * H * 4, gOut + r0 * G * 4, cOut + r0 * H * 4, hOut + r0 * H * 4, r1 - r0, H]],
-    ]);
-    rt.runParts(parts);
+    const [gates, c, h] = runRows(rt, fn, B, H, [[xp, G], [hp, G], [cPrev, H]], [G, H, H]);
     const into = at.into ?? {};
     return {
-      gates: deliver(rt, gOut, B * G, into.gates, 'LstmCell gates'),
-      c: deliver(rt, cOut, B * H, into.c, 'LstmCell c'),
-      h: deliver(rt, hOut, B * H, into.h, 'LstmCell h'),
+      gates: deliver(rt, gates, B * G, into.gates, 'LstmCell gates'),
+      c: deliver(rt, c, B * H, into.c, 'LstmCell c'),
+      h: deliver(rt, h, B * H, into.h, 'LstmCell h'),
     };
   };
 }
@@ -53,23 +61,14 @@ export function makeLstmCellGrad(rt: WasmRuntime) {
     const { gOut, dhRec, dcIn, gates, cPrev, c } = inputs;
     const { batch: B, hidden: H } = at;
     const G = 4 * H;
-    const cells = [gOut, dhRec, dcIn, cPrev, c];
-    if (!vectorizable(at) || gates.length < B * G || cells.some((a) => a.length < B * H)) {
+    if (!vectorizable(at) || gates.length < B * G || [gOut, dhRec, dcIn, cPrev, c].some((a) => a.length < B * H)) {
       return cpuLstmCellGrad(inputs, at);
     }
-    const heap = rt.heap;
-    heap.reset();
-    const [goA, dhA, dcA, cpA, cA] = cells.map((a) => heap.use(a.subarray(0, B * H)));
-    const gA = heap.use(gates.subarray(0, B * G));
-    const dG = heap.alloc(B * G), dcO = heap.alloc(B * H);
-    const parts = rt.halves(B, B * H, SPLIT_MIN).map(([r0, r1]): Call[] => {
-      const cell = r0 * H * 4, gate = r0 * G * 4;
-      return [[fn, [goA + cell, dhA + cell, dcA + cell, gA + gate, cpA + cell, cA + cell, dG + gate, dcO + cell, r1 - r0, H]]];
-    });
-    rt.runParts(parts);
+    const rows: Array<[Float32Array, number]> = [[gOut, H], [dhRec, H], [dcIn, H], [gates, G], [cPrev, H], [c, H]];
+    const [dGates, dcPrev] = runRows(rt, fn, B, H, rows, [G, H]);
     return {
-      dGates: deliver(rt, dG, B * G, at.into?.dGates, 'LstmCellGrad dGates'),
-      dcPrev: deliver(rt, dcO, B * H, at.into?.dcPrev, 'LstmCellGrad dcPrev'),
+      dGates: deliver(rt, dGates, B * G, at.into?.dGates, 'LstmCellGrad dGates'),
+      dcPrev: deliver(rt, dcPrev, B * H, at.into?.dcPrev, 'LstmCellGrad dcPrev'),
     };
   };
 }
@@ -80,16 +79,7 @@ export function makeGruCell(rt: WasmRuntime) {
     const { batch: B, hidden: H } = at;
     const G = 3 * H;
     if (!vectorizable(at) || xp.length < B * G || hp.length < B * G || hPrev.length < B * H) return cpuGruCell(xp, hp, hPrev, at);
-    const heap = rt.heap;
-    heap.reset();
-    const xA = heap.use(xp.subarray(0, B * G));
-    const hA = heap.use(hp.subarray(0, B * G));
-    const pA = heap.use(hPrev.subarray(0, B * H));
-    const gOut = heap.alloc(B * G), hOut = heap.alloc(B * H);
-    const parts = rt.halves(B, B * H, SPLIT_MIN).map(([r0, r1]): Call[] => [
-      [fn, [xA + r0 * G * 4, hA + r0 * G * 4, pA + r0 * H * 4, gOut + r0 * G * 4, hOut + r0 * H * 4, r1 - r0, H]],
-    ]);
-    rt.runParts(parts);
-    return { gates: deliver(rt, gOut, B * G, at.into?.gates, 'GruCell gates'), h: deliver(rt, hOut, B * H, at.into?.h, 'GruCell h') };
+    const [gates, h] = runRows(rt, fn, B, H, [[xp, G], [hp, G], [hPrev, H]], [G, H]);
+    return { gates: deliver(rt, gates, B * G, at.into?.gates, 'GruCell gates'), h: deliver(rt, h, B * H, at.into?.h, 'GruCell h') };
   };
 }
