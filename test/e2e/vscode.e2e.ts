@@ -105,9 +105,22 @@ test('Train Current Model shows the gradient panel with heatmap rows and updates
   let norms: { text: string; x: number; y: number }[] = [];
   await waitUntil(async () => (norms = (await afterDecorations(page)).filter((d) => /∇/.test(d.text))).length >= 3, 20_000, 'gradient norms at the layer lines');
   log('decorations:', norms.map((d) => d.text).join(' | '));
-  await page.mouse.move(norms[0].x, norms[0].y);
+  // The editor shows a hover on a mouse move over the text; a decoration re-rendered under a still mouse (the last
+  // telemetry arriving) gets none. So move off and back onto the layer's current position until the hover shows.
   const hover = page.locator('.monaco-hover', { hasText: 'update/w' });
-  await hover.first().waitFor({ timeout: 20_000 });
+  await waitUntil(
+    async () => {
+      const at = (await afterDecorations(page)).find((d) => /∇/.test(d.text)) ?? norms[0];
+      await page.mouse.move(5, 400);
+      await page.mouse.move(at.x, at.y, { steps: 3 });
+      return hover
+        .first()
+        .waitFor({ timeout: 4_000 })
+        .then(() => true, () => false);
+    },
+    30_000,
+    'the layer hover with update/w',
+  );
   log('hover:', ((await hover.first().textContent()) ?? '').slice(0, 160));
   await screenshot(page, ARTIFACTS, '1b-layer-hover');
   await page.mouse.move(5, 400);
