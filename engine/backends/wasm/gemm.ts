@@ -73,7 +73,7 @@ interface Prepacked {
 }
 
 /** The k blocks [p0, kc]: as few as KC allows, of equal depth (k = 784 is 4 x 196, not 3 x 256 + 16). */
-export function kBlocks(k: number): Array<[number, number]> {
+function kBlocks(k: number): Array<[number, number]> {
   const depth = Math.ceil(k / Math.ceil(k / KC));
   const out: Array<[number, number]> = [];
   for (let p0 = 0; p0 < k; p0 += depth) out.push([p0, Math.min(depth, k - p0)]);

@@ -147,7 +147,9 @@ export class WasmRuntime {
    * the caller runs this same rounds object again unchanged (the helper then keeps its encoding).
    */
   runRounds(rounds: Call[][][], reused = false): void {
-    if (this.helper && rounds.flat().length > 1 && this.helper.runRounds(rounds, reused)) return;
+    // Counted, not flattened: a cached GEMM plan comes through here every call.
+    const chunks = rounds.reduce((sum, round) => sum + round.length, 0);
+    if (this.helper && chunks > 1 && this.helper.runRounds(rounds, reused)) return;
     for (const round of rounds) for (const chunk of round) for (const [f, a] of chunk) this.call(f, a);
   }
 
