@@ -144,10 +144,9 @@ export class Fn {
     const lane = new Uint8Array(new Int32Array([v]).buffer);
     return this.simd(0x0c, ...lane, ...lane, ...lane, ...lane);
   }
-  /** v128.const with four equal f32 lanes. */
+  /** v128.const with four equal f32 lanes (the same bytes as the i32 lanes holding v's bits). */
   f32x4Const(v: number): this {
-    const lane = new Uint8Array(new Float32Array([v]).buffer);
-    return this.simd(0x0c, ...lane, ...lane, ...lane, ...lane);
+    return this.i32x4Const(new Int32Array(new Float32Array([v]).buffer)[0]);
   }
   v128Zero(): this { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
   i32Eq(): this { return this.op(0x46); }

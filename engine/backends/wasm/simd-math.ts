@@ -2,7 +2,8 @@
 // range reductions and minimax polynomials that SLEEF-style vector libraries, PyTorch's included, use). Plain
 // mul and add only, no relaxed FMA, so results are the same on every CPU. Measured against float64 over 1.3M random
 // inputs in [-20, 20]: sigmoid within 2.3 ulp, tanh within 1.3 ulp (1.4e-7 relative); the kernel suite checks the
-// LSTM cell built on them. NaN propagates through all three (wasm's f32x4.min/max keep NaN).
+// LSTM and GRU cells built on them. NaN propagates through all three (exp's clamp keeps x as pmin/pmax's first
+// operand, which they return when a comparison with NaN is false).
 import type { Fn } from './emitter';
 
 /** exp's input is clamped here: below, 2^n would be subnormal; above, it would overflow before the polynomial. */
