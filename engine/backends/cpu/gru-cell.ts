@@ -1,11 +1,10 @@
 // The reference GRU cell (PyTorch's equations, gate order r, z, n), in float64 arithmetic rounded at each store.
 import { intoTarget, type GruCellAttrs, type GruCellOut, type Into } from '../../kernels/kernel-map';
-import { sigmoid } from './lstm-cell';
+import { checkLengths, sigmoid } from './lstm-cell';
 
 export function gruCell(xp: Float32Array, hp: Float32Array, hPrev: Float32Array, at: GruCellAttrs & Into<GruCellOut>): GruCellOut {
+  checkLengths('GruCell', at, 3, [xp, hp], [hPrev]);
   const { batch: B, hidden: H } = at;
-  for (const a of [xp, hp]) if (a.length < B * 3 * H) throw new Error(`GruCell: a gate array has ${a.length} elements, expected ${B * 3 * H}.`);
-  if (hPrev.length < B * H) throw new Error(`GruCell: hPrev has ${hPrev.length} elements, expected ${B * H}.`);
   const gates = intoTarget(at.into?.gates, B * 3 * H, 'GruCell gates') ?? new Float32Array(B * 3 * H);
   const h = intoTarget(at.into?.h, B * H, 'GruCell h') ?? new Float32Array(B * H);
   for (let b = 0; b < B; b++) {

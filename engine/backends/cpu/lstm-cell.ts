@@ -4,14 +4,15 @@ import { intoTarget, type Into, type LstmCellAttrs, type LstmCellGradInputs, typ
 /** The logistic function without overflow for large |v|. */
 export const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
 
-function checkLengths(what: string, at: LstmCellAttrs, gateArrays: Float32Array[], cellArrays: Float32Array[]): void {
+/** Throws unless every gate array holds B rows of `gates`*H values and every cell array B rows of H. */
+export function checkLengths(what: string, at: LstmCellAttrs, gates: number, gateArrays: Float32Array[], cellArrays: Float32Array[]): void {
   const { batch: B, hidden: H } = at;
-  for (const a of gateArrays) if (a.length < B * 4 * H) throw new Error(`${what}: a gate array has ${a.length} elements, expected ${B * 4 * H}.`);
+  for (const a of gateArrays) if (a.length < B * gates * H) throw new Error(`${what}: a gate array has ${a.length} elements, expected ${B * gates * H}.`);
   for (const a of cellArrays) if (a.length < B * H) throw new Error(`${what}: a cell array has ${a.length} elements, expected ${B * H}.`);
 }
 
 export function lstmCell(xp: Float32Array, hp: Float32Array, cPrev: Float32Array, at: LstmCellAttrs & Into<LstmCellOut>): LstmCellOut {
-  checkLengths('LstmCell', at, [xp, hp], [cPrev]);
+  checkLengths('LstmCell', at, 4, [xp, hp], [cPrev]);
   const { batch: B, hidden: H } = at;
   const gates = intoTarget(at.into?.gates, B * 4 * H, 'LstmCell gates') ?? new Float32Array(B * 4 * H);
   const c = intoTarget(at.into?.c, B * H, 'LstmCell c') ?? new Float32Array(B * H);
@@ -38,7 +39,7 @@ export function lstmCell(xp: Float32Array, hp: Float32Array, cPrev: Float32Array
 
 export function lstmCellGrad(inputs: LstmCellGradInputs, at: LstmCellAttrs & Into<LstmCellGradOut>): LstmCellGradOut {
   const { gOut, dhRec, dcIn, gates, cPrev, c } = inputs;
-  checkLengths('LstmCellGrad', at, [gates], [gOut, dhRec, dcIn, cPrev, c]);
+  checkLengths('LstmCellGrad', at, 4, [gates], [gOut, dhRec, dcIn, cPrev, c]);
   const { batch: B, hidden: H } = at;
   const dGates = intoTarget(at.into?.dGates, B * 4 * H, 'LstmCellGrad dGates') ?? new Float32Array(B * 4 * H);
   const dcPrev = intoTarget(at.into?.dcPrev, B * H, 'LstmCellGrad dcPrev') ?? new Float32Array(B * H);

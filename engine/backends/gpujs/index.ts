@@ -140,8 +140,8 @@ export async function createGpujsBackend(opts: { mode?: Exclude<GpujsMode, 'webg
       ReluGrad: (x: Float32Array, dy: Float32Array) => (x.length === 0 ? new Float32Array(0) : call(RELU_GRAD, x.length, {}, x, dy)),
       LstmCell: (xp: Float32Array, hp: Float32Array, cPrev: Float32Array, at: LstmCellAttrs & Into<LstmCellOut>): LstmCellOut => {
         const gn = at.batch * 4 * at.hidden, cn = at.batch * at.hidden;
-        const into = at.into ?? {};
         if (cn === 0) return { gates: new Float32Array(0), c: new Float32Array(0), h: new Float32Array(0) };
+        const into = at.into ?? {};
         const gates = call(LSTM_GATES, gn, { hidden: at.hidden }, xp.subarray(0, gn), hp.subarray(0, gn));
         const c = call(LSTM_CELL, cn, { hidden: at.hidden, want: 0 }, gates, cPrev.subarray(0, cn));
         const h = call(LSTM_CELL, cn, { hidden: at.hidden, want: 1 }, gates, c);

@@ -235,9 +235,9 @@ export const MAXPOOL = `function (x) {
   return best;
 }`;
 
-// LSTM cell kernels. Gate rows hold 4H values (i, f, g, o), cell rows H. tanh is written out as
-// (1 - e)/(1 + e) with e = exp(-2|v|): GLSL's tanh polyfill in gpu.js, (e - 1)/(e + 1) with e = exp(2v), is NaN
-// once exp overflows (|v| > 44).
+// LSTM and GRU cell kernels. LSTM gate rows hold 4H values (i, f, g, o), GRU's 3H (r, z, n); state rows H. tanh is
+// written out as (1 - e)/(1 + e) with e = exp(-2|v|): GLSL's tanh polyfill in gpu.js, (e - 1)/(e + 1) with
+// e = exp(2v), is NaN once exp overflows (|v| > 44).
 
 /** Statements declaring `out` = tanh(`v`) (`v` a variable's name), spliced into the kernel sources below. */
 const tanhOf = (out: string, v: string): string => `const ${out}E = Math.exp(-2 * Math.abs(${v}));
@@ -254,28 +254,6 @@ export const LSTM_GATES = `function (xp, hp) {
     return t;
   }
   return 1 / (1 + Math.exp(-v));
-}`;
-
-/** GRU's activated gates: sigmoid for r and z; n = tanh(xn + r*hn), r recomputed from its own pre-activations. */
-export const GRU_GATES = `function (xp, hp) {
-  const row = Math.floor(this.thread.x / (3 * this.constants.hidden));
-  const gate = Math.floor((this.thread.x - row * 3 * this.constants.hidden) / this.constants.hidden);
-  if (gate == 2) {
-    const q = this.thread.x - 2 * this.constants.hidden;
-    const r = 1 / (1 + Math.exp(-(xp[q] + hp[q])));
-    const v = xp[this.thread.x] + r * hp[this.thread.x];
-    ${tanhOf('t', 'v')}
-    return t;
-  }
-  return 1 / (1 + Math.exp(-(xp[this.thread.x] + hp[this.thread.x])));
-}`;
-
-/** GRU's new state h = (1-z)*n + z*hPrev. */
-export const GRU_STATE = `function (gates, hPrev) {
-  const row = Math.floor(this.thread.x / this.constants.hidden);
-  const q = this.thread.x + row * 2 * this.constants.hidden;
-  const z = gates[q + this.constants.hidden];
-  return (1 - z) * gates[q + 2 * this.constants.hidden] + z * hPrev[this.thread.x];
 }`;
 
 /** The new cell state c = f*cPrev + i*g (want = 0), or h = o*tanh(c) from c (want = 1). */
@@ -324,4 +302,26 @@ export const LSTM_DGATES = `function (gOut, dhRec, gates, cPrev, c, dc) {
 export const LSTM_DC_PREV = `function (dc, gates) {
   const row = Math.floor(this.thread.x / this.constants.hidden);
   return dc[this.thread.x] * gates[this.thread.x + row * 3 * this.constants.hidden + this.constants.hidden];
+}`;
+
+/** GRU's activated gates: sigmoid for r and z; n = tanh(xn + r*hn), r recomputed from its own pre-activations. */
+export const GRU_GATES = `function (xp, hp) {
+  const row = Math.floor(this.thread.x / (3 * this.constants.hidden));
+  const gate = Math.floor((this.thread.x - row * 3 * this.constants.hidden) / this.constants.hidden);
+  if (gate == 2) {
+    const q = this.thread.x - 2 * this.constants.hidden;
+    const r = 1 / (1 + Math.exp(-(xp[q] + hp[q])));
+    const v = xp[this.thread.x] + r * hp[this.thread.x];
+    ${tanhOf('t', 'v')}
+    return t;
+  }
+  return 1 / (1 + Math.exp(-(xp[this.thread.x] + hp[this.thread.x])));
+}`;
+
+/** GRU's new state h = (1-z)*n + z*hPrev. */
+export const GRU_STATE = `function (gates, hPrev) {
+  const row = Math.floor(this.thread.x / this.constants.hidden);
+  const q = this.thread.x + row * 2 * this.constants.hidden;
+  const z = gates[q + this.constants.hidden];
+  return (1 - z) * gates[q + 2 * this.constants.hidden] + z * hPrev[this.thread.x];
 }`;
