@@ -42,18 +42,20 @@ export function recurrentLayer(kind: CellKind, xp: Tensor, w_hh: Tensor, b_hh: T
   const hn = kind === 'GRU' ? new Float32Array(T * BH) : null;
 
   const cell = { batch: B, hidden: H };
+  /** Step `t`'s B rows of `width` values in a time-major array. */
+  const stepRows = (a: Float32Array, width: number, t: number): Float32Array => a.subarray(t * B * width, (t + 1) * B * width);
   for (let t = 0; t < T; t++) {
     const hp = hiddenProjection(hs.subarray(t * BH, (t + 1) * BH), w, bias, B, H, GH);
+    // The cell kernels write this step's gates and states straight into the saved arrays.
     if (kind === 'LSTM') {
       const c = cs as Float32Array;
-      // The kernel writes this step's gates and states straight into the saved arrays.
-      const into = { gates: (acts as Float32Array).subarray(t * B * GH, (t + 1) * B * GH), c: c.subarray((t + 1) * BH, (t + 2) * BH), h: hs.subarray((t + 1) * BH, (t + 2) * BH) };
-      runKernel('LstmCell', x.subarray(t * B * GH, (t + 1) * B * GH), hp, c.subarray(t * BH, (t + 1) * BH), { ...cell, into });
+      const into = { gates: stepRows(acts as Float32Array, GH, t), c: stepRows(c, H, t + 1), h: stepRows(hs, H, t + 1) };
+      runKernel('LstmCell', stepRows(x, GH, t), hp, stepRows(c, H, t), { ...cell, into });
       continue;
     }
     if (kind === 'GRU') {
-      const into = { gates: (acts as Float32Array).subarray(t * B * GH, (t + 1) * B * GH), h: hs.subarray((t + 1) * BH, (t + 2) * BH) };
-      runKernel('GruCell', x.subarray(t * B * GH, (t + 1) * B * GH), hp, hs.subarray(t * BH, (t + 1) * BH), { ...cell, into });
+      const into = { gates: stepRows(acts as Float32Array, GH, t), h: stepRows(hs, H, t + 1) };
+      runKernel('GruCell', stepRows(x, GH, t), hp, stepRows(hs, H, t), { ...cell, into });
       // n's hidden part (W_hn h + b_hn), which its gradient needs.
       for (let b = 0; b < B; b++) (hn as Float32Array).set(hp.subarray(b * GH + 2 * H, (b + 1) * GH), t * BH + b * H);
       continue;
@@ -88,14 +90,14 @@ export function recurrentLayer(kind: CellKind, xp: Tensor, w_hh: Tensor, b_hh: T
       if (kind === 'LSTM') {
         const c = cs as Float32Array;
         const inputs = {
-          gOut: gOut.subarray(t * BH, (t + 1) * BH),
+          gOut: stepRows(gOut, H, t),
           dhRec: dh,
           dcIn: dc as Float32Array,
-          gates: (acts as Float32Array).subarray(t * B * GH, (t + 1) * B * GH),
-          cPrev: c.subarray(t * BH, (t + 1) * BH),
-          c: c.subarray((t + 1) * BH, (t + 2) * BH),
+          gates: stepRows(acts as Float32Array, GH, t),
+          cPrev: stepRows(c, H, t),
+          c: stepRows(c, H, t + 1),
         };
-        const step = runKernel('LstmCellGrad', inputs, { ...cell, into: { dGates: dX.subarray(t * B * GH, (t + 1) * B * GH) } });
+        const step = runKernel('LstmCellGrad', inputs, { ...cell, into: { dGates: stepRows(dX, GH, t) } });
         dc = step.dcPrev;
         dh = runKernel('MatMul', step.dGates, w, { m: B, k: GH, n: H, transA: false, transB: false });
         continue;
