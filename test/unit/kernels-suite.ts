@@ -110,6 +110,9 @@ function lstmPre(len: number, seed: number): Float32Array {
   return a;
 }
 
+/** The indices holding NaN. */
+const nan = (a: Float32Array): number[] => a.reduce<number[]>((out, v, i) => (Number.isNaN(v) ? [...out, i] : out), []);
+
 /** Optimizer state sizes: long enough to cross any vector width and any two-thread split. */
 const OPT_LEN = 1037;
 
@@ -286,7 +289,6 @@ export function kernelSuite(name: string, get: () => Backend, tol: Tolerance): v
     // Row 5, unit 9: its forget gate's pre-activation.
     xp[(5 * 4 + 1) * H + 9] = NaN;
     const got = k.LstmCell!(xp, hp, cPrev, at);
-    const nan = (a: Float32Array) => a.reduce<number[]>((out, v, i) => (Number.isNaN(v) ? [...out, i] : out), []);
     assert.deepEqual(nan(got.gates), [(5 * 4 + 1) * H + 9]);
     assert.deepEqual(nan(got.c), [5 * H + 9]);
     assert.deepEqual(nan(got.h), [5 * H + 9]);
@@ -354,7 +356,6 @@ export function kernelSuite(name: string, get: () => Backend, tol: Tolerance): v
     const at = lstmCases[2];
     const H = at.hidden;
     const xp = lstmPre(at.batch * 3 * H, 310), hp = randArray(at.batch * 3 * H, 311), hPrev = randArray(at.batch * H, 312);
-    const nan = (a: Float32Array) => a.reduce<number[]>((out, v, i) => (Number.isNaN(v) ? [...out, i] : out), []);
     const hp1 = hp.slice();
     hp1[(5 * 3 + 2) * H + 9] = NaN; // row 5, unit 9: n's hidden part
     const got = k.GruCell!(xp, hp1, hPrev, at);

@@ -18,8 +18,17 @@ after(async () => {
   await wasm.dispose();
 });
 
+/** The layer on wasm (with `kernel` running there) against the reference backend: every output and gradient. */
+function assertWasmMatchesReference(kernel: 'LstmCell' | 'GruCell', run: (backend: 'cpu' | 'wasm') => Float32Array[]): void {
+  const ref = run('cpu');
+  const got = run('wasm');
+  assert.equal(kernelBackends()[kernel], 'wasm');
+  assert.equal(got.length, ref.length);
+  got.forEach((a, i) => assertAllClose(a, ref[i], 1e-4, `tensor ${i}`));
+}
+
 /** Output, h_n, c_n and the gradients of the input, the initial state and every parameter, on one backend. */
-function run(backend: 'cpu' | 'wasm'): Float32Array[] {
+function runLstm(backend: 'cpu' | 'wasm'): Float32Array[] {
   forceBackend(backend);
   manual_seed(5);
   const lstm = new nn.LSTM(6, 64, { num_layers: 2 });
@@ -32,13 +41,7 @@ function run(backend: 'cpu' | 'wasm'): Float32Array[] {
   return [out.data, hn.data, cn.data, ...grads];
 }
 
-test('LSTM on wasm: outputs and all gradients match the reference backend', () => {
-  const ref = run('cpu');
-  const got = run('wasm');
-  assert.equal(kernelBackends().LstmCell, 'wasm');
-  assert.equal(got.length, ref.length);
-  got.forEach((a, i) => assertAllClose(a, ref[i], 1e-4, `tensor ${i}`));
-});
+test('LSTM on wasm: outputs and all gradients match the reference backend', () => assertWasmMatchesReference('LstmCell', runLstm));
 
 /** GRU: output, h_n and the gradients of the input, the initial state and every parameter, on one backend. */
 function runGru(backend: 'cpu' | 'wasm'): Float32Array[] {
@@ -53,10 +56,4 @@ function runGru(backend: 'cpu' | 'wasm'): Float32Array[] {
   return [out.data, hn.data, ...grads];
 }
 
-test('GRU on wasm: outputs and all gradients match the reference backend', () => {
-  const ref = runGru('cpu');
-  const got = runGru('wasm');
-  assert.equal(kernelBackends().GruCell, 'wasm');
-  assert.equal(got.length, ref.length);
-  got.forEach((a, i) => assertAllClose(a, ref[i], 1e-4, `tensor ${i}`));
-});
+test('GRU on wasm: outputs and all gradients match the reference backend', () => assertWasmMatchesReference('GruCell', runGru));
