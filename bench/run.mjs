@@ -75,7 +75,8 @@ function peerList(torchOk) {
   g('gradlens-wasm-1t', flags, 'wasm', '1');
   g('gradlens-wasm-2t', flags, 'wasm', '2');
   // Without FMA (separate multiply and add): what a runtime without relaxed SIMD would get.
-  if (flags.length > 0) g('gradlens-wasm-2t-nofma', [], 'wasm', '2');
+  const relaxed = '--experimental-wasm-relaxed-simd';
+  if (flags.includes(relaxed)) g('gradlens-wasm-2t-nofma', flags.filter((f) => f !== relaxed), 'wasm', '2');
   g('gradlens-gpujs', [], 'gpujs');
   return PEERS_ONLY ? peers.filter((p) => PEERS_ONLY.includes(p.name)) : peers;
 }

@@ -3,10 +3,17 @@ import { test } from 'node:test';
 import { engineFlags } from '../../engine/process/client';
 
 test('the engine child gets relaxed SIMD on Node 20/21 only (later Node versions have it by default)', () => {
-  assert.deepEqual(engineFlags('20.20.2'), ['--experimental-wasm-relaxed-simd']);
-  assert.deepEqual(engineFlags('21.7.0'), ['--experimental-wasm-relaxed-simd']);
-  assert.deepEqual(engineFlags('22.1.0'), []);
-  assert.deepEqual(engineFlags('24.21.0'), []);
+  assert.deepEqual(engineFlags('20.20.2', 8), ['--experimental-wasm-relaxed-simd']);
+  assert.deepEqual(engineFlags('21.7.0', 8), ['--experimental-wasm-relaxed-simd']);
+  assert.deepEqual(engineFlags('22.1.0', 8), []);
+  assert.deepEqual(engineFlags('24.21.0', 8), []);
+});
+
+test('on two cores or fewer the engine child collects garbage on the thread that needs it', () => {
+  assert.deepEqual(engineFlags('24.21.0', 2), ['--single-threaded-gc']);
+  assert.deepEqual(engineFlags('24.21.0', 1), ['--single-threaded-gc']);
+  assert.deepEqual(engineFlags('20.20.2', 2), ['--experimental-wasm-relaxed-simd', '--single-threaded-gc']);
+  assert.deepEqual(engineFlags('24.21.0', 3), []);
 });
 
 test('the bench launches Gradlens with the same flags as the engine child', async () => {
