@@ -122,6 +122,27 @@ export interface GruCellOut {
   h: Float32Array;
 }
 
+/** GruCellGrad's arrays: state rows [B, H] except the gates [B, 3H]. */
+export interface GruCellGradInputs {
+  /** The gradient of this step's output h. */
+  gOut: Float32Array;
+  /** The gradient reaching h through the next step's recurrence (dHp · W_hh of the step after). */
+  dhRec: Float32Array;
+  /** The forward's activated gates (r, z, n) and n's hidden part W_hn h + b_hn, before r gates it. */
+  gates: Float32Array;
+  hn: Float32Array;
+  hPrev: Float32Array;
+}
+
+export interface GruCellGradOut {
+  /** Gradients of the input projection's pre-activations [B, 3H]: (dr, dz, dn). */
+  dX: Float32Array;
+  /** Gradients of the hidden projection's [B, 3H]: (dr, dz, dn * r), since r gates n's hidden part. */
+  dHp: Float32Array;
+  /** The part of dL/dhPrev that bypasses W_hh: z * dh [B, H] (the rest is dHp · W_hh). */
+  dhDirect: Float32Array;
+}
+
 /**
  * Where the caller wants results written: views into its own arrays (an LSTM layer's saved gates and states), each
  * exactly as long as the result. The kernel returns those views; results not named get fresh arrays. This saves a
@@ -188,6 +209,8 @@ export interface KernelMap {
    * and hPrev [B, H]: n's hidden part is gated by r inside the tanh, as in PyTorch.
    */
   GruCell(xp: Float32Array, hp: Float32Array, hPrev: Float32Array, attrs: GruCellAttrs & Into<GruCellOut>): GruCellOut;
+  /** Its backward: dL/dh = gOut + dhRec; returns the two projections' pre-activation gradients and z * dh. */
+  GruCellGrad(inputs: GruCellGradInputs, attrs: GruCellAttrs & Into<GruCellGradOut>): GruCellGradOut;
 }
 
 export type KernelName = keyof KernelMap;
@@ -207,4 +230,5 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'LstmCell',
   'LstmCellGrad',
   'GruCell',
+  'GruCellGrad',
 ];

@@ -1,9 +1,8 @@
 // One recurrent layer over a whole sequence as a single autograd node. The input projection x·W_ihᵀ + b_ih of
 // every step arrives precomputed (one big matmul, outside); here each step costs one MatMul kernel call for
 // h·W_hhᵀ plus the fused gate arithmetic (LSTM: the LstmCell kernel; GRU: GruCell; plain RNN: a loop here), and
-// the backward pass is hand-written backpropagation through time (GRU's and RNN's gate gradients, which need no
-// exp or tanh, as loops here):
-// one kernel call per step for dh, then a single matmul over all steps for dW_hh. One node per layer instead of
+// the backward pass is hand-written backpropagation through time (the gate gradients: LstmCellGrad, GruCellGrad, the
+// plain RNN's a loop here): one kernel call per step for dh, then a single matmul over all steps for dW_hh. One node per layer instead of
 // ~10 per step keeps the graph small and avoids per-step slices whose gradients would each span the sequence.
 // Gate layout is PyTorch's: LSTM (i, f, g, o), GRU (r, z, n) with n = tanh(W_in x + b_in + r * (W_hn h + b_hn)).
 import { makeOp } from '../autograd';
@@ -102,39 +101,25 @@ export function recurrentLayer(kind: CellKind, xp: Tensor, w_hh: Tensor, b_hh: T
         dh = runKernel('MatMul', step.dGates, w, { m: B, k: GH, n: H, transA: false, transB: false });
         continue;
       }
-      const direct = kind === 'GRU' ? new Float32Array(BH) : null;
+      if (kind === 'GRU') {
+        const inputs = { gOut: stepRows(gOut, H, t), dhRec: dh, gates: stepRows(acts as Float32Array, GH, t), hn: stepRows(hn as Float32Array, H, t), hPrev: stepRows(hs, H, t) };
+        const step = runKernel('GruCellGrad', inputs, { ...cell, into: { dX: stepRows(dX, GH, t), dHp: stepRows(dHp, GH, t) } });
+        // dh_{t-1} = dHp_t · W_hh ([B, GH] x [GH, H]), plus the path through z that bypasses W_hh.
+        dh = runKernel('MatMul', step.dHp, w, { m: B, k: GH, n: H, transA: false, transB: false });
+        forgetFinite(dh);
+        for (let k = 0; k < BH; k++) dh[k] += step.dhDirect[k];
+        continue;
+      }
       for (let b = 0; b < B; b++) {
-        const xb = (t * B + b) * GH;
-        const prev = t * BH + b * H;
-        const cur = prev + BH;
         for (let j = 0; j < H; j++) {
-          const dhv = gOut[t * BH + b * H + j] + dh[b * H + j];
-          if (kind === 'GRU') {
-            const a = acts as Float32Array;
-            const r = a[xb + j], z = a[xb + H + j], n = a[xb + 2 * H + j];
-            const hh = (hn as Float32Array)[t * BH + b * H + j];
-            const dan = dhv * (1 - z) * (1 - n * n);
-            const dar = dan * hh * r * (1 - r);
-            const daz = dhv * (hs[prev + j] - n) * z * (1 - z);
-            dX[xb + j] = dar;
-            dX[xb + H + j] = daz;
-            dX[xb + 2 * H + j] = dan;
-            dHp[xb + j] = dar;
-            dHp[xb + H + j] = daz;
-            dHp[xb + 2 * H + j] = dan * r;
-            (direct as Float32Array)[b * H + j] = dhv * z;
-          } else {
-            const h = hs[cur + j];
-            dX[xb + j] = kind === 'RNN_TANH' ? dhv * (1 - h * h) : h > 0 ? dhv : 0;
-          }
+          const k = t * BH + b * H + j;
+          const h = hs[k + BH];
+          const dhv = gOut[k] + dh[b * H + j];
+          dX[k] = kind === 'RNN_TANH' ? dhv * (1 - h * h) : h > 0 ? dhv : 0;
         }
       }
-      // dh_{t-1} = dHp_t · W_hh ([B, GH] x [GH, H]), plus GRU's direct path z * dh.
-      dh = runKernel('MatMul', dHp.subarray(t * B * GH, (t + 1) * B * GH), w, { m: B, k: GH, n: H, transA: false, transB: false });
-      if (direct) {
-        forgetFinite(dh);
-        for (let k = 0; k < BH; k++) dh[k] += direct[k];
-      }
+      // dh_{t-1} = dX_t · W_hh ([B, H] x [H, H]).
+      dh = runKernel('MatMul', stepRows(dX, GH, t), w, { m: B, k: GH, n: H, transA: false, transB: false });
     }
     // dW_hh [GH, H] = dHpᵀ [GH, T*B] · h_prev [T*B, H], over all steps at once.
     const dW = w_hh.requires_grad

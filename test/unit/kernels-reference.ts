@@ -1,6 +1,6 @@
 // Naive float64 reference loops for the kernel tests, written as literally as possible from the definitions
 // (torch semantics) so they share no code or loop order with any backend.
-import type { AdamAttrs, BiasGradAttrs, Conv2DAttrs, LstmCellAttrs, LstmCellGradInputs, MatMulAttrs, Pool2DAttrs, SgdAttrs } from '../../engine/kernels/kernel-map';
+import type { AdamAttrs, BiasGradAttrs, Conv2DAttrs, GruCellGradInputs, LstmCellAttrs, LstmCellGradInputs, MatMulAttrs, Pool2DAttrs, SgdAttrs } from '../../engine/kernels/kernel-map';
 
 export function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -220,4 +220,30 @@ export function naiveGruCell(xp: Float32Array, hp: Float32Array, hPrev: Float32A
       h[b * H + j] = (1 - z) * n + z * hPrev[b * H + j];
     }
   return { gates, h };
+}
+
+/**
+ * Its backward, by the chain rule through h = (1-z)*n + z*hPrev, n = tanh(an), an = xn + r*hn, r = sigmoid(ar),
+ * z = sigmoid(az), in float64: the input projection's gradients (dar, daz, dan), the hidden projection's
+ * (dar, daz, dan*r), and dh's direct path into hPrev.
+ */
+export function naiveGruCellGrad(inputs: GruCellGradInputs, at: LstmCellAttrs): { dX: Float64Array; dHp: Float64Array; dhDirect: Float64Array } {
+  const { gOut, dhRec, gates, hn, hPrev } = inputs;
+  const { batch: B, hidden: H } = at;
+  const dX = new Float64Array(B * 3 * H), dHp = new Float64Array(B * 3 * H), dhDirect = new Float64Array(B * H);
+  for (let b = 0; b < B; b++)
+    for (let j = 0; j < H; j++) {
+      const k = b * H + j;
+      const at3 = (gate: number): number => (b * 3 + gate) * H + j;
+      const [r, z, n] = [0, 1, 2].map((gate) => gates[at3(gate)]);
+      const dh = gOut[k] + dhRec[k];
+      const dn = dh * (1 - z);
+      const dan = dn * (1 - n * n);
+      const dr = dan * hn[k];
+      const dz = dh * (hPrev[k] - n);
+      [dr * r * (1 - r), dz * z * (1 - z), dan].forEach((v, gate) => (dX[at3(gate)] = v));
+      [dr * r * (1 - r), dz * z * (1 - z), dan * r].forEach((v, gate) => (dHp[at3(gate)] = v));
+      dhDirect[k] = dh * z;
+    }
+  return { dX, dHp, dhDirect };
 }

@@ -15,6 +15,7 @@ import {
   naiveLstmCell,
   naiveLstmCellGrad,
   naiveGruCell,
+  naiveGruCellGrad,
   naiveMatMul,
   naiveMaxPool,
   naiveMaxPoolBackward,
@@ -366,6 +367,27 @@ export function kernelSuite(name: string, get: () => Backend, tol: Tolerance): v
     const got2 = k.GruCell!(xp2, hp, hPrev, at);
     assert.deepEqual(nan(got2.gates), [(7 * 3 + 0) * H + 4, (7 * 3 + 2) * H + 4]);
     assert.deepEqual(nan(got2.h), [7 * H + 4]);
+  });
+
+  test('GruCellGrad: both projections\' gate gradients and the direct path against float64', 'GruCellGrad', (k) => {
+    lstmCases.forEach((at, n) => {
+      const G = at.batch * 3 * at.hidden, C = at.batch * at.hidden;
+      const [gOut, dhRec, hn, hPrev] = [0, 1, 2, 3].map((s) => randArray(C, 320 + 10 * n + s, 4));
+      const gates = Float32Array.from(naiveGruCell(lstmPre(G, 330 + n), randArray(G, 340 + n, 3), hPrev, at).gates);
+      const inputs = { gOut, dhRec, gates, hn, hPrev };
+      const got = k.GruCellGrad!(inputs, at);
+      const want = naiveGruCellGrad(inputs, at);
+      check(got.dX, want.dX, tol, `GruCellGrad dX ${JSON.stringify(at)}`);
+      check(got.dHp, want.dHp, tol, `GruCellGrad dHp ${JSON.stringify(at)}`);
+      check(got.dhDirect, want.dhDirect, tol, `GruCellGrad dhDirect ${JSON.stringify(at)}`);
+      // Into: dX and dHp land in the middle of larger arrays (a GRU layer's per-sequence gradients); dhDirect comes back fresh.
+      const dX = new Float32Array(3 * G).fill(-7), dHp = new Float32Array(3 * G).fill(-7);
+      const into = k.GruCellGrad!(inputs, { ...at, into: { dX: dX.subarray(G, 2 * G), dHp: dHp.subarray(2 * G) } });
+      assert.equal(into.dX.buffer, dX.buffer);
+      assert.equal(into.dHp.buffer, dHp.buffer);
+      assert.deepEqual([into.dX, into.dHp, into.dhDirect], [got.dX, got.dHp, got.dhDirect]);
+      assert.ok([...dX.subarray(0, G), ...dX.subarray(2 * G), ...dHp.subarray(0, 2 * G)].every((v) => v === -7));
+    });
   });
 
   test('SgdUpdate (plain, momentum, dampening, nesterov)', 'SgdUpdate', (k) => {

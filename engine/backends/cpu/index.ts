@@ -7,7 +7,7 @@ import { conv2d } from './conv2d';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { conv2dBackpropInput } from './conv2d-backprop-input';
 import { lstmCell, lstmCellGrad } from './lstm-cell';
-import { gruCell } from './gru-cell';
+import { gruCell, gruCellGrad } from './gru-cell';
 import { matMul } from './matmul';
 import { maxPool2d, maxPool2dBackward } from './max-pool2d';
 import { relu, reluGrad } from './relu';
@@ -30,5 +30,6 @@ export const cpuBackend: Backend = {
     LstmCell: lstmCell,
     LstmCellGrad: lstmCellGrad,
     GruCell: gruCell,
+    GruCellGrad: gruCellGrad,
   },
 };

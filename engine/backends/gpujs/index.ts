@@ -2,10 +2,10 @@
 // gradients and pooling need no atomics), compiled per shape and cached. It runs in the best synchronous gpu.js
 // mode found here ('headlessgl' when a GL driver and the `gl` package are present, else 'webasm'); the modes
 // detected are reported in `info`.
-import { intoTarget, type AdamAttrs, type BiasGradAttrs, type Conv2DAttrs, type GruCellAttrs, type GruCellOut, type Into, type LstmCellAttrs, type LstmCellGradInputs, type LstmCellGradOut, type LstmCellOut, type MatMulAttrs, type Pool2DAttrs, type SgdAttrs } from '../../kernels/kernel-map';
+import { intoTarget, type AdamAttrs, type BiasGradAttrs, type Conv2DAttrs, type GruCellAttrs, type GruCellGradInputs, type GruCellGradOut, type GruCellOut, type Into, type LstmCellAttrs, type LstmCellGradInputs, type LstmCellGradOut, type LstmCellOut, type MatMulAttrs, type Pool2DAttrs, type SgdAttrs } from '../../kernels/kernel-map';
 import type { Backend } from '../../kernels/registry';
 import {
-  ADAM_M, ADAM_P, ADAM_V, BIAS_GRAD, CONV2D, CONV2D_DW, CONV2D_DX, GRU_GATES, GRU_STATE, LSTM_CELL, LSTM_DC, LSTM_DC_PREV, LSTM_DGATES, LSTM_GATES, MATMUL, MAXIMUM,
+  ADAM_M, ADAM_P, ADAM_V, BIAS_GRAD, CONV2D, CONV2D_DW, CONV2D_DX, GRU_DGATES, GRU_DH_DIRECT, GRU_GATES, GRU_STATE, LSTM_CELL, LSTM_DC, LSTM_DC_PREV, LSTM_DGATES, LSTM_GATES, MATMUL, MAXIMUM,
   MAXPOOL, MAXPOOL_BACK, RELU, RELU_GRAD, SGD_BUF, SGD_D, SGD_P,
 } from './kernels';
 import { detectModes, loadGpujs, syncMode, type GpujsMode, type GpujsModes } from './modes';
@@ -163,6 +163,19 @@ export async function createGpujsBackend(opts: { mode?: Exclude<GpujsMode, 'webg
         const gates = call(GRU_GATES, gn, { hidden: at.hidden }, xp.subarray(0, gn), hp.subarray(0, gn));
         const h = call(GRU_STATE, cn, { hidden: at.hidden }, gates, hPrev.subarray(0, cn));
         return { gates: delivered(gates, at.into?.gates, 'GruCell gates'), h: delivered(h, at.into?.h, 'GruCell h') };
+      },
+      GruCellGrad: (inputs: GruCellGradInputs, at: GruCellAttrs & Into<GruCellGradOut>): GruCellGradOut => {
+        const gn = at.batch * 3 * at.hidden, cn = at.batch * at.hidden;
+        if (cn === 0) return { dX: new Float32Array(0), dHp: new Float32Array(0), dhDirect: new Float32Array(0) };
+        const [gOut, dhRec, hn, hPrev] = [inputs.gOut, inputs.dhRec, inputs.hn, inputs.hPrev].map((a) => a.subarray(0, cn));
+        const g = inputs.gates.subarray(0, gn);
+        const side = (hiddenSide: number) => call(GRU_DGATES, gn, { hidden: at.hidden, hiddenSide }, gOut, dhRec, g, hn, hPrev);
+        const into = at.into ?? {};
+        return {
+          dX: delivered(side(0), into.dX, 'GruCellGrad dX'),
+          dHp: delivered(side(1), into.dHp, 'GruCellGrad dHp'),
+          dhDirect: delivered(call(GRU_DH_DIRECT, cn, { hidden: at.hidden }, gOut, dhRec, g), into.dhDirect, 'GruCellGrad dhDirect'),
+        };
       },
     },
     dispose: async () => {

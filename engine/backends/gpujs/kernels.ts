@@ -325,3 +325,32 @@ export const GRU_STATE = `function (gates, hPrev) {
   const z = gates[q + this.constants.hidden];
   return (1 - z) * gates[q + 2 * this.constants.hidden] + z * hPrev[this.thread.x];
 }`;
+
+/**
+ * GRU's gate gradients from dh = gOut + dhRec: dr = dn*hn*r*(1-r), dz = dh*(hPrev-n)*z*(1-z), dn = dh*(1-z)*(1-n^2);
+ * the hidden projection's n gradient is dn*r (hiddenSide = 1), the input projection's dn (hiddenSide = 0).
+ */
+export const GRU_DGATES = `function (gOut, dhRec, gates, hn, hPrev) {
+  const hid = this.constants.hidden;
+  const row = Math.floor(this.thread.x / (3 * hid));
+  const r0 = this.thread.x - row * 3 * hid;
+  const gate = Math.floor(r0 / hid);
+  const k = row * hid + r0 - gate * hid;
+  const q = row * 3 * hid + r0 - gate * hid;
+  const r = gates[q];
+  const z = gates[q + hid];
+  const n = gates[q + 2 * hid];
+  const dh = gOut[k] + dhRec[k];
+  if (gate == 1) { return dh * (hPrev[k] - n) * z * (1 - z); }
+  const dn = dh * (1 - z) * (1 - n * n);
+  if (gate == 0) { return dn * hn[k] * r * (1 - r); }
+  if (this.constants.hiddenSide == 1) { return dn * r; }
+  return dn;
+}`;
+
+/** The part of GRU's dL/dhPrev that bypasses W_hh: z * (gOut + dhRec). */
+export const GRU_DH_DIRECT = `function (gOut, dhRec, gates) {
+  const row = Math.floor(this.thread.x / this.constants.hidden);
+  const z = gates[this.thread.x + row * 2 * this.constants.hidden + this.constants.hidden];
+  return (gOut[this.thread.x] + dhRec[this.thread.x]) * z;
+}`;

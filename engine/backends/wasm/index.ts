@@ -6,7 +6,7 @@ import { makeBiasGrad } from './bias-grad';
 import { makeConv2D } from './conv2d';
 import { makeConv2DBackpropFilter } from './conv2d-backprop-filter';
 import { makeConv2DBackpropInput } from './conv2d-backprop-input';
-import { makeGruCell, makeLstmCell, makeLstmCellGrad } from './lstm-cell';
+import { makeGruCell, makeGruCellGrad, makeLstmCell, makeLstmCellGrad } from './lstm-cell';
 import { makeMatMul } from './matmul';
 import { makeMaxPool2D, makeMaxPool2DBackward } from './max-pool2d';
 import { makeAdamUpdate, makeSgdUpdate } from './optimizers';
@@ -49,6 +49,7 @@ export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<
       LstmCell: makeLstmCell(rt),
       LstmCellGrad: makeLstmCellGrad(rt),
       GruCell: makeGruCell(rt),
+      GruCellGrad: makeGruCellGrad(rt),
     },
   };
 }

@@ -4,7 +4,7 @@
 // V8 version: with separate mul+add Node 20 spills registers beyond a 4x8 tile (see shared measurements).
 import { Fn, buildModule } from './emitter';
 import { convDirectFns } from './conv-direct-module';
-import { gruCellFn, lstmCellFn, lstmCellGradFn } from './lstm-module';
+import { gruCellFn, gruCellGradFn, lstmCellFn, lstmCellGradFn } from './lstm-module';
 import { maxPoolBackFn } from './max-pool-back-module';
 import { maxPool2x2VecFn } from './max-pool-vec-module';
 import { colSumsFn, planeSumsFn } from './sums-module';
@@ -585,7 +585,7 @@ export function buildKernelsModule(v: KernelVariant): Uint8Array<ArrayBuffer> {
   fns.push(reluFn(), reluGradFn());
   for (const mode of ADAM_MODES) for (const ams of [false, true]) fns.push(adamFn(mode, ams));
   for (const mode of MOMENTUM_MODES) for (const wd of [false, true]) fns.push(sgdFn(mode, wd));
-  fns.push(nonFiniteFn(), lstmCellFn(), lstmCellGradFn(), gruCellFn());
+  fns.push(nonFiniteFn(), lstmCellFn(), lstmCellGradFn(), gruCellFn(), gruCellGradFn());
   fns.push(...convDirectFns(v, fns.length), maxPool2x2VecFn(), colSumsFn(), planeSumsFn(), maxPoolBackFn());
   const kernelA = fns.length;
   fns.push(microKernelDirectA(v), macroKernel(v, kernelA, true), packTransFn(NR));

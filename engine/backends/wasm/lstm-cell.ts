@@ -1,9 +1,9 @@
-// LstmCell, LstmCellGrad and GruCell on the wasm heap: the operands are copied in, the v128 gate loops run (batch
+// LstmCell, LstmCellGrad, GruCell and GruCellGrad on the wasm heap: the operands are copied in, the v128 gate loops run (batch
 // rows split over the two threads when there is enough work), the results are copied out. A hidden size that is not
 // a multiple of 4, or a tiny step, runs the reference loop.
-import { intoTarget, type GruCellAttrs, type GruCellOut, type Into, type LstmCellAttrs, type LstmCellGradInputs, type LstmCellGradOut, type LstmCellOut } from '../../kernels/kernel-map';
+import { intoTarget, type GruCellAttrs, type GruCellGradInputs, type GruCellGradOut, type GruCellOut, type Into, type LstmCellAttrs, type LstmCellGradInputs, type LstmCellGradOut, type LstmCellOut } from '../../kernels/kernel-map';
 import { lstmCell as cpuLstmCell, lstmCellGrad as cpuLstmCellGrad } from '../cpu/lstm-cell';
-import { gruCell as cpuGruCell } from '../cpu/gru-cell';
+import { gruCell as cpuGruCell, gruCellGrad as cpuGruCellGrad } from '../cpu/gru-cell';
 import type { Call } from './threads';
 import type { WasmRuntime } from './runtime';
 
@@ -11,20 +11,25 @@ import type { WasmRuntime } from './runtime';
 const SMALL = 256;
 /** Cells per step from which the rows are split over two threads (the forward loop takes ~12 ns a cell on one thread: ~100 us). */
 const SPLIT_MIN = 8192;
+/**
+ * The same for GruCellGrad, which has no exp or tanh: at 64 x 128 cells one thread took 43-47 us, mostly copies,
+ * and two threads 52-84 us.
+ */
+const GRU_GRAD_SPLIT_MIN = 8 * SPLIT_MIN;
 
 const vectorizable = (at: LstmCellAttrs): boolean => at.hidden % 4 === 0 && at.batch * at.hidden >= SMALL;
 
 /**
  * Runs a row-wise cell function fn(inputs..., outputs..., rows, hidden) over `rows` batch rows: each input is an
  * array with its floats per row, copied into the heap; each output gets `width` floats per row of scratch. Rows are
- * split over the two threads when there is enough work. Returns the outputs' heap addresses.
+ * split over the two threads from `splitMin` cells (rows * hidden). Returns the outputs' heap addresses.
  */
-function runRows(rt: WasmRuntime, fn: number, rows: number, hidden: number, inputs: Array<[Float32Array, number]>, outputWidths: number[]): number[] {
+function runRows(rt: WasmRuntime, fn: number, rows: number, hidden: number, inputs: Array<[Float32Array, number]>, outputWidths: number[], splitMin = SPLIT_MIN): number[] {
   const heap = rt.heap;
   heap.reset();
   const ins = inputs.map(([a, width]): [number, number] => [heap.use(a.subarray(0, rows * width)), width]);
   const outs = outputWidths.map((width): [number, number] => [heap.alloc(rows * width), width]);
-  const parts = rt.halves(rows, rows * hidden, SPLIT_MIN).map(([r0, r1]): Call[] => [
+  const parts = rt.halves(rows, rows * hidden, splitMin).map(([r0, r1]): Call[] => [
     [fn, [...ins, ...outs].map(([addr, width]) => addr + r0 * width * 4).concat([r1 - r0, hidden])],
   ]);
   rt.runParts(parts);
@@ -81,5 +86,21 @@ export function makeGruCell(rt: WasmRuntime) {
     if (!vectorizable(at) || xp.length < B * G || hp.length < B * G || hPrev.length < B * H) return cpuGruCell(xp, hp, hPrev, at);
     const [gates, h] = runRows(rt, fn, B, H, [[xp, G], [hp, G], [hPrev, H]], [G, H]);
     return { gates: deliver(rt, gates, B * G, at.into?.gates, 'GruCell gates'), h: deliver(rt, h, B * H, at.into?.h, 'GruCell h') };
+  };
+}
+
+export function makeGruCellGrad(rt: WasmRuntime) {
+  const fn = rt.fn('gruCellGrad');
+  return function gruCellGrad(inputs: GruCellGradInputs, at: GruCellAttrs & Into<GruCellGradOut>): GruCellGradOut {
+    const { gOut, dhRec, gates, hn, hPrev } = inputs;
+    const { batch: B, hidden: H } = at;
+    const G = 3 * H;
+    if (!vectorizable(at) || gates.length < B * G || [gOut, dhRec, hn, hPrev].some((a) => a.length < B * H)) return cpuGruCellGrad(inputs, at);
+    const [dX, dHp, dhDirect] = runRows(rt, fn, B, H, [[gOut, H], [dhRec, H], [gates, G], [hn, H], [hPrev, H]], [G, G, H], GRU_GRAD_SPLIT_MIN);
+    return {
+      dX: deliver(rt, dX, B * G, at.into?.dX, 'GruCellGrad dX'),
+      dHp: deliver(rt, dHp, B * G, at.into?.dHp, 'GruCellGrad dHp'),
+      dhDirect: deliver(rt, dhDirect, B * H, at.into?.dhDirect, 'GruCellGrad dhDirect'),
+    };
   };
 }

@@ -154,3 +154,44 @@ export function gruCellFn(): Fn {
   });
   return f;
 }
+
+/**
+ * gruCellGrad(gOut, dhRec, gates, hn, hPrev, dX, dHp, dhDirect, rows, hidden): with dh = gOut + dhRec,
+ * dn = dh*(1-z)*(1-n^2), dr = dn*hn*r*(1-r), dz = dh*(hPrev-n)*z*(1-z): dX = (dr, dz, dn), dHp = (dr, dz, dn*r),
+ * dhDirect = dh*z. hidden is a multiple of 4.
+ */
+export function gruCellGradFn(): Fn {
+  const f = new Fn('gruCellGrad', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [GO, DH, GT, HN, HPREV, DX, DHP, DD, rows, hidden] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const vr = f.local('v128'), vz = f.local('v128'), vn = f.local('v128'), dh = f.local('v128'), one = f.local('v128');
+  const dn = f.local('v128'), dr = f.local('v128'), dz = f.local('v128');
+  f.f32x4Const(1).set(one);
+  forEachVector(f, rows, hidden, 3, (at) => {
+    const cell = (base: number) => f.get(base).get(at.c0).i32Add();
+    const gate = (base: number, g: number) => gateAddr(f, at, base, g);
+    [vr, vz, vn].forEach((v, g) => {
+      gate(GT, g);
+      f.v128Load().set(v);
+    });
+    cell(GO).v128Load();
+    cell(DH).v128Load().f32x4Add().set(dh);
+    f.get(dh).get(one).get(vz).f32x4Sub().f32x4Mul().get(one).get(vn).get(vn).f32x4Mul().f32x4Sub().f32x4Mul().set(dn);
+    f.get(dn);
+    cell(HN).v128Load().f32x4Mul().get(vr).f32x4Mul().get(one).get(vr).f32x4Sub().f32x4Mul().set(dr);
+    f.get(dh);
+    cell(HPREV).v128Load().get(vn).f32x4Sub().f32x4Mul().get(vz).f32x4Mul().get(one).get(vz).f32x4Sub().f32x4Mul().set(dz);
+    for (const out of [DX, DHP]) {
+      gate(out, 0);
+      f.get(dr).v128Store();
+      gate(out, 1);
+      f.get(dz).v128Store();
+    }
+    gate(DX, 2);
+    f.get(dn).v128Store();
+    gate(DHP, 2);
+    f.get(dn).get(vr).f32x4Mul().v128Store();
+    cell(DD);
+    f.get(dh).get(vz).f32x4Mul().v128Store();
+  });
+  return f;
+}
