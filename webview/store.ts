@@ -12,6 +12,7 @@ import type {
   ModelGraph,
   SourceLocation,
 } from '../protocol/messages';
+import { ThroughputMeter } from '../protocol/throughput';
 import { Column } from './column';
 import { METRICS, type MetricId } from './metrics';
 
@@ -108,6 +109,8 @@ export class RunStore {
   readonly loss = Column.f64();
   readonly lr = Column.f64();
   readonly samplesPerSec = Column.f64();
+  /** The status line's samples/s: recent steps while running, the whole run once finished. */
+  private readonly throughput = new ThroughputMeter();
   epochs: EpochRecord[] = [];
   anomalies: Anomaly[] = [];
   hist = new Map<string, HistSeries>();
@@ -138,6 +141,7 @@ export class RunStore {
     this.loss.clear();
     this.lr.clear();
     this.samplesPerSec.clear();
+    this.throughput.clear();
     this.epochs = [];
     this.anomalies = [];
     this.hist.clear();
@@ -204,13 +208,14 @@ export class RunStore {
         this.loss.push(m.loss);
         this.lr.push(m.lr);
         this.samplesPerSec.push(m.samplesPerSec);
+        this.throughput.add(m);
         Object.assign(this.status, {
           step: m.step,
           epoch: m.epoch,
           batch: m.batch,
           batchesPerEpoch: m.batchesPerEpoch,
           loss: m.loss,
-          samplesPerSec: m.samplesPerSec,
+          samplesPerSec: this.throughput.recent() ?? m.samplesPerSec,
         });
         if (this.status.state === 'waiting') this.status.state = 'running';
         ch.steps = ch.status = true;
@@ -266,6 +271,7 @@ export class RunStore {
         }
         if (m.reason === 'error' && !this.status.message) this.status.message = 'the run ended with an error';
         this.status.step = Math.max(this.status.step, m.step);
+        this.status.samplesPerSec = this.throughput.overall() ?? this.status.samplesPerSec;
         ch.status = true;
         return;
       case 'log':

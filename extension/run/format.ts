@@ -18,7 +18,7 @@ export function shape(s: readonly number[]): string {
   return `[${s.join(', ')}]`;
 }
 
-/** "epoch 2/5 · step 340 · loss 0.431 · 1234 samples/s" */
+/** "epoch 2/5 · step 340 · loss 0.431 · 1234 samples/s" (samples/s: see RunState.samplesPerSec). */
 export function statusText(state: RunState): string {
   const s = state.lastStep;
   if (!s) return state.phase === 'finished' ? 'finished' : 'starting…';
@@ -27,7 +27,7 @@ export function statusText(state: RunState): string {
     `epoch ${s.epoch + 1}${epochs ? '/' + epochs : ''}`,
     `step ${s.step}`,
     `loss ${fmt(s.loss)}`,
-    `${Math.round(s.samplesPerSec)} samples/s`,
+    `${Math.round(state.samplesPerSec() ?? s.samplesPerSec)} samples/s`,
   ];
   if (state.phase === 'paused') parts.push('paused');
   if (state.phase === 'finished') parts.push(state.finished?.reason ?? 'finished');

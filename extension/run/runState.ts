@@ -12,6 +12,7 @@ import type {
   ModelGraph,
   RunConfig,
 } from '../../protocol/messages';
+import { ThroughputMeter } from '../../protocol/throughput';
 
 /** How many recent statistics per layer the hover shows. */
 export const LAYER_HISTORY = 8;
@@ -47,6 +48,7 @@ export class RunState {
   messages: EngineMessage[] = [];
   private stride = 1;
   private layersById = new Map<string, LayerInfo>();
+  private readonly throughput = new ThroughputMeter();
 
   constructor(
     readonly modelFile: string,
@@ -69,6 +71,7 @@ export class RunState {
       case 'step':
         this.lastStep = msg;
         if (this.phase === 'starting') this.phase = 'running';
+        this.throughput.add(msg);
         break;
       case 'layerStats':
         for (const stats of msg.layers) {
@@ -121,6 +124,11 @@ export class RunState {
       const s = perStepStep(m);
       return s === undefined || s % this.stride === 0;
     });
+  }
+
+  /** Samples per second: over the recent steps while the run goes on, over all of them once it has finished. */
+  samplesPerSec(): number | undefined {
+    return this.phase === 'finished' ? this.throughput.overall() : this.throughput.recent();
   }
 
   layer(id: string): LayerInfo | undefined {

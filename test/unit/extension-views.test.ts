@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { Anomaly, EngineMessage } from '../../protocol/messages';
 import { defaultExportLine, isModelSource } from '../../extension/editor/modelFile';
 import { RunState, LAYER_HISTORY } from '../../extension/run/runState';
+import { THROUGHPUT_WINDOW } from '../../protocol/throughput';
 import { decorationText, diagnosticMessage, fmt, statusText, tensorSummaryText } from '../../extension/run/format';
 import { parseRunRecord } from '../../extension/run/runRecord';
 import { parseLearningRateAssignment } from '../../extension/debug/adapter';
@@ -60,6 +61,26 @@ test('run state folds messages: graph, steps, history window, pause and end', ()
   s.apply({ type: 'finished', reason: 'completed', step: 19, durationMs: 5 });
   assert.equal(s.phase, 'finished');
   assert.equal(s.anomalies.length, 1);
+});
+
+test('the status bar shows samples/s over recent steps while running and over the whole run once finished, not the last step alone', () => {
+  const s = new RunState('/w/m.ts');
+  const step = (i: number, ms: number): EngineMessage => ({ type: 'step', step: i, epoch: 0, batch: i, batchesPerEpoch: 100, loss: 1, lr: 0.1, samplesPerSec: (64 * 1000) / ms, stepMs: ms });
+  // 40 fast steps (1 ms, 64k samples/s), then a window's worth at 2 ms ending on one slow 64 ms step (1000 samples/s).
+  for (let i = 0; i < 40; i++) s.apply(step(i, 1));
+  for (let i = 40; i < 40 + THROUGHPUT_WINDOW - 1; i++) s.apply(step(i, 2));
+  s.apply(step(40 + THROUGHPUT_WINDOW - 1, 64));
+  const recentMs = 2 * (THROUGHPUT_WINDOW - 1) + 64;
+  assert.equal(s.samplesPerSec(), (64 * THROUGHPUT_WINDOW * 1000) / recentMs);
+  assert.match(statusText(s), new RegExp(` · ${Math.round((64 * THROUGHPUT_WINDOW * 1000) / recentMs)} samples/s$`));
+  s.apply({ type: 'finished', reason: 'completed', step: 40 + THROUGHPUT_WINDOW - 1, durationMs: 200 });
+  const allMs = 40 + recentMs;
+  assert.equal(s.samplesPerSec(), (64 * (40 + THROUGHPUT_WINDOW) * 1000) / allMs);
+  assert.match(statusText(s), new RegExp(` · ${Math.round((64 * (40 + THROUGHPUT_WINDOW) * 1000) / allMs)} samples/s · completed$`));
+  // A step without a duration (a record from an engine that sent none) falls back to its own rate.
+  const bare = new RunState('/w/m.ts');
+  bare.apply({ ...step(0, 1), stepMs: 0, samplesPerSec: 500 } as EngineMessage);
+  assert.equal(bare.samplesPerSec(), 500);
 });
 
 test('Problems text carries message, rule and evidence; decorations show norm and warning', () => {

@@ -9,6 +9,7 @@ import { BucketGrid } from '../../webview/buckets';
 import { domainFor, lutIndex, makeScale } from '../../webview/colour';
 import { metricDef } from '../../webview/metrics';
 import { RunStore } from '../../webview/store';
+import { THROUGHPUT_WINDOW } from '../../protocol/throughput';
 import { parseUiState } from '../../webview/uiState';
 import { renderWebviewHtml } from '../../webview/html';
 import { escapeScript, renderReportHtml, scriptJson } from '../../webview/report';
@@ -116,6 +117,21 @@ test('RunStore: unknown layers get rows padded with NaN; a new runId starts over
   store.ingest([{ type: 'error', error: { id: 'shapeMismatch', message: 'bad shape', showUser: true } }]);
   store.ingest([{ type: 'finished', reason: 'error', step: 3, durationMs: 1 }]);
   assert.deepEqual([store.status.state, store.status.message], ['error', 'bad shape']);
+});
+
+test('RunStore: the status line shows samples/s over recent steps while running, over the whole run once finished', () => {
+  const msgs = makeSampleRun({ layers: 2, steps: 30 });
+  const steps = msgs.filter((m) => m.type === 'step');
+  // The last step is 64x slower than the rest: a last-step rate would read 1/64 of the others.
+  steps.forEach((m, i) => Object.assign(m, { stepMs: i === steps.length - 1 ? 64 : 1, samplesPerSec: i === steps.length - 1 ? 1000 : 64000 }));
+  const store = new RunStore();
+  const end = msgs.findIndex((m) => m.type === 'finished');
+  store.ingest(msgs.slice(0, end));
+  const recent = (64 * THROUGHPUT_WINDOW * 1000) / (THROUGHPUT_WINDOW - 1 + 64);
+  assert.equal(store.status.samplesPerSec, recent);
+  store.ingest(msgs.slice(end));
+  assert.equal(store.status.state, 'finished');
+  assert.equal(store.status.samplesPerSec, (64 * steps.length * 1000) / (steps.length - 1 + 64));
 });
 
 test('colour domains: whole decades for log metrics, fixed [0,1] for fractions, symmetric for means', () => {
