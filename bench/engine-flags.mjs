@@ -1,12 +1,15 @@
 // The V8 flags the engine child runs with, for bench scripts that launch Node themselves: relaxed-SIMD FMA, which
-// Node 20 has only behind a flag, and single-threaded garbage collection on two cores or fewer. The same rule as
-// engineFlags in engine/process/client.ts, which these plain .mjs scripts cannot import;
+// Node 20 has only behind a flag, and single-threaded garbage collection when the compute threads fill every core.
+// The same rule as engineFlags in engine/process/client.ts, which these plain .mjs scripts cannot import;
 // test/unit/process-flags.test.ts checks that the two agree.
 import { availableParallelism } from 'node:os';
 
 const major = Number(process.versions.node.split('.')[0]);
+const cores = availableParallelism();
 
-export const ENGINE_FLAGS = [
-  ...(major === 20 || major === 21 ? ['--experimental-wasm-relaxed-simd'] : []),
-  ...(availableParallelism() <= 2 ? ['--single-threaded-gc'] : []),
-];
+/** The flags for an engine running `computeThreads` compute threads (the engine child's default: min(2, cores)). */
+export function engineFlagsFor(computeThreads = Math.min(2, cores)) {
+  return [...(major === 20 || major === 21 ? ['--experimental-wasm-relaxed-simd'] : []), ...(computeThreads >= cores ? ['--single-threaded-gc'] : [])];
+}
+
+export const ENGINE_FLAGS = engineFlagsFor();

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { ENGINE_FLAGS } from './engine-flags.mjs';
+import { ENGINE_FLAGS, engineFlagsFor } from './engine-flags.mjs';
 import { setupTorch } from './setup-torch.mjs';
 import { WORKLOADS } from './workloads.mjs';
 
@@ -50,7 +50,7 @@ const tsx = ['--import', 'tsx', 'bench/peers/gradlens-peer.ts'];
 
 /** The wasm SIMD ceiling (bench/wasm-ceiling.ts), one thread, with the engine's flags; null if the probe fails. */
 function measureCeiling() {
-  const r = spawnSync(process.execPath, [...ENGINE_FLAGS, '--import', 'tsx', 'bench/wasm-ceiling.ts'], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [...engineFlagsFor(1), '--import', 'tsx', 'bench/wasm-ceiling.ts'], { cwd: root, encoding: 'utf8' });
   try {
     return JSON.parse(r.stdout.trim().split('\n').pop());
   } catch {
@@ -70,9 +70,10 @@ function peerList(torchOk) {
   const g = (name, extra, ...a) => peers.push({ name, family: 'gradlens', cmd: process.execPath, args: [...extra, ...tsx, ...a] });
   // Gradlens peers run with the engine child's V8 flags, so the table shows what a training run gets.
   const flags = ENGINE_FLAGS;
+  const oneThread = engineFlagsFor(1);
   g('gradlens-auto', flags, 'auto', '2');
-  g('gradlens-cpu', flags, 'cpu');
-  g('gradlens-wasm-1t', flags, 'wasm', '1');
+  g('gradlens-cpu', oneThread, 'cpu');
+  g('gradlens-wasm-1t', oneThread, 'wasm', '1');
   g('gradlens-wasm-2t', flags, 'wasm', '2');
   // Without FMA (separate multiply and add): what a runtime without relaxed SIMD would get.
   const relaxed = '--experimental-wasm-relaxed-simd';

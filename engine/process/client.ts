@@ -37,15 +37,16 @@ const STOP_GRACE_MS = 2_000;
  * V8 flags the engine child runs with.
  * - Node 20 and 21 ship relaxed SIMD behind a flag; with it the wasm backend uses fused multiply-add (measured about
  *   +35% GEMM throughput). Later Node versions have it on by default.
- * - On two cores or fewer, garbage collection runs on the thread that needs it (`--single-threaded-gc`). The
- *   engine's two compute threads already fill both cores, so V8's concurrent marking and sweeping threads could only
- *   run by preempting one of them, and a two-thread kernel then waits for the preempted half. Measured on 2 cores
- *   (2-thread steps, alternating runs): the pooled CNN's median step 9.5 -> 6.2 ms, the LSTM's 32-44 -> 28-34 ms,
- *   the MLP unchanged (it rarely collects).
+ * - When the engine's compute threads fill every core (its wasm backend runs two on two cores), garbage collection
+ *   runs on the thread that needs it (`--single-threaded-gc`): V8's concurrent marking and sweeping threads could
+ *   only run by preempting a compute thread, and a two-thread kernel then waits for the preempted half. Measured on
+ *   2 cores (2-thread steps, alternating runs): the pooled CNN's median step 9.5 -> 6.2 ms, the LSTM's 32-44 -> 28-34
+ *   ms, the MLP unchanged (it rarely collects). With a core to spare the background threads are better: one-thread
+ *   128x128 matmuls (a fresh 64 KB result each) read 27-30 GFLOP/s with the flag against 32-36 without.
  */
-export function engineFlags(nodeVersion = process.versions.node, cores = availableParallelism()): string[] {
+export function engineFlags(nodeVersion = process.versions.node, cores = availableParallelism(), computeThreads = Math.min(2, cores)): string[] {
   const major = Number(nodeVersion.split('.')[0]);
-  return [...(major === 20 || major === 21 ? ['--experimental-wasm-relaxed-simd'] : []), ...(cores <= 2 ? ['--single-threaded-gc'] : [])];
+  return [...(major === 20 || major === 21 ? ['--experimental-wasm-relaxed-simd'] : []), ...(computeThreads >= cores ? ['--single-threaded-gc'] : [])];
 }
 
 export class EngineClient {

@@ -9,14 +9,16 @@ test('the engine child gets relaxed SIMD on Node 20/21 only (later Node versions
   assert.deepEqual(engineFlags('24.21.0', 8), []);
 });
 
-test('on two cores or fewer the engine child collects garbage on the thread that needs it', () => {
+test('when its compute threads fill every core the engine child collects garbage on the thread that needs it', () => {
   assert.deepEqual(engineFlags('24.21.0', 2), ['--single-threaded-gc']);
   assert.deepEqual(engineFlags('24.21.0', 1), ['--single-threaded-gc']);
   assert.deepEqual(engineFlags('20.20.2', 2), ['--experimental-wasm-relaxed-simd', '--single-threaded-gc']);
   assert.deepEqual(engineFlags('24.21.0', 3), []);
+  assert.deepEqual(engineFlags('24.21.0', 2, 1), [], 'one compute thread leaves a core to the background collector');
 });
 
 test('the bench launches Gradlens with the same flags as the engine child', async () => {
-  const { ENGINE_FLAGS } = await import('../../bench/engine-flags.mjs');
+  const { ENGINE_FLAGS, engineFlagsFor } = await import('../../bench/engine-flags.mjs');
   assert.deepEqual(ENGINE_FLAGS, engineFlags());
+  for (const threads of [1, 2]) assert.deepEqual(engineFlagsFor(threads), engineFlags(undefined, undefined, threads));
 });
