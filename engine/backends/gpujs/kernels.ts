@@ -244,6 +244,17 @@ const tanhOf = (out: string, v: string): string => `const ${out}E = Math.exp(-2 
   let ${out} = (1 - ${out}E) / (1 + ${out}E);
   if (${v} < 0) { ${out} = -${out}; }`;
 
+/**
+ * For a thread over gate rows of `gates` blocks of `hidden` values: its gate, k (the unit's index in the [B, H]
+ * state rows) and q (the unit's first gate value in the gate rows).
+ */
+const gateCursor = (gates: number): string => `const hid = this.constants.hidden;
+  const row = Math.floor(this.thread.x / (${gates} * hid));
+  const inRow = this.thread.x - row * ${gates} * hid;
+  const gate = Math.floor(inRow / hid);
+  const k = row * hid + inRow - gate * hid;
+  const q = row * ${gates} * hid + inRow - gate * hid;`;
+
 /** The activated gates: tanh for g, sigmoid for i, f and o. */
 export const LSTM_GATES = `function (xp, hp) {
   const v = xp[this.thread.x] + hp[this.thread.x];
@@ -280,12 +291,7 @@ export const LSTM_DC = `function (gOut, dhRec, dcIn, gates, c) {
 
 /** Gradients of the gate pre-activations, from dc (LSTM_DC's output) and the forward's gates. */
 export const LSTM_DGATES = `function (gOut, dhRec, gates, cPrev, c, dc) {
-  const hid = this.constants.hidden;
-  const row = Math.floor(this.thread.x / (4 * hid));
-  const r = this.thread.x - row * 4 * hid;
-  const gate = Math.floor(r / hid);
-  const k = row * hid + r - gate * hid;
-  const q = row * 4 * hid + r - gate * hid;
+  ${gateCursor(4)}
   const i = gates[q];
   const f = gates[q + hid];
   const g = gates[q + 2 * hid];
@@ -331,12 +337,7 @@ export const GRU_STATE = `function (gates, hPrev) {
  * the hidden projection's n gradient is dn*r (hiddenSide = 1), the input projection's dn (hiddenSide = 0).
  */
 export const GRU_DGATES = `function (gOut, dhRec, gates, hn, hPrev) {
-  const hid = this.constants.hidden;
-  const row = Math.floor(this.thread.x / (3 * hid));
-  const r0 = this.thread.x - row * 3 * hid;
-  const gate = Math.floor(r0 / hid);
-  const k = row * hid + r0 - gate * hid;
-  const q = row * 3 * hid + r0 - gate * hid;
+  ${gateCursor(3)}
   const r = gates[q];
   const z = gates[q + hid];
   const n = gates[q + 2 * hid];
