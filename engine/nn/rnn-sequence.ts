@@ -1,9 +1,10 @@
 // One recurrent layer over a whole sequence as a single autograd node. The input projection x·W_ihᵀ + b_ih of
 // every step arrives precomputed (one big matmul, outside); here each step costs one MatMul kernel call for
 // h·W_hhᵀ plus the fused gate arithmetic (LSTM: the LstmCell kernel; GRU: GruCell; plain RNN: a loop here), and
-// the backward pass is hand-written backpropagation through time (the gate gradients: LstmCellGrad, GruCellGrad, the
-// plain RNN's a loop here): one kernel call per step for dh, then a single matmul over all steps for dW_hh. One node per layer instead of
-// ~10 per step keeps the graph small and avoids per-step slices whose gradients would each span the sequence.
+// the backward pass is hand-written backpropagation through time (the gate gradients: LstmCellGrad, GruCellGrad,
+// the plain RNN's a loop here): one kernel call per step for dh, then a single matmul over all steps for dW_hh. One
+// node per layer instead of ~10 per step keeps the graph small and avoids per-step slices whose gradients would each
+// span the sequence.
 // Gate layout is PyTorch's: LSTM (i, f, g, o), GRU (r, z, n) with n = tanh(W_in x + b_in + r * (W_hn h + b_hn)).
 import { makeOp } from '../autograd';
 import { forgetFinite } from '../finite';
@@ -86,6 +87,8 @@ export function recurrentLayer(kind: CellKind, xp: Tensor, w_hh: Tensor, b_hh: T
     let dh: Float32Array = new Float32Array(BH);
     let dc: Float32Array | null = cs ? gOut.slice(T * BH, (T + 1) * BH) : null;
     for (let t = T - 1; t >= 0; t--) {
+      // This step's gate gradients land in dX (and, for GRU, dHp); GRU's also pass z * dh straight to h_{t-1}.
+      let direct: Float32Array | null = null;
       if (kind === 'LSTM') {
         const c = cs as Float32Array;
         const inputs = {
@@ -96,30 +99,26 @@ export function recurrentLayer(kind: CellKind, xp: Tensor, w_hh: Tensor, b_hh: T
           cPrev: stepRows(c, H, t),
           c: stepRows(c, H, t + 1),
         };
-        const step = runKernel('LstmCellGrad', inputs, { ...cell, into: { dGates: stepRows(dX, GH, t) } });
-        dc = step.dcPrev;
-        dh = runKernel('MatMul', step.dGates, w, { m: B, k: GH, n: H, transA: false, transB: false });
-        continue;
-      }
-      if (kind === 'GRU') {
+        dc = runKernel('LstmCellGrad', inputs, { ...cell, into: { dGates: stepRows(dX, GH, t) } }).dcPrev;
+      } else if (kind === 'GRU') {
         const inputs = { gOut: stepRows(gOut, H, t), dhRec: dh, gates: stepRows(acts as Float32Array, GH, t), hn: stepRows(hn as Float32Array, H, t), hPrev: stepRows(hs, H, t) };
-        const step = runKernel('GruCellGrad', inputs, { ...cell, into: { dX: stepRows(dX, GH, t), dHp: stepRows(dHp, GH, t) } });
-        // dh_{t-1} = dHp_t · W_hh ([B, GH] x [GH, H]), plus the path through z that bypasses W_hh.
-        dh = runKernel('MatMul', step.dHp, w, { m: B, k: GH, n: H, transA: false, transB: false });
-        forgetFinite(dh);
-        for (let k = 0; k < BH; k++) dh[k] += step.dhDirect[k];
-        continue;
-      }
-      for (let b = 0; b < B; b++) {
-        for (let j = 0; j < H; j++) {
-          const k = t * BH + b * H + j;
-          const h = hs[k + BH];
-          const dhv = gOut[k] + dh[b * H + j];
-          dX[k] = kind === 'RNN_TANH' ? dhv * (1 - h * h) : h > 0 ? dhv : 0;
+        direct = runKernel('GruCellGrad', inputs, { ...cell, into: { dX: stepRows(dX, GH, t), dHp: stepRows(dHp, GH, t) } }).dhDirect;
+      } else {
+        for (let b = 0; b < B; b++) {
+          for (let j = 0; j < H; j++) {
+            const k = t * BH + b * H + j;
+            const h = hs[k + BH];
+            const dhv = gOut[k] + dh[b * H + j];
+            dX[k] = kind === 'RNN_TANH' ? dhv * (1 - h * h) : h > 0 ? dhv : 0;
+          }
         }
       }
-      // dh_{t-1} = dX_t · W_hh ([B, H] x [H, H]).
-      dh = runKernel('MatMul', stepRows(dX, GH, t), w, { m: B, k: GH, n: H, transA: false, transB: false });
+      // dh_{t-1} = dHp_t · W_hh ([B, GH] x [GH, H]), plus GRU's direct path.
+      dh = runKernel('MatMul', stepRows(dHp, GH, t), w, { m: B, k: GH, n: H, transA: false, transB: false });
+      if (direct) {
+        forgetFinite(dh);
+        for (let k = 0; k < BH; k++) dh[k] += direct[k];
+      }
     }
     // dW_hh [GH, H] = dHpᵀ [GH, T*B] · h_prev [T*B, H], over all steps at once.
     const dW = w_hh.requires_grad

@@ -4,11 +4,23 @@ import { intoTarget, type Into, type LstmCellAttrs, type LstmCellGradInputs, typ
 /** The logistic function without overflow for large |v|. */
 export const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
 
-/** Throws unless every gate array holds B rows of `gates`*H values and every cell array B rows of H. */
-export function checkLengths(what: string, at: LstmCellAttrs, gates: number, gateArrays: Float32Array[], cellArrays: Float32Array[]): void {
+/** Why the arrays are too short (every gate array needs B rows of `gates`*H values, every cell array B rows of H), or null. */
+function shortArray(at: LstmCellAttrs, gates: number, gateArrays: Float32Array[], cellArrays: Float32Array[]): string | null {
   const { batch: B, hidden: H } = at;
-  for (const a of gateArrays) if (a.length < B * gates * H) throw new Error(`${what}: a gate array has ${a.length} elements, expected ${B * gates * H}.`);
-  for (const a of cellArrays) if (a.length < B * H) throw new Error(`${what}: a cell array has ${a.length} elements, expected ${B * H}.`);
+  for (const a of gateArrays) if (a.length < B * gates * H) return `a gate array has ${a.length} elements, expected ${B * gates * H}`;
+  for (const a of cellArrays) if (a.length < B * H) return `a cell array has ${a.length} elements, expected ${B * H}`;
+  return null;
+}
+
+/** Whether every gate and cell array is long enough (see shortArray). */
+export function lengthsFit(at: LstmCellAttrs, gates: number, gateArrays: Float32Array[], cellArrays: Float32Array[]): boolean {
+  return shortArray(at, gates, gateArrays, cellArrays) === null;
+}
+
+/** Throws unless every gate and cell array is long enough (see shortArray). */
+export function checkLengths(what: string, at: LstmCellAttrs, gates: number, gateArrays: Float32Array[], cellArrays: Float32Array[]): void {
+  const short = shortArray(at, gates, gateArrays, cellArrays);
+  if (short) throw new Error(`${what}: ${short}.`);
 }
 
 export function lstmCell(xp: Float32Array, hp: Float32Array, cPrev: Float32Array, at: LstmCellAttrs & Into<LstmCellOut>): LstmCellOut {

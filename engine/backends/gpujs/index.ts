@@ -150,10 +150,10 @@ export async function createGpujsBackend(opts: { mode?: Exclude<GpujsMode, 'webg
       LstmCellGrad: (inputs: LstmCellGradInputs, at: LstmCellAttrs & Into<LstmCellGradOut>): LstmCellGradOut => {
         const gn = at.batch * 4 * at.hidden, cn = at.batch * at.hidden;
         if (cn === 0) return { dGates: new Float32Array(0), dcPrev: new Float32Array(0) };
-        const cells = [inputs.gOut, inputs.dhRec, inputs.dcIn, inputs.cPrev, inputs.c].map((a) => a.subarray(0, cn));
+        const [gOut, dhRec, dcIn, cPrev, c] = [inputs.gOut, inputs.dhRec, inputs.dcIn, inputs.cPrev, inputs.c].map((a) => a.subarray(0, cn));
         const g = inputs.gates.subarray(0, gn);
-        const dc = call(LSTM_DC, cn, { hidden: at.hidden }, cells[0], cells[1], cells[2], g, cells[4]);
-        const dGates = call(LSTM_DGATES, gn, { hidden: at.hidden }, cells[0], cells[1], g, cells[3], cells[4], dc);
+        const dc = call(LSTM_DC, cn, { hidden: at.hidden }, gOut, dhRec, dcIn, g, c);
+        const dGates = call(LSTM_DGATES, gn, { hidden: at.hidden }, gOut, dhRec, g, cPrev, c, dc);
         const dcPrev = call(LSTM_DC_PREV, cn, { hidden: at.hidden }, dc, g);
         return { dGates: delivered(dGates, at.into?.dGates, 'LstmCellGrad dGates'), dcPrev: delivered(dcPrev, at.into?.dcPrev, 'LstmCellGrad dcPrev') };
       },

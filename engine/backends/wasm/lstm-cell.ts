@@ -1,8 +1,8 @@
-// LstmCell, LstmCellGrad, GruCell and GruCellGrad on the wasm heap: the operands are copied in, the v128 gate loops run (batch
-// rows split over the two threads when there is enough work), the results are copied out. A hidden size that is not
-// a multiple of 4, or a tiny step, runs the reference loop.
+// LstmCell, LstmCellGrad, GruCell and GruCellGrad on the wasm heap: the operands are copied in, the v128 gate loops
+// run (batch rows split over the two threads when there is enough work), the results are copied out. A hidden size
+// that is not a multiple of 4, or a tiny step, runs the reference loop.
 import { intoTarget, type GruCellAttrs, type GruCellGradInputs, type GruCellGradOut, type GruCellOut, type Into, type LstmCellAttrs, type LstmCellGradInputs, type LstmCellGradOut, type LstmCellOut } from '../../kernels/kernel-map';
-import { lstmCell as cpuLstmCell, lstmCellGrad as cpuLstmCellGrad } from '../cpu/lstm-cell';
+import { lengthsFit, lstmCell as cpuLstmCell, lstmCellGrad as cpuLstmCellGrad } from '../cpu/lstm-cell';
 import { gruCell as cpuGruCell, gruCellGrad as cpuGruCellGrad } from '../cpu/gru-cell';
 import type { Call } from './threads';
 import type { WasmRuntime } from './runtime';
@@ -17,7 +17,12 @@ const SPLIT_MIN = 8192;
  */
 const GRU_GRAD_SPLIT_MIN = 8 * SPLIT_MIN;
 
-const vectorizable = (at: LstmCellAttrs): boolean => at.hidden % 4 === 0 && at.batch * at.hidden >= SMALL;
+/**
+ * Whether the v128 loop takes this step: H a multiple of 4, enough cells, and every array long enough (else the
+ * reference loop runs, and names a short array).
+ */
+const vectorizable = (at: LstmCellAttrs, gates: number, gateArrays: Float32Array[], cellArrays: Float32Array[]): boolean =>
+  at.hidden % 4 === 0 && at.batch * at.hidden >= SMALL && lengthsFit(at, gates, gateArrays, cellArrays);
 
 /**
  * Runs a row-wise cell function fn(inputs..., outputs..., rows, hidden) over `rows` batch rows: each input is an
@@ -49,7 +54,7 @@ export function makeLstmCell(rt: WasmRuntime) {
   return function lstmCell(xp: Float32Array, hp: Float32Array, cPrev: Float32Array, at: LstmCellAttrs & Into<LstmCellOut>): LstmCellOut {
     const { batch: B, hidden: H } = at;
     const G = 4 * H;
-    if (!vectorizable(at) || xp.length < B * G || hp.length < B * G || cPrev.length < B * H) return cpuLstmCell(xp, hp, cPrev, at);
+    if (!vectorizable(at, 4, [xp, hp], [cPrev])) return cpuLstmCell(xp, hp, cPrev, at);
     const [gates, c, h] = runRows(rt, fn, B, H, [[xp, G], [hp, G], [cPrev, H]], [G, H, H]);
     const into = at.into ?? {};
     return {
@@ -66,9 +71,7 @@ export function makeLstmCellGrad(rt: WasmRuntime) {
     const { gOut, dhRec, dcIn, gates, cPrev, c } = inputs;
     const { batch: B, hidden: H } = at;
     const G = 4 * H;
-    if (!vectorizable(at) || gates.length < B * G || [gOut, dhRec, dcIn, cPrev, c].some((a) => a.length < B * H)) {
-      return cpuLstmCellGrad(inputs, at);
-    }
+    if (!vectorizable(at, 4, [gates], [gOut, dhRec, dcIn, cPrev, c])) return cpuLstmCellGrad(inputs, at);
     const rows: Array<[Float32Array, number]> = [[gOut, H], [dhRec, H], [dcIn, H], [gates, G], [cPrev, H], [c, H]];
     const [dGates, dcPrev] = runRows(rt, fn, B, H, rows, [G, H]);
     return {
@@ -83,7 +86,7 @@ export function makeGruCell(rt: WasmRuntime) {
   return function gruCell(xp: Float32Array, hp: Float32Array, hPrev: Float32Array, at: GruCellAttrs & Into<GruCellOut>): GruCellOut {
     const { batch: B, hidden: H } = at;
     const G = 3 * H;
-    if (!vectorizable(at) || xp.length < B * G || hp.length < B * G || hPrev.length < B * H) return cpuGruCell(xp, hp, hPrev, at);
+    if (!vectorizable(at, 3, [xp, hp], [hPrev])) return cpuGruCell(xp, hp, hPrev, at);
     const [gates, h] = runRows(rt, fn, B, H, [[xp, G], [hp, G], [hPrev, H]], [G, H]);
     return { gates: deliver(rt, gates, B * G, at.into?.gates, 'GruCell gates'), h: deliver(rt, h, B * H, at.into?.h, 'GruCell h') };
   };
@@ -95,7 +98,7 @@ export function makeGruCellGrad(rt: WasmRuntime) {
     const { gOut, dhRec, gates, hn, hPrev } = inputs;
     const { batch: B, hidden: H } = at;
     const G = 3 * H;
-    if (!vectorizable(at) || gates.length < B * G || [gOut, dhRec, hn, hPrev].some((a) => a.length < B * H)) return cpuGruCellGrad(inputs, at);
+    if (!vectorizable(at, 3, [gates], [gOut, dhRec, hn, hPrev])) return cpuGruCellGrad(inputs, at);
     const [dX, dHp, dhDirect] = runRows(rt, fn, B, H, [[gOut, H], [dhRec, H], [gates, G], [hn, H], [hPrev, H]], [G, G, H], GRU_GRAD_SPLIT_MIN);
     return {
       dX: deliver(rt, dX, B * G, at.into?.dX, 'GruCellGrad dX'),
