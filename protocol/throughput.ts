@@ -13,7 +13,8 @@ export class ThroughputMeter {
   private readonly recentSteps: Array<[number, number]> = [];
   private allSamples = 0;
   private allMs = 0;
-  private lastRate: number | undefined;
+  /** The last step's own rate: the answer while no step has a duration (NaN before any step). */
+  private lastRate = NaN;
 
   add(step: EngineMessageOf<'step'>): void {
     this.lastRate = step.samplesPerSec;
@@ -25,8 +26,8 @@ export class ThroughputMeter {
     this.allMs += step.stepMs;
   }
 
-  /** Samples per second over the last THROUGHPUT_WINDOW steps (a step without a duration: its own rate). */
-  recent(): number | undefined {
+  /** Samples per second over the last THROUGHPUT_WINDOW steps. */
+  recent(): number {
     let samples = 0;
     let ms = 0;
     for (const [s, t] of this.recentSteps) {
@@ -36,14 +37,14 @@ export class ThroughputMeter {
     return ms > 0 ? (samples * 1000) / ms : this.lastRate;
   }
 
-  /** Samples per second over every step (a step without a duration: its own rate). */
-  overall(): number | undefined {
+  /** Samples per second over every step. */
+  overall(): number {
     return this.allMs > 0 ? (this.allSamples * 1000) / this.allMs : this.lastRate;
   }
 
   clear(): void {
     this.recentSteps.length = 0;
     this.allSamples = this.allMs = 0;
-    this.lastRate = undefined;
+    this.lastRate = NaN;
   }
 }

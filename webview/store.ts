@@ -215,7 +215,7 @@ export class RunStore {
           batch: m.batch,
           batchesPerEpoch: m.batchesPerEpoch,
           loss: m.loss,
-          samplesPerSec: this.throughput.recent() ?? m.samplesPerSec,
+          samplesPerSec: this.throughput.recent(),
         });
         if (this.status.state === 'waiting') this.status.state = 'running';
         ch.steps = ch.status = true;
@@ -271,7 +271,7 @@ export class RunStore {
         }
         if (m.reason === 'error' && !this.status.message) this.status.message = 'the run ended with an error';
         this.status.step = Math.max(this.status.step, m.step);
-        this.status.samplesPerSec = this.throughput.overall() ?? this.status.samplesPerSec;
+        this.status.samplesPerSec = this.throughput.overall();
         ch.status = true;
         return;
       case 'log':

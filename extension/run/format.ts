@@ -27,7 +27,7 @@ export function statusText(state: RunState): string {
     `epoch ${s.epoch + 1}${epochs ? '/' + epochs : ''}`,
     `step ${s.step}`,
     `loss ${fmt(s.loss)}`,
-    `${Math.round(state.samplesPerSec() ?? s.samplesPerSec)} samples/s`,
+    `${Math.round(state.samplesPerSec())} samples/s`,
   ];
   if (state.phase === 'paused') parts.push('paused');
   if (state.phase === 'finished') parts.push(state.finished?.reason ?? 'finished');

@@ -127,7 +127,7 @@ export class RunState {
   }
 
   /** Samples per second: over the recent steps while the run goes on, over all of them once it has finished. */
-  samplesPerSec(): number | undefined {
+  samplesPerSec(): number {
     return this.phase === 'finished' ? this.throughput.overall() : this.throughput.recent();
   }
 
