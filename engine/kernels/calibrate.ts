@@ -25,7 +25,7 @@ export interface CalibrationResult {
 }
 
 const CACHE_FILE = 'kernel-calibration.json';
-const CACHE_VERSION = 4;
+const CACHE_VERSION = 5;
 
 export function calibrationKey(backends: BackendName[], extra = ''): string {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown cpu';
@@ -72,6 +72,8 @@ function workloads(): Record<KernelName, (k: Partial<KernelMap>) => void> {
     SgdUpdate: (k) => k.SgdUpdate!(p, g, null, { lr: 1e-9, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, firstStep: true }),
     Relu: (k) => k.Relu!(act),
     ReluGrad: (k) => k.ReluGrad!(act, dAct),
+    Activation: (k) => k.Activation!(act, { fn: 'tanh' }),
+    ActivationGrad: (k) => k.ActivationGrad!(act, dAct, { fn: 'tanh' }),
     LstmCell: (k) => k.LstmCell!(gatesPre, gatesPre, cell, lstm),
     LstmCellGrad: (k) => k.LstmCellGrad!({ gOut: cell, dhRec: cell, dcIn: cell, gates: gatesPre, cPrev: cell, c: cell }, lstm),
     GruCell: (k) => k.GruCell!(gatesPre, gatesPre, cell, lstm),

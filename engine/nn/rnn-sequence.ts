@@ -1,10 +1,10 @@
 // One recurrent layer over a whole sequence as a single autograd node. The input projection x·W_ihᵀ + b_ih of
 // every step arrives precomputed (one big matmul, outside); here each step costs one MatMul kernel call for
-// h·W_hhᵀ plus the fused gate arithmetic (LSTM: the LstmCell kernel; GRU: GruCell; plain RNN: a loop here), and
-// the backward pass is hand-written backpropagation through time (the gate gradients: LstmCellGrad, GruCellGrad,
-// the plain RNN's a loop here): one kernel call per step for dh, then a single matmul over all steps for dW_hh. One
-// node per layer instead of ~10 per step keeps the graph small and avoids per-step slices whose gradients would each
-// span the sequence.
+// h·W_hhᵀ plus the fused gate arithmetic (LSTM: the LstmCell kernel; GRU: GruCell; plain RNN: the Activation
+// kernel's tanh, or a relu loop here), and the backward pass is hand-written backpropagation through time (the gate
+// gradients: LstmCellGrad, GruCellGrad, the plain RNN's a loop here): one kernel call per step for dh, then a single
+// matmul over all steps for dW_hh. One node per layer instead of ~10 per step keeps the graph small and avoids
+// per-step slices whose gradients would each span the sequence.
 // Gate layout is PyTorch's: LSTM (i, f, g, o), GRU (r, z, n) with n = tanh(W_in x + b_in + r * (W_hn h + b_hn)).
 import { makeOp } from '../autograd';
 import { forgetFinite } from '../finite';
@@ -60,15 +60,18 @@ export function recurrentLayer(kind: CellKind, xp: Tensor, w_hh: Tensor, b_hh: T
       for (let b = 0; b < B; b++) (hn as Float32Array).set(hp.subarray(b * GH + 2 * H, (b + 1) * GH), t * BH + b * H);
       continue;
     }
-    for (let b = 0; b < B; b++) {
-      const xb = (t * B + b) * GH;
-      const pb = b * GH;
-      const prev = t * BH + b * H;
-      const cur = prev + BH;
-      for (let j = 0; j < H; j++) {
-        const v = x[xb + j] + hp[pb + j];
-        hs[cur + j] = kind === 'RNN_TANH' ? Math.tanh(v) : v > 0 ? v : 0;
-      }
+    // Plain RNN (G = 1): the pre-activation x_t + hp, then tanh (the Activation kernel, into h_t's slot) or relu.
+    const xt = stepRows(x, GH, t);
+    const cur = (t + 1) * BH;
+    if (kind === 'RNN_TANH') {
+      forgetFinite(hp);
+      for (let k = 0; k < BH; k++) hp[k] += xt[k];
+      runKernel('Activation', hp, { fn: 'tanh', into: stepRows(hs, H, t + 1) });
+      continue;
+    }
+    for (let k = 0; k < BH; k++) {
+      const v = xt[k] + hp[k];
+      hs[cur + k] = v > 0 ? v : 0;
     }
   }
 

@@ -1,6 +1,6 @@
 // Naive float64 reference loops for the kernel tests, written as literally as possible from the definitions
 // (torch semantics) so they share no code or loop order with any backend.
-import type { AdamAttrs, BiasGradAttrs, Conv2DAttrs, GruCellGradInputs, LstmCellAttrs, LstmCellGradInputs, MatMulAttrs, Pool2DAttrs, SgdAttrs } from '../../engine/kernels/kernel-map';
+import type { ActivationFn, AdamAttrs, BiasGradAttrs, Conv2DAttrs, GruCellGradInputs, LstmCellAttrs, LstmCellGradInputs, MatMulAttrs, Pool2DAttrs, SgdAttrs } from '../../engine/kernels/kernel-map';
 
 export function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -168,6 +168,16 @@ export function naiveMaxPoolBackward(dy: Float32Array, argmax: Int32Array, at: P
     for (let r = 0; r < at.h * at.w; r++)
       for (let o = 0; o < at.outH * at.outW; o++) if (argmax[p * at.outH * at.outW + o] === r) gx[p * at.h * at.w + r] += dy[p * at.outH * at.outW + o];
   return gx;
+}
+
+/** tanh or sigmoid in float64. */
+export function naiveActivation(x: Float32Array, fn: ActivationFn): Float64Array {
+  return Float64Array.from(x, (v) => (fn === 'tanh' ? Math.tanh(v) : 1 / (1 + Math.exp(-v))));
+}
+
+/** Their backward from y, in float64: dy * (1 - y^2) or dy * (1 - y) * y. */
+export function naiveActivationGrad(y: Float32Array, dy: Float32Array, fn: ActivationFn): Float64Array {
+  return Float64Array.from(y, (v, i) => dy[i] * (fn === 'tanh' ? 1 - v * v : (1 - v) * v));
 }
 
 /** One LSTM step from PyTorch's equations (gates i, f, g, o), in float64 throughout. */

@@ -4,9 +4,12 @@ import assert from 'node:assert/strict';
 import { test as nodeTest } from 'node:test';
 import type { AdamAttrs, BiasGradAttrs, Conv2DAttrs, LstmCellAttrs, MatMulAttrs, Pool2DAttrs, SgdAttrs } from '../../engine/kernels/kernel-map';
 import type { Backend } from '../../engine/kernels/registry';
+import { ACTIVATION_FNS } from '../../engine/kernels/kernel-map';
 import {
   closeness,
   convAttrs,
+  naiveActivation,
+  naiveActivationGrad,
   naiveAdam,
   naiveBiasGrad,
   naiveConv,
@@ -268,6 +271,40 @@ export function kernelSuite(name: string, get: () => Backend, tol: Tolerance): v
         const want = x[i] > 0 ? dy[i] : 0;
         assert.ok(Object.is(dx[i], want), `relu'(${x[i]}) * ${dy[i]} = ${dx[i]} at ${i} of ${n}`);
       }
+    }
+  });
+
+  test('Activation and ActivationGrad: tanh and sigmoid against float64, saturated, tiny, NaN and infinite inputs, any length', 'Activation', (k) => {
+    // 40000 elements: wasm splits the forward over its two threads.
+    for (const n of [7, 1037, 40000]) {
+      for (const fn of ACTIVATION_FNS) {
+        const x = lstmPre(n, 400 + n);
+        const special = [NaN, Infinity, -Infinity, -0];
+        special.forEach((v, i) => (x[n - 1 - i] = v));
+        const y = k.Activation!(x, { fn });
+        const want = naiveActivation(x, fn);
+        assert.deepEqual(nan(y), [n - 1], `${fn}: NaN stays NaN and nothing else is`);
+        check(y.subarray(0, n - 1), want.subarray(0, n - 1), tol, `${fn} (${n})`);
+        if (!k.ActivationGrad) continue;
+        const yRef = Float32Array.from(want);
+        const dy = randArray(n, 410 + n, 8);
+        check(k.ActivationGrad(yRef.subarray(0, n - 1), dy.subarray(0, n - 1), { fn }), naiveActivationGrad(yRef, dy, fn).subarray(0, n - 1), tol, `${fn}' (${n})`);
+        assert.deepEqual(nan(k.ActivationGrad(yRef, dy, { fn })), [n - 1]);
+      }
+    }
+  });
+
+  test('Activation writes into the view the caller names and returns it; wrong lengths get errors', 'Activation', (k) => {
+    for (const n of [7, 4099]) {
+      const x = randArray(n, 420 + n, 6);
+      const fresh = k.Activation!(x, { fn: 'tanh' });
+      const saved = new Float32Array(3 * n).fill(-7);
+      const into = k.Activation!(x, { fn: 'tanh', into: saved.subarray(n, 2 * n) });
+      assert.equal(into.buffer, saved.buffer);
+      assert.deepEqual(into, fresh);
+      assert.ok([...saved.subarray(0, n), ...saved.subarray(2 * n)].every((v) => v === -7));
+      assert.throws(() => k.Activation!(x, { fn: 'sigmoid', into: new Float32Array(n + 1) }), /expected/);
+      if (k.ActivationGrad) assert.throws(() => k.ActivationGrad!(x, x.subarray(1), { fn: 'tanh' }), /ActivationGrad: dy has/);
     }
   });
 

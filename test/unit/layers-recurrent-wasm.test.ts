@@ -1,6 +1,7 @@
-// nn.LSTM and nn.GRU on the wasm backend, where their gate arithmetic runs in the LstmCell and GruCell kernels (v128
-// exp/sigmoid/tanh): outputs and every gradient agree with the same model on the reference backend, over a batch
-// large enough for the vector path and split over two threads.
+// nn.LSTM, nn.GRU and nn.RNN on the wasm backend, where their gate arithmetic runs in the LstmCell and GruCell
+// kernels and the plain RNN's tanh in the Activation kernel (v128 exp/sigmoid/tanh): outputs and every gradient
+// agree with the same model on the reference backend, over a batch large enough for the vector path and split over
+// two threads.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createWasmBackend, type WasmBackend } from '../../engine/backends/wasm';
@@ -19,7 +20,7 @@ after(async () => {
 });
 
 /** The layer on wasm (with `kernel` running there) against the reference backend: every output and gradient. */
-function assertWasmMatchesReference(kernel: 'LstmCell' | 'GruCell', run: (backend: 'cpu' | 'wasm') => Float32Array[]): void {
+function assertWasmMatchesReference(kernel: 'LstmCell' | 'GruCell' | 'Activation', run: (backend: 'cpu' | 'wasm') => Float32Array[]): void {
   const ref = run('cpu');
   const got = run('wasm');
   assert.equal(kernelBackends()[kernel], 'wasm');
@@ -57,3 +58,18 @@ function runGru(backend: 'cpu' | 'wasm'): Float32Array[] {
 }
 
 test('GRU on wasm: outputs and all gradients match the reference backend', () => assertWasmMatchesReference('GruCell', runGru));
+
+/** Plain RNN (tanh): output, h_n and the gradients of the input, the initial state and every parameter. */
+function runRnn(backend: 'cpu' | 'wasm'): Float32Array[] {
+  forceBackend(backend);
+  manual_seed(7);
+  const rnn = new nn.RNN(6, 128, { num_layers: 2 });
+  const x = rnd([5, 64, 6], 41, true);
+  const h0 = rnd([2, 64, 128], 42, true);
+  const [out, hn] = rnn(x, h0) as unknown as [Tensor, Tensor];
+  out.mul(rnd(out.shape, 44)).sum().add(hn.mul(hn).sum()).backward();
+  const grads = [x, h0, ...rnn.parameters()].map((t) => (t.grad as Tensor).data);
+  return [out.data, hn.data, ...grads];
+}
+
+test('RNN on wasm: outputs and all gradients match the reference backend', () => assertWasmMatchesReference('Activation', runRnn));

@@ -1,6 +1,7 @@
 // The plain TypeScript reference backend: every kernel, single-threaded and deterministic. Other backends are
 // tested against it.
 import type { Backend } from '../../kernels/registry';
+import { activation, activationGrad } from './activation';
 import { adamUpdate } from './adam';
 import { biasGrad } from './bias-grad';
 import { conv2d } from './conv2d';
@@ -27,6 +28,8 @@ export const cpuBackend: Backend = {
     SgdUpdate: sgdUpdate,
     Relu: relu,
     ReluGrad: reluGrad,
+    Activation: activation,
+    ActivationGrad: activationGrad,
     LstmCell: lstmCell,
     LstmCellGrad: lstmCellGrad,
     GruCell: gruCell,

@@ -2,11 +2,12 @@
 // gradients and pooling need no atomics), compiled per shape and cached. It runs in the best synchronous gpu.js
 // mode found here ('headlessgl' when a GL driver and the `gl` package are present, else 'webasm'); the modes
 // detected are reported in `info`.
-import { intoTarget, type AdamAttrs, type BiasGradAttrs, type Conv2DAttrs, type GruCellAttrs, type GruCellGradInputs, type GruCellGradOut, type GruCellOut, type Into, type LstmCellAttrs, type LstmCellGradInputs, type LstmCellGradOut, type LstmCellOut, type MatMulAttrs, type Pool2DAttrs, type SgdAttrs } from '../../kernels/kernel-map';
+import { intoTarget, type ActivationAttrs, type ActivationFn, type AdamAttrs, type BiasGradAttrs, type Conv2DAttrs, type GruCellAttrs, type GruCellGradInputs, type GruCellGradOut, type GruCellOut, type Into, type LstmCellAttrs, type LstmCellGradInputs, type LstmCellGradOut, type LstmCellOut, type MatMulAttrs, type Pool2DAttrs, type SgdAttrs } from '../../kernels/kernel-map';
 import type { Backend } from '../../kernels/registry';
+import { activationGrad as cpuActivationGrad } from '../cpu/activation';
 import {
   ADAM_M, ADAM_P, ADAM_V, BIAS_GRAD, CONV2D, CONV2D_DW, CONV2D_DX, GRU_DGATES, GRU_DH_DIRECT, GRU_GATES, GRU_STATE, LSTM_CELL, LSTM_DC, LSTM_DC_PREV, LSTM_DGATES, LSTM_GATES, MATMUL, MAXIMUM,
-  MAXPOOL, MAXPOOL_BACK, RELU, RELU_GRAD, SGD_BUF, SGD_D, SGD_P,
+  ACTIVATION, ACTIVATION_GRAD, MAXPOOL, MAXPOOL_BACK, RELU, RELU_GRAD, SGD_BUF, SGD_D, SGD_P,
 } from './kernels';
 import { detectModes, loadGpujs, syncMode, type GpujsMode, type GpujsModes } from './modes';
 
@@ -138,6 +139,10 @@ export async function createGpujsBackend(opts: { mode?: Exclude<GpujsMode, 'webg
       SgdUpdate: sgdUpdate,
       Relu: (x: Float32Array) => (x.length === 0 ? new Float32Array(0) : call(RELU, x.length, {}, x)),
       ReluGrad: (x: Float32Array, dy: Float32Array) => (x.length === 0 ? new Float32Array(0) : call(RELU_GRAD, x.length, {}, x, dy)),
+      Activation: (x: Float32Array, at: ActivationAttrs) =>
+        delivered(x.length === 0 ? new Float32Array(0) : call(ACTIVATION, x.length, { want: at.fn === 'tanh' ? 0 : 1 }, x), at.into, 'Activation'),
+      ActivationGrad: (y: Float32Array, dy: Float32Array, at: { fn: ActivationFn }) =>
+        y.length === 0 || dy.length !== y.length ? cpuActivationGrad(y, dy, at) : call(ACTIVATION_GRAD, y.length, { want: at.fn === 'tanh' ? 0 : 1 }, y, dy),
       LstmCell: (xp: Float32Array, hp: Float32Array, cPrev: Float32Array, at: LstmCellAttrs & Into<LstmCellOut>): LstmCellOut => {
         const gn = at.batch * 4 * at.hidden, cn = at.batch * at.hidden;
         if (cn === 0) return { gates: new Float32Array(0), c: new Float32Array(0), h: new Float32Array(0) };

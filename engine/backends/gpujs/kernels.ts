@@ -244,6 +244,23 @@ const tanhOf = (out: string, v: string): string => `const ${out}E = Math.exp(-2 
   let ${out} = (1 - ${out}E) / (1 + ${out}E);
   if (${v} < 0) { ${out} = -${out}; }`;
 
+/** tanh (want = 0) or sigmoid (want = 1) of x, elementwise. */
+export const ACTIVATION = `function (x) {
+  const v = x[this.thread.x];
+  if (this.constants.want == 0) {
+    ${tanhOf('t', 'v')}
+    return t;
+  }
+  return 1 / (1 + Math.exp(-v));
+}`;
+
+/** Their backward from the forward's y: dy * (1 - y*y) for tanh (want = 0), dy * (1 - y) * y for sigmoid. */
+export const ACTIVATION_GRAD = `function (y, dy) {
+  const v = y[this.thread.x];
+  if (this.constants.want == 0) { return dy[this.thread.x] * (1 - v * v); }
+  return dy[this.thread.x] * (1 - v) * v;
+}`;
+
 /**
  * For a thread over gate rows of `gates` blocks of `hidden` values: its gate, k (the unit's index in the [B, H]
  * state rows) and q (the unit's first gate value in the gate rows).

@@ -2,6 +2,7 @@
 // optionally on two threads. Created asynchronously because compiling the module and starting the helper thread
 // take a moment.
 import type { Backend } from '../../kernels/registry';
+import { makeActivation, makeActivationGrad } from './activation';
 import { makeBiasGrad } from './bias-grad';
 import { makeConv2D } from './conv2d';
 import { makeConv2DBackpropFilter } from './conv2d-backprop-filter';
@@ -46,6 +47,8 @@ export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<
       SgdUpdate: makeSgdUpdate(rt),
       Relu: makeRelu(rt),
       ReluGrad: makeReluGrad(rt),
+      Activation: makeActivation(rt),
+      ActivationGrad: makeActivationGrad(rt),
       LstmCell: makeLstmCell(rt),
       LstmCellGrad: makeLstmCellGrad(rt),
       GruCell: makeGruCell(rt),

@@ -2,6 +2,8 @@
 // op(A) packed MR rows at a time, op(B) 8 columns at a time, each zero-padded so the micro-kernel has no edge
 // cases), and fused optimizer updates. Tile height and FMA are parameters because the best choice depends on the
 // V8 version: with separate mul+add Node 20 spills registers beyond a 4x8 tile (see shared measurements).
+import { ACTIVATION_FNS } from '../../kernels/kernel-map';
+import { activationFn, activationGradFn } from './activation-module';
 import { Fn, buildModule } from './emitter';
 import { convDirectFns } from './conv-direct-module';
 import { gruCellFn, gruCellGradFn, lstmCellFn, lstmCellGradFn } from './lstm-module';
@@ -591,6 +593,7 @@ export function buildKernelsModule(v: KernelVariant): Uint8Array<ArrayBuffer> {
   fns.push(microKernelDirectA(v), macroKernel(v, kernelA, true), packTransFn(NR));
   // The vector packs of A's MR-row panels need MR to be whole vectors: 4 on Node 20, not 6 (packCalls then gathers).
   if (v.mr % 4 === 0) fns.push(packTransFn(v.mr), packContigFn(v.mr));
+  for (const fn of ACTIVATION_FNS) fns.push(activationFn(fn), activationGradFn(fn));
   return buildModule(fns, { initial: 1, maximum: MAX_PAGES, shared: true });
 }
 
