@@ -372,6 +372,18 @@ export function kernelSuite(name: string, get: () => Backend, tol: Tolerance): v
     }
   });
 
+  test('the recurrent cell kernels refuse a short array with the reference\'s error instead of reading past it', 'LstmCell', (k) => {
+    const at = lstmCases[2];
+    const gateRows = (gates: number) => randArray(at.batch * gates * at.hidden, 500);
+    const cell = randArray(at.batch * at.hidden, 501), short = cell.subarray(1);
+    assert.throws(() => k.LstmCell!(gateRows(4), gateRows(4), short, at), /^Error: LstmCell: a cell array has 8191 elements, expected 8192\.$/);
+    assert.throws(() => k.LstmCell!(gateRows(4).subarray(4), gateRows(4), cell, at), /LstmCell: a gate array has 32764 elements/);
+    const lstmGrad = { gOut: cell, dhRec: cell, dcIn: short, gates: gateRows(4), cPrev: cell, c: cell };
+    if (k.LstmCellGrad) assert.throws(() => k.LstmCellGrad!(lstmGrad, at), /LstmCellGrad: a cell array has 8191 elements/);
+    if (k.GruCell) assert.throws(() => k.GruCell!(gateRows(3), gateRows(3).subarray(4), cell, at), /GruCell: a gate array has 24572 elements/);
+    if (k.GruCellGrad) assert.throws(() => k.GruCellGrad!({ gOut: cell, dhRec: cell, gates: gateRows(3), hn: short, hPrev: cell }, at), /GruCellGrad: a cell array has 8191 elements/);
+  });
+
   test('GruCell: gates and h against float64 over saturated and tiny pre-activations', 'GruCell', (k) => {
     lstmCases.forEach((at, n) => {
       const G = at.batch * 3 * at.hidden, C = at.batch * at.hidden;

@@ -5,6 +5,7 @@
 import { intoTarget, type ActivationAttrs, type ActivationFn, type AdamAttrs, type BiasGradAttrs, type Conv2DAttrs, type GruCellAttrs, type GruCellGradInputs, type GruCellGradOut, type GruCellOut, type Into, type LstmCellAttrs, type LstmCellGradInputs, type LstmCellGradOut, type LstmCellOut, type MatMulAttrs, type Pool2DAttrs, type SgdAttrs } from '../../kernels/kernel-map';
 import type { Backend } from '../../kernels/registry';
 import { activationGrad as cpuActivationGrad } from '../cpu/activation';
+import { checkLengths } from '../cpu/lstm-cell';
 import {
   ADAM_M, ADAM_P, ADAM_V, BIAS_GRAD, CONV2D, CONV2D_DW, CONV2D_DX, GRU_DGATES, GRU_DH_DIRECT, GRU_GATES, GRU_STATE, LSTM_CELL, LSTM_DC, LSTM_DC_PREV, LSTM_DGATES, LSTM_GATES, MATMUL, MAXIMUM,
   ACTIVATION, ACTIVATION_GRAD, MAXPOOL, MAXPOOL_BACK, RELU, RELU_GRAD, SGD_BUF, SGD_D, SGD_P,
@@ -144,6 +145,7 @@ export async function createGpujsBackend(opts: { mode?: Exclude<GpujsMode, 'webg
       ActivationGrad: (y: Float32Array, dy: Float32Array, at: { fn: ActivationFn }) =>
         y.length === 0 || dy.length !== y.length ? cpuActivationGrad(y, dy, at) : call(ACTIVATION_GRAD, y.length, { want: at.fn === 'tanh' ? 0 : 1 }, y, dy),
       LstmCell: (xp: Float32Array, hp: Float32Array, cPrev: Float32Array, at: LstmCellAttrs & Into<LstmCellOut>): LstmCellOut => {
+        checkLengths('LstmCell', at, 4, [xp, hp], [cPrev]);
         const gn = at.batch * 4 * at.hidden, cn = at.batch * at.hidden;
         if (cn === 0) return { gates: new Float32Array(0), c: new Float32Array(0), h: new Float32Array(0) };
         const into = at.into ?? {};
@@ -153,6 +155,7 @@ export async function createGpujsBackend(opts: { mode?: Exclude<GpujsMode, 'webg
         return { gates: delivered(gates, into.gates, 'LstmCell gates'), c: delivered(c, into.c, 'LstmCell c'), h: delivered(h, into.h, 'LstmCell h') };
       },
       LstmCellGrad: (inputs: LstmCellGradInputs, at: LstmCellAttrs & Into<LstmCellGradOut>): LstmCellGradOut => {
+        checkLengths('LstmCellGrad', at, 4, [inputs.gates], [inputs.gOut, inputs.dhRec, inputs.dcIn, inputs.cPrev, inputs.c]);
         const gn = at.batch * 4 * at.hidden, cn = at.batch * at.hidden;
         if (cn === 0) return { dGates: new Float32Array(0), dcPrev: new Float32Array(0) };
         const [gOut, dhRec, dcIn, cPrev, c] = [inputs.gOut, inputs.dhRec, inputs.dcIn, inputs.cPrev, inputs.c].map((a) => a.subarray(0, cn));
@@ -163,6 +166,7 @@ export async function createGpujsBackend(opts: { mode?: Exclude<GpujsMode, 'webg
         return { dGates: delivered(dGates, at.into?.dGates, 'LstmCellGrad dGates'), dcPrev: delivered(dcPrev, at.into?.dcPrev, 'LstmCellGrad dcPrev') };
       },
       GruCell: (xp: Float32Array, hp: Float32Array, hPrev: Float32Array, at: GruCellAttrs & Into<GruCellOut>): GruCellOut => {
+        checkLengths('GruCell', at, 3, [xp, hp], [hPrev]);
         const gn = at.batch * 3 * at.hidden, cn = at.batch * at.hidden;
         if (cn === 0) return { gates: new Float32Array(0), h: new Float32Array(0) };
         const gates = call(GRU_GATES, gn, { hidden: at.hidden }, xp.subarray(0, gn), hp.subarray(0, gn));
@@ -170,6 +174,7 @@ export async function createGpujsBackend(opts: { mode?: Exclude<GpujsMode, 'webg
         return { gates: delivered(gates, at.into?.gates, 'GruCell gates'), h: delivered(h, at.into?.h, 'GruCell h') };
       },
       GruCellGrad: (inputs: GruCellGradInputs, at: GruCellAttrs & Into<GruCellGradOut>): GruCellGradOut => {
+        checkLengths('GruCellGrad', at, 3, [inputs.gates], [inputs.gOut, inputs.dhRec, inputs.hn, inputs.hPrev]);
         const gn = at.batch * 3 * at.hidden, cn = at.batch * at.hidden;
         if (cn === 0) return { dX: new Float32Array(0), dHp: new Float32Array(0), dhDirect: new Float32Array(0) };
         const [gOut, dhRec, hn, hPrev] = [inputs.gOut, inputs.dhRec, inputs.hn, inputs.hPrev].map((a) => a.subarray(0, cn));
