@@ -44,32 +44,24 @@ function runLstm(backend: 'cpu' | 'wasm'): Float32Array[] {
 
 test('LSTM on wasm: outputs and all gradients match the reference backend', () => assertWasmMatchesReference('LstmCell', runLstm));
 
-/** GRU: output, h_n and the gradients of the input, the initial state and every parameter, on one backend. */
-function runGru(backend: 'cpu' | 'wasm'): Float32Array[] {
+/**
+ * A layer with one state (GRU, plain RNN), 2 layers over 5 steps of a batch of 64, on one backend: output, h_n and the
+ * gradients of the input, the initial state and every parameter.
+ */
+function runOneState(backend: 'cpu' | 'wasm', seed: number, make: () => nn.GRU | nn.RNN, hidden: number, batchFirst: boolean): Float32Array[] {
   forceBackend(backend);
-  manual_seed(6);
-  const gru = new nn.GRU(6, 64, { num_layers: 2, batch_first: true });
-  const x = rnd([64, 5, 6], 31, true);
-  const h0 = rnd([2, 64, 64], 32, true);
-  const [out, hn] = gru(x, h0) as unknown as [Tensor, Tensor];
-  out.mul(rnd(out.shape, 34)).sum().add(hn.mul(hn).sum()).backward();
-  const grads = [x, h0, ...gru.parameters()].map((t) => (t.grad as Tensor).data);
+  manual_seed(seed);
+  const layer = make();
+  const x = rnd(batchFirst ? [64, 5, 6] : [5, 64, 6], seed * 5, true);
+  const h0 = rnd([2, 64, hidden], seed * 5 + 1, true);
+  const [out, hn] = layer(x, h0) as unknown as [Tensor, Tensor];
+  out.mul(rnd(out.shape, seed * 5 + 2)).sum().add(hn.mul(hn).sum()).backward();
+  const grads = [x, h0, ...layer.parameters()].map((t) => (t.grad as Tensor).data);
   return [out.data, hn.data, ...grads];
 }
 
-test('GRU on wasm: outputs and all gradients match the reference backend', () => assertWasmMatchesReference('GruCell', runGru));
+test('GRU on wasm: outputs and all gradients match the reference backend', () =>
+  assertWasmMatchesReference('GruCell', (b) => runOneState(b, 6, () => new nn.GRU(6, 64, { num_layers: 2, batch_first: true }), 64, true)));
 
-/** Plain RNN (tanh): output, h_n and the gradients of the input, the initial state and every parameter. */
-function runRnn(backend: 'cpu' | 'wasm'): Float32Array[] {
-  forceBackend(backend);
-  manual_seed(7);
-  const rnn = new nn.RNN(6, 128, { num_layers: 2 });
-  const x = rnd([5, 64, 6], 41, true);
-  const h0 = rnd([2, 64, 128], 42, true);
-  const [out, hn] = rnn(x, h0) as unknown as [Tensor, Tensor];
-  out.mul(rnd(out.shape, 44)).sum().add(hn.mul(hn).sum()).backward();
-  const grads = [x, h0, ...rnn.parameters()].map((t) => (t.grad as Tensor).data);
-  return [out.data, hn.data, ...grads];
-}
-
-test('RNN on wasm: outputs and all gradients match the reference backend', () => assertWasmMatchesReference('Activation', runRnn));
+test('RNN (tanh) on wasm: outputs and all gradients match the reference backend', () =>
+  assertWasmMatchesReference('Activation', (b) => runOneState(b, 7, () => new nn.RNN(6, 128, { num_layers: 2 }), 128, false)));
