@@ -20,8 +20,8 @@ export interface Node {
 /**
  * What the NaN/Inf tracker may skip. An op whose output only moves, masks or selects its inputs' values (relu,
  * max pooling, views, slices), or bounds them (tanh, sigmoid), cannot be the first to produce a non-finite value:
- * any NaN it passes on was already reported where it was made (data batches are checked on their own). Skipping its scan saves a pass over the
- * largest activations of a CNN. `both` also covers the backward pass, when the input gradients are moved or masked
+ * any NaN it passes on was already reported where it was made (data batches are checked on their own). Skipping
+ * its scan saves a pass over the largest activations of a CNN. `both` also covers the backward pass, when the input gradients are moved or masked
  * copies of the output gradient, or that gradient scaled by at most 1 (never sums, which can overflow).
  */
 export interface OpFlags {

@@ -62,13 +62,13 @@ export function recurrentLayer(kind: CellKind, xp: Tensor, w_hh: Tensor, b_hh: T
     }
     // Plain RNN (G = 1): the pre-activation x_t + hp, then tanh (the Activation kernel, into h_t's slot) or relu.
     const xt = stepRows(x, GH, t);
-    const cur = (t + 1) * BH;
     if (kind === 'RNN_TANH') {
       forgetFinite(hp);
       for (let k = 0; k < BH; k++) hp[k] += xt[k];
       runKernel('Activation', hp, { fn: 'tanh', into: stepRows(hs, H, t + 1) });
       continue;
     }
+    const cur = (t + 1) * BH;
     for (let k = 0; k < BH; k++) {
       const v = xt[k] + hp[k];
       hs[cur + k] = v > 0 ? v : 0;

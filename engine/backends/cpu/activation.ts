@@ -1,6 +1,12 @@
-// tanh and sigmoid and their backward, the reference: float64 math rounded once to float32. Sigmoid takes the
-// branch that never overflows exp (exp(-v) for v >= 0, exp(v) otherwise).
+// tanh and sigmoid and their backward, the reference: float64 math rounded once to float32.
 import { intoTarget, type ActivationAttrs, type ActivationFn } from '../../kernels/kernel-map';
+
+/** The logistic function on the branch that never overflows exp: exp(-v) for v >= 0, exp(v) otherwise (and NaN). */
+export function sigmoid(v: number): number {
+  if (v >= 0) return 1 / (1 + Math.exp(-v));
+  const e = Math.exp(v);
+  return e / (1 + e);
+}
 
 export function activation(x: Float32Array, at: ActivationAttrs): Float32Array {
   const n = x.length;
@@ -9,15 +15,7 @@ export function activation(x: Float32Array, at: ActivationAttrs): Float32Array {
     for (let i = 0; i < n; i++) y[i] = Math.tanh(x[i]);
     return y;
   }
-  for (let i = 0; i < n; i++) {
-    const v = x[i];
-    if (v >= 0) y[i] = 1 / (1 + Math.exp(-v));
-    else {
-      // Also NaN's branch: exp(NaN) is NaN.
-      const e = Math.exp(v);
-      y[i] = e / (1 + e);
-    }
-  }
+  for (let i = 0; i < n; i++) y[i] = sigmoid(x[i]);
   return y;
 }
 

@@ -1,6 +1,7 @@
 // The reference GRU cell (PyTorch's equations, gate order r, z, n), in float64 arithmetic rounded at each store.
 import { intoTarget, type GruCellAttrs, type GruCellGradInputs, type GruCellGradOut, type GruCellOut, type Into } from '../../kernels/kernel-map';
-import { checkLengths, sigmoid } from './lstm-cell';
+import { sigmoid } from './activation';
+import { checkLengths } from './lstm-cell';
 
 export function gruCell(xp: Float32Array, hp: Float32Array, hPrev: Float32Array, at: GruCellAttrs & Into<GruCellOut>): GruCellOut {
   checkLengths('GruCell', at, 3, [xp, hp], [hPrev]);

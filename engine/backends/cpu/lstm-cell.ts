@@ -1,8 +1,6 @@
 // The reference LSTM cell (PyTorch's equations, gate order i, f, g, o), in float64 arithmetic rounded at each store.
 import { intoTarget, type Into, type LstmCellAttrs, type LstmCellGradInputs, type LstmCellGradOut, type LstmCellOut } from '../../kernels/kernel-map';
-
-/** The logistic function without overflow for large |v|. */
-export const sigmoid = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
+import { sigmoid } from './activation';
 
 /** Why the arrays are too short (every gate array needs B rows of `gates`*H values, every cell array B rows of H), or null. */
 function shortArray(at: LstmCellAttrs, gates: number, gateArrays: Float32Array[], cellArrays: Float32Array[]): string | null {

@@ -33,10 +33,7 @@ export function makeActivation(rt: WasmRuntime) {
     const n = x.length;
     const target = intoTarget(at.into, n, 'Activation');
     if (n < SMALL) return cpuActivation(x, at);
-    const y = runElementwise(rt, fns[at.fn], [x], n, SPLIT_MIN);
-    if (!target) return rt.heap.copyOut(y, n);
-    target.set(rt.heap.f32.subarray(y >> 2, (y >> 2) + n));
-    return target;
+    return rt.heap.copyOut(runElementwise(rt, fns[at.fn], [x], n, SPLIT_MIN), n, target);
   };
 }
 

@@ -67,9 +67,12 @@ export class WasmHeap {
     return addr;
   }
 
-  /** A fresh Float32Array holding `floats` values from `addr` (a kernel's result, copied out of scratch). */
-  copyOut(addr: number, floats: number): Float32Array {
-    const out = uninitializedFloat32(floats);
+  /**
+   * The `floats` values at `addr` (a kernel's result, copied out of scratch) in `into` when the caller named a target
+   * (exactly `floats` long, see Into in kernel-map.ts), else in a fresh Float32Array.
+   */
+  copyOut(addr: number, floats: number, into?: Float32Array): Float32Array {
+    const out = into ?? uninitializedFloat32(floats);
     out.set(this.f32.subarray(addr >> 2, (addr >> 2) + floats));
     return out;
   }

@@ -43,10 +43,7 @@ function runRows(rt: WasmRuntime, fn: number, rows: number, hidden: number, inpu
 
 /** `floats` results at heap address `addr`, copied into the caller's target when it named one, else a fresh array. */
 function deliver(rt: WasmRuntime, addr: number, floats: number, given: Float32Array | undefined, what: string): Float32Array {
-  const target = intoTarget(given, floats, what);
-  if (!target) return rt.heap.copyOut(addr, floats);
-  target.set(rt.heap.f32.subarray(addr >> 2, (addr >> 2) + floats));
-  return target;
+  return rt.heap.copyOut(addr, floats, intoTarget(given, floats, what));
 }
 
 export function makeLstmCell(rt: WasmRuntime) {
