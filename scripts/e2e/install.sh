@@ -4,6 +4,10 @@
 # needs it; the system Node is 20), and code-server itself. Versions are pinned: a later code-server may want
 # another Node. Prints the cache folder on the last line.
 set -euo pipefail
+# Inside `npm test` the outer npm (on Node 20) exports npm_config_user_agent naming its own Node; the inner npm below
+# would inherit it, and code-server's postinstall reads the Node version from it ("requires node v24"). The inner
+# installs must describe themselves.
+unset npm_config_user_agent
 CACHE=${GRADLENS_E2E_CACHE:-$HOME/.cache/gradlens-e2e}
 NODE_VERSION=24.21.0
 CS_VERSION=4.139.1
