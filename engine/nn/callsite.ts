@@ -4,29 +4,45 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SourceLocation } from '../../protocol/messages';
 
-const FRAME = /\(?((?:file:\/\/)?[^\s()]+?):(\d+):(\d+)\)?\s*$/;
+// A V8 frame is "at <fn> (<location>)" or "at <location>", where <location> is "<file>:<line>:<col>". File names
+// may hold spaces and parentheses ("/home/Jane Doe/My Models (old)/xor.ts", "C:\Users\Jane Doe\m.ts"), so the
+// location is found from the end of the line (its line and column) and, in the "<fn> (...)" form, from the first
+// " (" after the function name: function names never hold " (", folder names may.
+const WITH_FN = /^at (?:async )?(.*?) \((.+):(\d+):(\d+)\)$/;
+const BARE = /^at (?:async )?(.+):(\d+):(\d+)$/;
 
 export interface StackFrame extends SourceLocation {
   fn: string;
 }
 
+/** One frame of a V8 stack trace, or undefined for lines that are not frames with a location (native, eval). */
+export function parseFrame(raw: string): StackFrame | undefined {
+  const line = raw.trim();
+  if (!line.startsWith('at ') || line.startsWith('at eval (eval at ')) return undefined;
+  const withFn = WITH_FN.exec(line);
+  const m = withFn ? { fn: withFn[1], file: withFn[2], line: withFn[3], col: withFn[4] } : bareFrame(line);
+  if (!m) return undefined;
+  let file = m.file;
+  if (file.startsWith('file://')) {
+    try {
+      file = fileURLToPath(file);
+    } catch {
+      return undefined;
+    }
+  }
+  return { file, line: Number(m.line), column: Number(m.col), fn: m.fn };
+}
+
+function bareFrame(line: string): { fn: string; file: string; line: string; col: string } | undefined {
+  const m = BARE.exec(line);
+  return m ? { fn: '<anonymous>', file: m[1], line: m[2], col: m[3] } : undefined;
+}
+
 export function parseStack(stack: string): StackFrame[] {
   const frames: StackFrame[] = [];
   for (const raw of stack.split('\n')) {
-    const line = raw.trim();
-    if (!line.startsWith('at ')) continue;
-    const m = FRAME.exec(line);
-    if (!m) continue;
-    let file = m[1];
-    if (file.startsWith('file://')) {
-      try {
-        file = fileURLToPath(file);
-      } catch {
-        continue;
-      }
-    }
-    const fnMatch = /^at (?:async )?(.*?) \(/.exec(line);
-    frames.push({ file, line: Number(m[2]), column: Number(m[3]), fn: fnMatch ? fnMatch[1] : '<anonymous>' });
+    const f = parseFrame(raw);
+    if (f) frames.push(f);
   }
   return frames;
 }
@@ -45,7 +61,9 @@ function isEngineFrame(file: string): boolean {
 }
 
 function isInternal(file: string): boolean {
-  return file.startsWith('node:') || file.startsWith('internal/') || !file.includes('/') || file.includes('/node_modules/');
+  // A file with no folder separator is V8's "<anonymous>" or a bare internal name; Windows paths use "\\".
+  const hasDir = file.includes('/') || file.includes('\\');
+  return file.startsWith('node:') || file.startsWith('internal/') || !hasDir || /[/\\]node_modules[/\\]/.test(file);
 }
 
 /** The first stack frame that belongs to the user's code (skipping the engine and Node internals). */
