@@ -5,7 +5,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**', 'out/**', 'node_modules/**', '.e2e/**', '.gpu/**', '.gl/**', '.tmpx/**', 'test-artifacts/**',
-      'bench/.cache/**', 'bench/.scratch/**', 'test/fixtures/**', '**/*.cjs', '**/*.mjs', 'media/**',
+      'bench/.cache/**', 'bench/.scratch/**', 'test/fixtures/**', 'engine/data/generated/**', '**/*.cjs', '**/*.mjs', 'media/**',
     ],
   },
   ...tseslint.configs.recommended,

