@@ -64,6 +64,17 @@ export class DefinitionError extends Error {
   }
 }
 
+/**
+ * What a loaded model file offers as its training definition: the default export, or, for a CommonJS file that
+ * wrote `module.exports = defineTraining(...)`, the exports object itself (it then has no `default`, and its keys
+ * are the definition's own). Undefined when neither is there; defineTraining's checks name what is wrong after.
+ */
+export function exportedDefinition(exports: Record<string, unknown>): unknown {
+  if (exports.default !== undefined) return exports.default;
+  const commonJs = exports.__esModule !== true && 'model' in exports && 'optimizer' in exports;
+  return commonJs ? exports : undefined;
+}
+
 /** Identity with validation: default-export the result from a model file. */
 export function defineTraining<D extends TrainingDefinition>(def: D): D {
   if (!def || typeof def !== 'object') throw new DefinitionError('defineTraining expects an object with model, data, loss and optimizer');

@@ -9,7 +9,7 @@ import { format } from 'node:util';
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { EngineMessage, HostCommand, StartOptions } from '../../protocol/messages';
 import * as engine from '../index';
-import type { TrainingDefinition } from '../definition';
+import { exportedDefinition, type TrainingDefinition } from '../definition';
 import { initBackends } from '../kernels/register-backends';
 import { manual_seed } from '../random';
 import { Trainer, type TrainerHost } from '../train/trainer';
@@ -68,7 +68,7 @@ function commandChannel(control: SharedArrayBuffer, port: MessagePort): TrainerH
 
 function loadDefinition(file: string, code: string): TrainingDefinition {
   const exp = loadBundledModel(file, code, engine);
-  const def = exp.default as TrainingDefinition | undefined;
+  const def = exportedDefinition(exp) as TrainingDefinition | undefined;
   if (!def || typeof def !== 'object') {
     const named = Object.keys(exp).filter((k) => k !== 'default' && k !== '__esModule');
     throw new ModelLoadError({
