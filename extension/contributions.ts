@@ -159,7 +159,9 @@ export const ANOMALY_FILTERS: readonly AnomalyFilter[] = [
     default: true,
     conditionDescription: 'Stop when loss is at least this multiple of the running mean, e.g. 3',
   },
-  { kind: 'nonFinite', label: 'NaN/Inf', default: false, conditionDescription: 'Not used (any NaN or Inf stops)' },
+  // On by default: a newcomer expects a debugger to stop where the loss or a gradient turns NaN or Inf, and a healthy
+  // run never trips it.
+  { kind: 'nonFinite', label: 'NaN/Inf', default: true, conditionDescription: 'Not used (any NaN or Inf stops)' },
   {
     kind: 'vanishingGradient',
     label: 'Vanishing gradient',

@@ -64,15 +64,26 @@ export function evaluate(expression: string, scope: Record<string, unknown>): Ev
   return result;
 }
 
-/** Logpoint text: each {expr} replaced by its value. */
+/**
+ * Logpoint text: each {expr} replaced by its value. Numbers print with 4 significant digits (a log line is read,
+ * not parsed; `evaluate` keeps full precision), and `loss` before the first step's loss exists (the trainer holds NaN
+ * until then) prints "none yet" rather than a NaN that reads like a diverged run.
+ */
 export function interpolate(template: string, scope: Record<string, unknown>): string {
   return template.replace(/\{([^{}]+)\}/g, (_, expr: string) => {
     try {
-      return formatValue(evaluateIn(expr, scope));
+      const value = evaluateIn(expr, scope);
+      if (expr.trim() === 'loss' && scope.step === 0 && Number.isNaN(value)) return 'none yet';
+      return typeof value === 'number' ? compactNumber(value) : formatValue(value);
     } catch (err) {
       return `<${(err as Error).message}>`;
     }
   });
+}
+
+function compactNumber(v: number): string {
+  if (Number.isInteger(v) || !Number.isFinite(v)) return String(v);
+  return String(Number(v.toPrecision(4)));
 }
 
 /** VS Code-style hit conditions: "3" or "==3" (exactly the 3rd hit), ">=3", ">3", "<3", "%2" (every 2nd). */

@@ -6,6 +6,7 @@ import type { ErrorInfo } from '../../protocol/messages';
 import { formatLocation } from '../../protocol/messages';
 import { revealSource } from '../panel/gradientPanel';
 import type { RunManager } from '../run/runManager';
+import { finishedLine } from './runEndText';
 
 export class ErrorReporter implements vscode.Disposable {
   private readonly channel = vscode.window.createOutputChannel('Gradlens');
@@ -19,9 +20,7 @@ export class ErrorReporter implements vscode.Disposable {
           if (m.type === 'error') this.report(m.error, run.debug);
           else if (m.type === 'log') this.channel.appendLine(`[${m.level}] ${m.message}`);
           else if (m.type === 'anomaly') this.channel.appendLine(`[warn] ${m.anomaly.message}`);
-          else if (m.type === 'finished') {
-            this.channel.appendLine(`finished (${m.reason}) after ${m.step} steps in ${m.durationMs} ms`);
-          }
+          else if (m.type === 'finished') this.channel.appendLine(finishedLine(m));
         }
       }),
     );

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../contributions';
 import type { ActiveRun, RunManager } from '../run/runManager';
 import { statusText } from '../run/format';
+import { endedWithoutSteps } from './runEndText';
 
 /** Redraw at most this often: a fast model sends hundreds of steps a second. */
 const REFRESH_MS = 100;
@@ -33,9 +34,14 @@ export class TrainingStatusBar implements vscode.Disposable {
   private render(run: ActiveRun): void {
     if (this.runs.run !== run) return;
     const s = run.state;
-    const icon =
-      s.phase === 'paused' ? '$(debug-pause)' : s.phase === 'finished' ? '$(check)' : '$(sync~spin)';
-    this.item.text = `${icon} ${statusText(s)}`;
+    const reason = s.finished?.reason;
+    const endIcon = reason === 'error' ? '$(error)' : reason === 'stopped' ? '$(debug-stop)' : '$(check)';
+    const icon = s.phase === 'paused' ? '$(debug-pause)' : s.phase === 'finished' ? endIcon : '$(sync~spin)';
+    if (s.phase === 'finished' && !s.lastStep) {
+      // A run that failed before its first step is not "finished" (the Problems and the notification say why).
+      const ended = endedWithoutSteps(reason);
+      this.item.text = `${ended.icon} Gradlens: ${ended.text}`;
+    } else this.item.text = `${icon} ${statusText(s)}`;
     this.item.tooltip = `Gradlens: ${s.modelFile}\nClick to show the gradient panel`;
     this.item.backgroundColor =
       s.errors.length > 0 ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;

@@ -32,13 +32,13 @@ test('one setting per detector threshold, defaulting to the engine default', () 
   }
 });
 
-test('exception filters name real anomaly kinds, loss spike on by default', () => {
+test('exception filters name real anomaly kinds, loss spike and NaN/Inf on by default', () => {
   for (const f of ANOMALY_FILTERS) assert.ok(ANOMALY_KINDS.includes(f.kind), f.kind);
   assert.deepEqual(
     ANOMALY_FILTERS.map((f) => f.label),
     ['Loss spike', 'NaN/Inf', 'Vanishing gradient', 'Exploding gradient', 'Dead ReLU', 'Saturation'],
   );
-  assert.deepEqual(ANOMALY_FILTERS.filter((f) => f.default).map((f) => f.kind), ['lossSpike']);
+  assert.deepEqual(ANOMALY_FILTERS.filter((f) => f.default).map((f) => f.kind), ['lossSpike', 'nonFinite']);
 });
 
 test('every contributed command is registered by extension/commands.ts', () => {
