@@ -10,6 +10,7 @@ import type { EngineMessage, ErrorInfo, HostCommand, StartOptions } from '../../
 import { PROTOCOL_VERSION } from '../../protocol/messages';
 import { bundleModel, ModelBundleError } from './bundle-model';
 import { IpcTransport } from './ipc-transport';
+import { prepareGradlensFolder } from './gradlens-folder';
 import { Outbox } from './outbox';
 import { RunRecord, recordFileName } from './run-record';
 import type { WorkerBoot, WorkerInit } from './worker-thread';
@@ -130,7 +131,7 @@ export function runMain(): void {
   const start = async (seq: number, options: StartOptions): Promise<void> => {
     if (record || started) return fail(seq, { id: 'alreadyStarted', message: 'This engine process already runs a model', showUser: false });
     const file = path.resolve(options.modelFile);
-    const dir = options.recordDir ?? path.join(process.cwd(), '.gradlens', 'runs');
+    const dir = options.recordDir ?? path.join(prepareGradlensFolder(process.cwd()), 'runs');
     record = new RunRecord(path.join(dir, recordFileName(file, new Date())));
     // The record opens with the handshake, so a replay knows the protocol version it was written with.
     record.write(hello);
