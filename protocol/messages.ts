@@ -171,8 +171,7 @@ export interface DetectorThresholds {
   updateRatioHigh: number;
   lossSpikeRatio: number;
   lossSpikeWindow: number;
-  lossSpikeEwmRatio: number;
-  lossSpikeEwmAlpha: number;
+  lossSpikeSigma: number;
   plateauWindow: number;
   plateauRelTol: number;
   oscillationWindow: number;

@@ -27,12 +27,11 @@ export const DEFAULT_THRESHOLDS: Readonly<DetectorThresholds> = Object.freeze({
   // SageMaker Debugger weight_update_ratio / TheDeepChecker: update/weight outside [1e-8, 10].
   updateRatioLow: 1e-8,
   updateRatioHigh: 10,
-  // llm-foundry KillLossSpike: loss >= 2x the mean of the last 100 losses (window_size 100, outlier_multiplier 2).
+  // Loss spike: above mean + 6 std of the last 128 losses (OLMo-core's spike rule) and above 2x their mean (llm-foundry
+  // KillLossSpike outlier_multiplier 2), on `patience` consecutive steps (llm-foundry); see docs/detectors.md.
+  lossSpikeSigma: 6,
   lossSpikeRatio: 2,
-  lossSpikeWindow: 100,
-  // metaseq --ewm-ratio-to-skip-batch: loss / EWM(loss) above a ratio (Gradlens picks 4 and alpha 0.01).
-  lossSpikeEwmRatio: 4,
-  lossSpikeEwmAlpha: 0.01,
+  lossSpikeWindow: 128,
   // Gradlens, after PyTorch ReduceLROnPlateau (threshold_mode 'rel'): no 1% improvement of the running loss in 300 steps.
   plateauWindow: 300,
   plateauRelTol: 0.01,

@@ -43,3 +43,11 @@ test('lr-spike: the learning-rate jump at step 150 triggers lossSpike right afte
   assert.ok(spikes[0].step > 150 && spikes[0].step < 160, `first spike at ${spikes[0].step}`);
   assert.ok((spikes[0].evidence.ratio as number) >= 2);
 });
+
+test('binary-classifier: 30 epochs of a converging run raise no lossSpike (the baseline follows the run\'s noise)', async () => {
+  // It used to stop F5 at "Loss spike at step 617: 0.0876 is 5.09x the running EWM (0.0172)".
+  const { messages } = await runModel(path.join(EXAMPLES, 'binary-classifier.ts'));
+  assert.equal(ofType(messages, 'finished')[0].reason, 'completed');
+  const spikes = ofType(messages, 'anomaly').map((a) => a.anomaly).filter((a) => a.kind === 'lossSpike');
+  assert.deepEqual(spikes.map((a) => a.message), []);
+});

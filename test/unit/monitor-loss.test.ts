@@ -24,33 +24,68 @@ test('lossSpike: a jump to 5x the running loss fires once, within `patience` ste
   for (let i = 250; i < 260; i++) losses[i] = 5 * losses[249];
   const out = feed(new LossSpikeDetector(), losses);
   assert.equal(out.length, 1);
-  assert.ok(out[0].step >= 250 && out[0].step < 250 + th.patience, `fired at ${out[0].step}`);
+  assert.equal(out[0].step, 250 + th.patience - 1);
   assert.ok((out[0].evidence.ratio as number) > 2);
-  assert.ok(['metaseq.ewmRatio', 'llmfoundry.lossSpike'].includes(out[0].rule.id));
+  assert.ok((out[0].evidence.sigmas as number) > th.lossSpikeSigma);
+  assert.equal(out[0].rule.id, 'gradlens.lossSpike');
 });
 
-test('lossSpike: a sustained 2.5x rise fires by the llm-foundry rule after `patience` steps', () => {
+test('lossSpike: a sustained 2.5x rise of a steady loss fires after `patience` steps', () => {
   const losses = Array.from({ length: 200 }, (_, i) => 1 + 0.05 * noise(i));
   for (let i = 150; i < 200; i++) losses[i] = 2.5;
   const out = feed(new LossSpikeDetector(), losses);
   assert.equal(out.length, 1);
-  assert.equal(out[0].rule.id, 'llmfoundry.lossSpike');
   assert.equal(out[0].step, 150 + th.patience - 1);
 });
 
-test('lossSpike: metaseq EWM rule fires on the very step of a 10x jump', () => {
+test('lossSpike: one step, however high, is a bad batch, not a spike', () => {
   const losses = Array.from({ length: 200 }, (_, i) => 1 + 0.05 * noise(i));
   losses[150] = 10;
-  const out = feed(new LossSpikeDetector(), losses);
-  assert.equal(out.length, 1);
-  assert.equal(out[0].step, 150);
-  assert.equal(out[0].rule.id, 'metaseq.ewmRatio');
+  assert.deepEqual(feed(new LossSpikeDetector(), losses), []);
 });
 
 test('lossSpike: noisy healthy training and single 2x batches do not fire', () => {
   const losses = healthy(2000);
   for (let i = 300; i < 2000; i += 97) losses[i] *= 2.2;
   assert.deepEqual(feed(new LossSpikeDetector(), losses), []);
+});
+
+/** A run converging to ~0 (99.95% accuracy) whose rare misclassified batches cost 1e4x the typical loss. */
+const converged = (n: number) =>
+  Array.from({ length: n }, (_, i) => {
+    const typical = 1e-3 * Math.exp(-i / 2000) * (1 + 0.5 * noise(i));
+    return noise(i * 7 + 3) > 0.97 ? 2e-3 + 0.02 * Math.abs(noise(i * 5)) : typical;
+  });
+
+test('lossSpike: a converging run with rare costly batches stays silent (the baseline follows the noise)', () => {
+  // Keeping every outlier out of the baseline made it only fall here: 10^7x "spikes" by the thousand.
+  assert.deepEqual(feed(new LossSpikeDetector(), converged(20_000)).map((a) => a.message), []);
+});
+
+test('lossSpike: small batches (a few costly batches in a row now and then) stay silent', () => {
+  // Batch size 4 on a classifier: most batches near 0, one in ten misclassifies a sample, sometimes two in a row.
+  const losses = Array.from({ length: 6000 }, (_, i) => (noise(i) > 0.8 ? 0.7 + 0.6 * Math.abs(noise(i * 3)) : 0.02 * (1 + noise(i * 11))));
+  assert.deepEqual(feed(new LossSpikeDetector(), losses).map((a) => a.message), []);
+});
+
+test('lossSpike: a real spike in a converged run is still found within `patience` steps, and a later one too', () => {
+  const losses = converged(6000);
+  for (let i = 3000; i < 3010; i++) losses[i] = 0.5;
+  for (let i = 5000; i < 5020; i++) losses[i] = 0.5;
+  const out = feed(new LossSpikeDetector(), losses);
+  assert.deepEqual(
+    out.map((a) => a.step),
+    [3000 + th.patience - 1, 5000 + th.patience - 1],
+  );
+});
+
+test('lossSpike: a new level that lasts a whole window becomes the baseline (one warning, not a stream)', () => {
+  const losses = Array.from({ length: 1200 }, (_, i) => (i < 300 ? 1 : 4) * (1 + 0.05 * noise(i)));
+  const out = feed(new LossSpikeDetector(), losses);
+  assert.deepEqual(
+    out.map((a) => a.step),
+    [300 + th.patience - 1],
+  );
 });
 
 test('lossPlateau: a loss stuck at ln(10) fires after plateauWindow steps; a falling loss does not', () => {

@@ -1,8 +1,11 @@
-// Loss spikes. Two published rules, either one fires:
-// - llm-foundry KillLossSpike: the loss is >= lossSpikeRatio x the mean of the last lossSpikeWindow losses for
-//   `patience` consecutive steps (one high batch is noise; a run of them is a spike);
-// - metaseq --ewm-ratio-to-skip-batch: loss / EWM(loss) >= lossSpikeEwmRatio on a single step.
-// Outlier losses are kept out of the baseline, as both tools do, so a long spike does not hide itself.
+// Loss spikes, judged against the run's own noise. A step is an outlier when its loss is above both
+// - mean + lossSpikeSigma x std of the last lossSpikeWindow losses (OLMo-core's spike rule: 6 sigma over 128 steps),
+// - lossSpikeRatio x that mean (llm-foundry KillLossSpike's outlier_multiplier: a near-constant loss has a tiny std,
+//   and a rise from 1.0000 to 1.0001 is no spike),
+// and a spike is `patience` consecutive outliers (llm-foundry: one high batch is noise, a run of them is not).
+// Every loss enters the window, outliers too, once the run of outliers they belong to has ended: keeping them out
+// for good (as this detector once did) let the baseline only fall on a converging run, until ordinary batches read
+// as 10^7x spikes. Only the run being judged is held out, so a spike cannot raise its own baseline while it lasts.
 import type { Anomaly, DetectorRule, DetectorThresholds } from '../../../protocol/messages';
 import { anomaly, fmt, type Detector, type StepSample } from '../detector';
 
@@ -12,9 +15,8 @@ const HINT =
 export class LossSpikeDetector implements Detector {
   readonly kind = 'lossSpike' as const;
   private window: number[] = [];
-  private sum = 0;
-  private ewm: number | null = null;
-  private run = 0;
+  /** The current run of outliers, held out of the window until it ends. */
+  private held: number[] = [];
   private inSpike = false;
 
   observe(sample: StepSample, th: DetectorThresholds): Anomaly[] {
@@ -22,44 +24,65 @@ export class LossSpikeDetector implements Detector {
     if (!Number.isFinite(loss)) return [];
     const size = Math.max(2, Math.round(th.lossSpikeWindow));
     const minHistory = Math.min(size, Math.max(10, th.warmupSteps));
-    const ready = this.window.length >= minHistory && sample.step >= th.warmupSteps && this.ewm !== null;
-    const mean = this.window.length > 0 ? this.sum / this.window.length : loss;
-    const windowHit = ready && mean > 0 && loss >= th.lossSpikeRatio * mean;
-    const ewmRatio = this.ewm !== null && this.ewm > 0 ? loss / this.ewm : 0;
-    const ewmHit = ready && ewmRatio >= th.lossSpikeEwmRatio;
-    this.run = windowHit ? this.run + 1 : 0;
-    const out: Anomaly[] = [];
-    const fires = !this.inSpike && (this.run >= Math.max(1, th.patience) || ewmHit);
-    if (fires) {
-      this.inSpike = true;
-      const rule: DetectorRule = ewmHit
-        ? {
-            id: 'metaseq.ewmRatio',
-            description: 'The loss divided by its exponentially weighted mean (alpha lossSpikeEwmAlpha) is at least lossSpikeEwmRatio.',
-            thresholds: { lossSpikeEwmRatio: th.lossSpikeEwmRatio, lossSpikeEwmAlpha: th.lossSpikeEwmAlpha },
-            source: 'metaseq (--ewm-ratio-to-skip-batch)',
-          }
-        : {
-            id: 'llmfoundry.lossSpike',
-            description: 'The loss is at least lossSpikeRatio times the mean of the last lossSpikeWindow losses, for patience consecutive steps.',
-            thresholds: { lossSpikeRatio: th.lossSpikeRatio, lossSpikeWindow: size, patience: th.patience },
-            source: 'llm-foundry KillLossSpike callback',
-          };
-      const ratio = ewmHit ? ewmRatio : loss / mean;
-      out.push(
-        anomaly(this.kind, sample, rule, {
-          evidence: { loss, windowMean: mean, ewm: this.ewm ?? loss, ratio, consecutive: this.run },
-          message: `Loss spike at step ${sample.step}: ${fmt(loss)} is ${fmt(ratio)}x the running ${ewmHit ? 'EWM' : 'mean'} (${fmt(ewmHit ? (this.ewm ?? loss) : mean)})`,
-          hint: HINT,
-        }),
-      );
+    const ready = this.window.length >= minHistory && sample.step >= th.warmupSteps;
+    const { mean, std } = meanStd(this.window);
+    const limit = Math.max(mean + th.lossSpikeSigma * std, th.lossSpikeRatio * mean);
+    const outlier = ready && loss > limit;
+    if (!outlier) {
+      this.admit(this.held, size);
+      this.held = [];
+      this.admit([loss], size);
+      this.inSpike = false;
+      return [];
     }
-    if (windowHit || ewmHit) return out;
-    this.inSpike = false;
-    this.window.push(loss);
-    this.sum += loss;
-    if (this.window.length > size) this.sum -= this.window.shift() as number;
-    this.ewm = this.ewm === null ? loss : this.ewm + th.lossSpikeEwmAlpha * (loss - this.ewm);
-    return out;
+    this.held.push(loss);
+    // A "spike" as long as the window is a new level, not a spike: it becomes the baseline.
+    if (this.held.length >= size) {
+      this.admit(this.held, size);
+      this.held = [];
+    }
+    const patience = Math.max(1, Math.round(th.patience));
+    if (this.inSpike || this.held.length < patience) return [];
+    this.inSpike = true;
+    const rule: DetectorRule = {
+      id: 'gradlens.lossSpike',
+      description:
+        'The loss is above both mean + lossSpikeSigma x std and lossSpikeRatio x mean of the last lossSpikeWindow losses, on patience consecutive steps.',
+      thresholds: { lossSpikeSigma: th.lossSpikeSigma, lossSpikeRatio: th.lossSpikeRatio, lossSpikeWindow: size, patience },
+      source: 'OLMo-core (mean + 6 std over 128 steps) and llm-foundry KillLossSpike (ratio on consecutive steps)',
+    };
+    // A window of equal losses (std 0, or all 0) has no ratio or sigma to show; the evidence then leaves them out.
+    const evidence: Record<string, number> = { loss, windowMean: mean, windowStd: std, consecutive: this.held.length };
+    const how: string[] = [];
+    if (mean > 0) {
+      evidence.ratio = loss / mean;
+      how.push(`${fmt(evidence.ratio)}x`);
+    }
+    if (std > 0) {
+      evidence.sigmas = (loss - mean) / std;
+      how.push(`${fmt(evidence.sigmas)} standard deviations above`);
+    }
+    return [
+      anomaly(this.kind, sample, rule, {
+        evidence,
+        message: `Loss spike at step ${sample.step}: ${fmt(loss)} is ${how.join(' and ') || 'above'} the mean of the last ${this.window.length} steps (${fmt(mean)}), for ${this.held.length} steps in a row`,
+        hint: HINT,
+      }),
+    ];
   }
+
+  private admit(losses: readonly number[], size: number): void {
+    for (const l of losses) this.window.push(l);
+    if (this.window.length > size) this.window.splice(0, this.window.length - size);
+  }
+}
+
+function meanStd(xs: readonly number[]): { mean: number; std: number } {
+  if (xs.length === 0) return { mean: 0, std: 0 };
+  let sum = 0;
+  for (const x of xs) sum += x;
+  const mean = sum / xs.length;
+  let sq = 0;
+  for (const x of xs) sq += (x - mean) * (x - mean);
+  return { mean, std: Math.sqrt(sq / xs.length) };
 }
