@@ -4,13 +4,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EngineError } from '../engine/process/client';
-import { Commands, DEBUG_TYPE } from './contributions';
+import { Commands, ContextKeys, DEBUG_TYPE } from './contributions';
 import { setting, startOptions } from './config';
 import { isModelLanguage } from './editor/modelFile';
 import { GradientPanel } from './panel/gradientPanel';
 import type { ActiveRun, RunManager } from './run/runManager';
 import { parseRunRecord } from './run/runRecord';
 import { showRunProgress } from './editor/progress';
+import { pruneRunRecords } from './pruneRuns';
 import { scaffoldModelFile } from './scaffold';
 import { requireTrust } from './trust';
 
@@ -19,7 +20,7 @@ export function registerCommands(context: vscode.ExtensionContext, runs: RunMana
   const reg = (id: Commands, fn: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, fn);
   return [
     reg(Commands.Train, (uri) => train(runs, uri, () => panel(true))),
-    reg(Commands.Debug, (uri) => debug(uri)),
+    reg(Commands.Debug, (uri) => debug(runs, uri)),
     reg(Commands.Pause, () => control(runs, 'pause')),
     reg(Commands.Resume, () => control(runs, 'resume')),
     reg(Commands.Step, () => control(runs, 'step')),
@@ -27,13 +28,37 @@ export function registerCommands(context: vscode.ExtensionContext, runs: RunMana
     reg(Commands.ShowPanel, () => void panel(false)),
     reg(Commands.OpenRun, (uri) => openRun(runs, uri, () => panel(false))),
     reg(Commands.NewModelFile, () => scaffoldModelFile(context)),
+    // A debug run (Debug Current Model, F5, a launch.json) shows the panel as Train does.
+    runs.onDidStartRun((run) => {
+      if (run.debug && setting('panel.openOnTrain', vscode.Uri.file(run.state.modelFile))) panel(true);
+    }),
+    ...trackLaunchConfigurations(),
   ];
 }
 
-/** The model file to act on: the CodeLens/menu argument, else the active editor's file. */
-async function modelDocument(arg: unknown): Promise<vscode.TextDocument | undefined> {
+/** Keeps ContextKeys.NoLaunchConfigurations current: F5 on a model file debugs it directly only when it is true. */
+function trackLaunchConfigurations(): vscode.Disposable[] {
+  const update = () => {
+    const configs = vscode.workspace.getConfiguration('launch').get<unknown[]>('configurations') ?? [];
+    void vscode.commands.executeCommand('setContext', ContextKeys.NoLaunchConfigurations, configs.length === 0);
+  };
+  update();
+  return [
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('launch') && update()),
+    vscode.workspace.onDidChangeWorkspaceFolders(update),
+  ];
+}
+
+/**
+ * The model file to act on: the CodeLens/menu/panel argument, else the active editor's file, else (the gradient
+ * panel or another non-editor view has focus) the current run's model file.
+ */
+async function modelDocument(arg: unknown, runs: RunManager): Promise<vscode.TextDocument | undefined> {
   if (arg instanceof vscode.Uri) return vscode.workspace.openTextDocument(arg);
-  const doc = vscode.window.activeTextEditor?.document;
+  const editor = vscode.window.activeTextEditor;
+  const last = runs.run?.state.modelFile;
+  if (!editor && last && fs.existsSync(last)) return vscode.workspace.openTextDocument(vscode.Uri.file(last));
+  const doc = editor?.document;
   if (!doc || !isModelLanguage(doc.languageId)) {
     void vscode.window.showErrorMessage('Gradlens: open a model file (a TypeScript or JavaScript file) first.');
     return undefined;
@@ -47,10 +72,11 @@ async function modelDocument(arg: unknown): Promise<vscode.TextDocument | undefi
 
 async function train(runs: RunManager, arg: unknown, showPanel: () => void): Promise<void> {
   if (!requireTrust('train')) return;
-  const doc = await modelDocument(arg);
+  const doc = await modelDocument(arg, runs);
   if (!doc) return;
   if (doc.isDirty) await doc.save();
   const file = doc.uri.fsPath;
+  pruneRecords(doc.uri);
   let run: ActiveRun | undefined;
   try {
     run = await runs.launch(file, false);
@@ -68,17 +94,24 @@ async function train(runs: RunManager, arg: unknown, showPanel: () => void): Pro
   }
 }
 
-async function debug(arg: unknown): Promise<void> {
+async function debug(runs: RunManager, arg: unknown): Promise<void> {
   if (!requireTrust('debug')) return;
-  const doc = await modelDocument(arg);
+  const doc = await modelDocument(arg, runs);
   if (!doc) return;
   if (doc.isDirty) await doc.save();
+  pruneRecords(doc.uri);
   await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(doc.uri), {
     type: DEBUG_TYPE,
     request: 'launch',
     name: `Gradlens: ${path.basename(doc.uri.fsPath)}`,
     program: doc.uri.fsPath,
   });
+}
+
+/** Old run records go before a new run writes its own (the engine writes them under the workspace folder). */
+function pruneRecords(model: vscode.Uri): void {
+  const folder = vscode.workspace.getWorkspaceFolder(model)?.uri.fsPath ?? path.dirname(model.fsPath);
+  pruneRunRecords(path.join(folder, '.gradlens', 'runs'), setting('runs.keep', model));
 }
 
 async function control(runs: RunManager, what: 'pause' | 'resume' | 'step'): Promise<void> {

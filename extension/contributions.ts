@@ -25,6 +25,8 @@ export enum ContextKeys {
   IsModelFile = 'gradlens.isModelFile',
   Running = 'gradlens.running',
   Paused = 'gradlens.paused',
+  /** The workspace has no launch configuration, so F5 would ask which debugger to use. */
+  NoLaunchConfigurations = 'gradlens.noLaunchConfigurations',
 }
 
 interface CommandInfo {
@@ -56,6 +58,7 @@ export interface Settings {
   'codeLens.enabled': boolean;
   'decorations.enabled': boolean;
   'intellisense.writeTypes': boolean;
+  'runs.keep': number;
 }
 
 export type DetectorSettingKey = `detectors.${keyof DetectorThresholds}`;
@@ -111,6 +114,13 @@ const settingSchemas: { [K in keyof Settings]: SettingSchema } = {
     default: true,
     markdownDescription:
       "Write the `gradlens` type declarations to `node_modules/gradlens` in the workspace when a model file is opened, so model files get IntelliSense without installing anything.",
+  },
+  'runs.keep': {
+    type: 'integer',
+    minimum: 0,
+    default: 30,
+    markdownDescription:
+      'Keep this many run records in `.gradlens/runs` (the newest); older ones are deleted when a run starts. 0 keeps all.',
   },
 };
 
@@ -243,6 +253,12 @@ export function buildContributes(): Record<string, unknown> {
       ],
       'editor/title': [{ command: Commands.ShowPanel, when: ContextKeys.IsModelFile, group: 'navigation@9' }],
     },
+    // F5 (Ctrl+F5) on a model file with no launch.json debugs (trains) it at once: VS Code would otherwise ask
+    // which debugger to use, since the built-in JavaScript debugger also claims TypeScript files.
+    keybindings: [
+      { command: Commands.Debug, key: 'f5', when: `${MODEL_FILE_WHEN} && ${ContextKeys.NoLaunchConfigurations}` },
+      { command: Commands.Train, key: 'ctrl+f5', when: `${MODEL_FILE_WHEN} && ${ContextKeys.NoLaunchConfigurations}` },
+    ],
     configuration: buildConfiguration(),
     colors: [
       {

@@ -1,9 +1,11 @@
-// "New Model File": writes a small, working model file into the workspace (a spiral classifier, trains in
-// seconds), installs the `gradlens` type declarations next to it so IntelliSense works at once, and opens it.
+// "New Model File": asks for a name (model.ts, model-2.ts, ... suggested), writes a small, working model file into
+// the workspace (a spiral classifier, trains in seconds), installs the `gradlens` type declarations next to it so
+// IntelliSense works at once, and opens it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { installTypes } from './intellisense';
+import { freeModelFileName, modelFileNameProblem } from './modelFileName';
 
 export const MODEL_TEMPLATE = `// A Gradlens model file: default-export a training definition, then run "Gradlens: Train Current Model"
 // (or press F5 to train it under the debugger and stop on anomalies such as loss spikes).
@@ -29,14 +31,6 @@ export default defineTraining({
 });
 `;
 
-/** First free name model.ts, model-2.ts, ... in `folder`. */
-export function freeModelFileName(folder: string): string {
-  for (let i = 1; ; i++) {
-    const name = i === 1 ? 'model.ts' : `model-${i}.ts`;
-    if (!fs.existsSync(path.join(folder, name))) return path.join(folder, name);
-  }
-}
-
 export async function scaffoldModelFile(context: vscode.ExtensionContext): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   if (!folder) {
@@ -45,7 +39,17 @@ export async function scaffoldModelFile(context: vscode.ExtensionContext): Promi
     await vscode.window.showTextDocument(doc);
     return;
   }
-  const file = freeModelFileName(folder);
+  const suggested = path.basename(freeModelFileName(folder));
+  const name = await vscode.window.showInputBox({
+    title: 'Gradlens: New Model File',
+    prompt: 'Name of the model file, relative to the workspace folder',
+    value: suggested,
+    valueSelection: [0, suggested.length - path.extname(suggested).length],
+    validateInput: (v) => modelFileNameProblem(folder, v),
+  });
+  if (name === undefined) return;
+  const file = path.join(folder, name.trim());
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, MODEL_TEMPLATE);
   if (vscode.workspace.isTrusted) {
     try {

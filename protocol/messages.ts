@@ -360,7 +360,8 @@ export interface VariablesResult {
 export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'revealLayer'; layerId: string; source?: SourceLocation }
-  | { type: 'control'; command: 'pause' | 'resume' | 'step' | 'stop' }
+  /** `train`: train the shown run's model file again (a restart while it runs). */
+  | { type: 'control'; command: 'pause' | 'resume' | 'step' | 'stop' | 'train' }
   | { type: 'export'; format: 'png' | 'svg' | 'csv' | 'json'; name: string; data: string };
 
 export type HostToWebview =

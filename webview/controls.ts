@@ -28,6 +28,7 @@ export class RunControls {
     this.title = h('h1', { class: 'gl-title' }, 'Gradlens');
     const group = h('div', { class: 'gl-run-buttons', role: 'group', 'aria-label': 'Run controls' });
     const specs: [ControlCommand, string, string][] = [
+      ['train', 'Train', 'Train this model file again'],
       ['pause', 'Pause', 'Pause training after the current step'],
       ['resume', 'Resume', 'Resume training'],
       ['step', 'Step', 'Run one more batch, then pause'],
@@ -36,7 +37,7 @@ export class RunControls {
     for (const [cmd, label, tip] of specs) {
       const b = tk<ValueElement>(
         'vscode-button',
-        { id: `gl-${cmd}`, appearance: cmd === 'stop' ? 'secondary' : 'primary', title: tip, 'aria-label': tip },
+        { id: `gl-${cmd}`, appearance: cmd === 'stop' || cmd === 'train' ? 'secondary' : 'primary', title: tip, 'aria-label': tip },
         label,
       );
       b.addEventListener('click', () => {
@@ -53,12 +54,23 @@ export class RunControls {
 
   render(store: RunStore): void {
     const st = store.status;
+    const live = st.state === 'running' || st.state === 'paused';
     const enabled: Record<ControlCommand, boolean> = {
+      // A run that is over, or one going on (then it restarts); nothing before a run has named its model file.
+      train: store.run !== undefined,
       pause: st.state === 'running',
       resume: st.state === 'paused',
       step: st.state === 'paused',
-      stop: st.state === 'running' || st.state === 'paused',
+      stop: live,
     };
+    const train = this.buttons.get('train');
+    if (train) {
+      const label = live ? 'Restart' : 'Train again';
+      const tip = live ? 'Stop this run and train the model file again from the start' : 'Train this model file again';
+      if (train.textContent !== label) train.textContent = label;
+      train.setAttribute('title', tip);
+      train.setAttribute('aria-label', tip);
+    }
     for (const [cmd, b] of this.buttons) {
       if (enabled[cmd]) b.removeAttribute('disabled');
       else b.setAttribute('disabled', '');

@@ -11,10 +11,15 @@ import { GradlensDebugSession, type GradlensLaunchRequestArguments } from './ada
 import { TrainingRuntime } from './runtime';
 
 export function registerDebugger(runs: RunManager): vscode.Disposable[] {
-  const provider: vscode.DebugConfigurationProvider = {
+  // "create a launch.json file" writes package.json's initialConfigurations plus whatever an Initial-trigger
+  // provider returns: this one returns none, else the file got two identical configurations. The Dynamic one
+  // offers the same entry in the Run and Debug view's list when there is no launch.json.
+  const dynamic: vscode.DebugConfigurationProvider = {
     provideDebugConfigurations: () => [
       { type: DEBUG_TYPE, request: 'launch', name: 'Gradlens: Train model', program: '${file}' },
     ],
+  };
+  const provider: vscode.DebugConfigurationProvider = {
     resolveDebugConfiguration(_folder, config) {
       // F5 with no launch.json: debug the model file in the active editor.
       if (!config.type && !config.request && !config.name) {
@@ -56,7 +61,7 @@ export function registerDebugger(runs: RunManager): vscode.Disposable[] {
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider),
     vscode.debug.registerDebugConfigurationProvider(
       DEBUG_TYPE,
-      provider,
+      dynamic,
       vscode.DebugConfigurationProviderTriggerKind.Dynamic,
     ),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, factory),

@@ -123,6 +123,12 @@ export class GradientPanel {
         break;
       }
       case 'control': {
+        if (m.command === 'train') {
+          // The panel's own run, so Train works while the panel (not an editor) has focus.
+          const file = this.runs.run?.state.modelFile;
+          await vscode.commands.executeCommand(Commands.Train, file ? vscode.Uri.file(file) : undefined);
+          break;
+        }
         const command = {
           pause: Commands.Pause,
           resume: Commands.Resume,
@@ -157,15 +163,24 @@ export async function revealSource(source: SourceLocation): Promise<void> {
   editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }
 
+/** The folder the user last saved an export into (this session): the next save dialog opens there. */
+let lastExportFolder: vscode.Uri | undefined;
+
 async function saveExport(name: string, format: string, data: string): Promise<void> {
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const folder = lastExportFolder ?? vscode.workspace.workspaceFolders?.[0]?.uri;
   const target = await vscode.window.showSaveDialog({
     defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
     filters: { [format.toUpperCase()]: [format] },
+    saveLabel: 'Export',
   });
   if (!target) return;
   // Binary formats arrive as data: URLs (canvas.toDataURL); text formats as the text itself.
   const m = /^data:[^;,]*;base64,(.*)$/s.exec(data);
   const bytes = m ? Buffer.from(m[1], 'base64') : Buffer.from(data, 'utf8');
   await vscode.workspace.fs.writeFile(target, bytes);
+  lastExportFolder = vscode.Uri.joinPath(target, '..');
+  // Say where it went, with a way to look at it: a silent save left users searching the workspace.
+  const shown = vscode.workspace.asRelativePath(target);
+  const choice = await vscode.window.showInformationMessage(`Gradlens: exported ${shown}`, 'Open');
+  if (choice === 'Open') await vscode.commands.executeCommand('vscode.open', target);
 }

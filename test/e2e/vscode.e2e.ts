@@ -63,6 +63,11 @@ after(async () => {
 
 test('New Model File scaffolds a model with IntelliSense for gradlens', async () => {
   await runCommand(page, 'Gradlens: New Model File');
+  // It asks for the file's name, suggesting the first free model.ts (issue 25 item 7).
+  const nameInput = page.locator('.quick-input-widget', { hasText: 'New Model File' }).locator('input.input');
+  await nameInput.waitFor({ state: 'visible', timeout: 15_000 });
+  assert.equal(await nameInput.inputValue(), 'model.ts');
+  await page.keyboard.press('Enter');
   await page.locator('.tabs-container .tab.active', { hasText: 'model.ts' }).waitFor({ timeout: 30_000 });
   assert.ok(existsSync(path.join(WORKSPACE, 'node_modules', 'gradlens', 'index.d.ts')), 'types written to the workspace');
   // The CodeLens over the default export and the editor-title run button.
