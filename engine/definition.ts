@@ -10,6 +10,13 @@ export interface OptimizerLike {
   param_groups: Array<{ lr: number; params: Parameter[] }>;
   step(): void;
   zero_grad(): void;
+  /**
+   * The norm of the update step() last applied to `p`, for the update-to-weight ratio. Optimizers without it get
+   * the ratio from a copy of the weights taken before the step.
+   */
+  lastUpdateNorm?(p: Parameter): number | undefined;
+  /** Whether step() records those norms: the trainer turns it on only on the steps that report statistics. */
+  trackUpdateNorms?: boolean;
 }
 
 /** What the trainer needs of an LR scheduler (every optim.lr_scheduler.* class satisfies it). */

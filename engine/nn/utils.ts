@@ -2,6 +2,7 @@
 // 1.13 step for step in float32 (per-parameter norms, the norm of those norms, coefficient max_norm/(norm+1e-6)
 // clamped to 1, every gradient multiplied by it) and, like PyTorch, returns the total norm as a 0-d Tensor:
 // call .item() for a number.
+import { forgetFinite } from '../finite';
 import { Tensor } from '../tensor';
 
 type Params = Iterable<Tensor> | Tensor;
@@ -76,9 +77,14 @@ export function clip_grad_norm_(
   // Float32 throughout, as PyTorch computes the coefficient on float32 tensors. min() keeps NaN like clamp().
   const coef = f32(max_norm / f32(total + 1e-6));
   const clamped = Number.isNaN(coef) ? coef : Math.min(coef, 1);
-  for (const t of params) {
-    const g = (t._grad as Tensor).data;
-    for (let i = 0; i < g.length; i++) g[i] *= clamped;
+  // A coefficient of 1 leaves every value as it is (x * 1 === x, NaN and -0 included): skip the pass.
+  if (clamped !== 1) {
+    for (const t of params) {
+      const g = (t._grad as Tensor).data;
+      for (let i = 0; i < g.length; i++) g[i] *= clamped;
+      // A NaN coefficient makes NaNs of values a kernel proved finite.
+      if (Number.isNaN(clamped)) forgetFinite(g);
+    }
   }
   return new Tensor(new Float32Array([total]), []);
 }

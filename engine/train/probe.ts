@@ -12,13 +12,18 @@ export interface LayerCapture {
   actShape?: number[];
   input?: Float32Array;
   outGrad?: Float32Array;
+  outGradShape?: number[];
 }
 
 export interface ProbeHooks {
   /** Before a tracked layer's forward runs (may block: the debugger pauses here). */
   enter?(module: AnyModule, args: readonly unknown[]): void;
   /** While the backward pass computes the gradient of a tracked layer's output (may block). */
-  backward?(module: AnyModule, grad: Float32Array): void;
+  backward?(module: AnyModule, outGrad: Tensor): void;
+  /** Whether layer outputs should report their gradient to `backward` (asked at each layer call). */
+  wantsBackward?(): boolean;
+  /** Whether to keep layer tensors on this step although no statistics are due (the debugger may show them). */
+  keepsTensors?(): boolean;
 }
 
 const SATURATING = new Set(['Tanh', 'Sigmoid']);
@@ -37,8 +42,6 @@ export class LayerProbe {
   readonly captures = new Map<AnyModule, LayerCapture>();
   /** Capture tensors on this step (statistics due). */
   capture = false;
-  /** Hook output gradients even without capture (stepping by layer through the backward pass). */
-  hookBackward = false;
   active = false;
   hooks: ProbeHooks = {};
   private readonly seen = new Set<AnyModule>();
@@ -62,14 +65,19 @@ export class LayerProbe {
         const t = firstTensor(out);
         if (t && !this.outputShapes.has(m)) this.outputShapes.set(m, t.shape.slice());
         if (!t) return;
-        if (this.capture && !this.captures.has(m)) {
+        if ((this.capture || this.hooks.keepsTensors?.()) && !this.captures.has(m)) {
           // First call of the step only: a layer reused in a loop (an RNN cell) is summarised by its first call.
           const c: LayerCapture = { act: t.data, actShape: t.shape };
           if (SATURATING.has(m.typeName)) c.input = firstTensor(args[0])?.data;
           this.captures.set(m, c);
-          if (t.requires_grad) t.register_hook((g) => (c.outGrad = g));
+          if (t.requires_grad) {
+            t.register_hook((g) => {
+              c.outGrad = g;
+              c.outGradShape = t.shape;
+            });
+          }
         }
-        if (this.hookBackward && t.requires_grad) t.register_hook((g) => this.hooks.backward?.(m, g));
+        if (t.requires_grad && this.hooks.wantsBackward?.()) t.register_hook((g) => this.hooks.backward?.(m, new Tensor(g, t.shape)));
       },
     });
   }

@@ -1,44 +1,28 @@
-// The training loop of one run, synchronous from the first step to the last: it runs in the engine child's
-// worker thread, which blocks inside it while paused. Everything it reports goes through host.emit as protocol
-// messages; commands come in through host.poll (between layers and batches) and host.wait (while paused).
-import type {
-  Anomaly,
-  AnomalyKind,
-  EngineMessage,
-  ErrorInfo,
-  FrameInfo,
-  HostCommand,
-  LayerBreakpoint,
-  PauseReason,
-  RunConfig,
-  SourceLocation,
-  StartOptions,
-} from '../../protocol/messages';
+// The training loop of one run (defineTraining's), synchronous from the first step to the last: it runs in the
+// engine child's worker thread, which blocks inside it while paused. Everything it reports goes through host.emit
+// as protocol messages. The debugger is a DebugController (debugger/controller.ts) that the loop calls at its
+// hook points; commands come in through host.poll (at those points) and host.wait (while paused).
+import type { Anomaly, EngineMessage, RunConfig, StartOptions } from '../../protocol/messages';
 import { no_grad, takeNonFiniteReport } from '../autograd';
 import type { TrainingDefinition } from '../definition';
 import { kernelBackends } from '../kernels/registry';
-import { MAIN_THRESHOLD, Monitor } from '../monitor/monitor';
+import { Monitor } from '../monitor/monitor';
 import type { StepSample } from '../monitor/detector';
 import { assignModuleIds } from '../nn/module';
-import type { Parameter } from '../nn/parameter';
+import { clip_grad_norm_ } from '../nn/utils';
 import { Tensor } from '../tensor';
 import { StopSignal, TrainingError } from './errors';
-import { buildGraph, layerId, trackedModules } from './graph';
-import { evaluate, evaluateIn, hitConditionMet, interpolate, summarize } from './inspect';
+import { buildGraph, trackedModules } from './graph';
 import { accuracyKind, callLoss, countCorrect } from './loss-eval';
 import { LayerProbe, type AnyModule } from './probe';
 import { prepareRun, type FileLocations, type RunSetup } from './setup';
 import { StatsCadence } from './cadence';
 import { Telemetry } from './telemetry';
-import { variables } from './variables';
+import { DebugController, type DebugHost } from './debugger/controller';
+import { layersByName, type DebugTarget } from './debugger/view';
 
-export interface TrainerHost {
-  emit(msg: EngineMessage): void;
-  /** Commands that arrived since the last call (never blocks). */
-  poll(): HostCommand[];
-  /** Blocks until at least one command arrives. */
-  wait(): HostCommand[];
-}
+/** The engine child's side of the protocol, as the trainer and its debugger use it. */
+export type TrainerHost = DebugHost;
 
 export interface TrainerInput {
   definition: TrainingDefinition;
@@ -51,8 +35,6 @@ export interface TrainerInput {
   telemetry?: boolean;
 }
 
-type StepMode = { unit: 'batch' | 'layer'; remaining: number } | null;
-
 export const DEFAULT_HISTOGRAM_EVERY = 50;
 /**
  * For optimizers that do not report their update norms: weight norms and update ratios every N steps, from a copy
@@ -62,13 +44,7 @@ export const UPDATE_RATIO_EVERY = 10;
 
 export class Trainer {
   private readonly monitor: Monitor;
-  private readonly breakOn = new Map<AnomalyKind, number | undefined>();
-  private layerBps: LayerBreakpoint[] = [];
-  private readonly hits = new Map<number, number>();
-  private pauseRequested = false;
-  private entryPending = false;
-  private stepMode: StepMode = null;
-  private paused = false;
+  private readonly debug: DebugController;
   private step = 0;
   private epoch = 0;
   private lastLoss = NaN;
@@ -91,9 +67,8 @@ export class Trainer {
   ) {
     const o = input.options;
     this.monitor = new Monitor(o.thresholds);
-    this.setAnomalyBreaks(o.breakOn ?? []);
-    this.layerBps = o.layerBreakpoints ?? [];
     this.model = input.definition.model as unknown as AnyModule;
+    this.debug = new DebugController(host, this.debugTarget(), this.monitor, o);
     this.histogramEvery = Math.max(1, o.histogramEvery ?? DEFAULT_HISTOGRAM_EVERY);
     this.cadence = new StatsCadence(input.statsEvery);
     this.telemetryOn = input.telemetry !== false;
@@ -126,6 +101,29 @@ export class Trainer {
     this.host.emit(msg);
   }
 
+  /** The loop as its debugger sees it (read when the debugger asks, so always the current step and batch). */
+  private debugTarget(): DebugTarget {
+    return {
+      step: () => this.step,
+      model: this.model,
+      layers: () => (this.probe?.order.length ? this.probe.order : this.tracked),
+      stepSource: this.input.where.definition,
+      scope: () => ({
+        model: this.model,
+        layers: layersByName(this.tracked),
+        step: this.step,
+        epoch: this.epoch,
+        loss: this.lastLoss,
+        optimizer: this.setup?.optimizer,
+        batch: this.batch,
+      }),
+      captured: (layer) => this.probe?.captures.get(layer),
+      setLearningRate: (lr) => {
+        for (const g of this.setup.optimizer.param_groups) g.lr = lr;
+      },
+    };
+  }
+
   // ---- setup --------------------------------------------------------------------------------
   private prepare(): void {
     const { definition: def, options, modelFile, where } = this.input;
@@ -136,10 +134,12 @@ export class Trainer {
     this.probe = new LayerProbe(new Set(this.tracked));
     this.probe.install();
     this.probe.hooks = {
-      enter: (m, args) => this.enterLayer(m, args),
-      backward: (m, g) => this.backwardLayer(m, g),
+      enter: (m, args) => this.debug.layerForward(m, args),
+      backward: (m, outGrad) => this.debug.layerBackward(m, outGrad),
+      wantsBackward: () => this.debug.stopsInBackward,
+      keepsTensors: () => this.debug.keepsLayerTensors,
     };
-    const opt = this.setup.optimizer as Partial<{ lastUpdateNorm(p: Parameter): number | undefined }>;
+    const opt = this.setup.optimizer;
     const updateNorm = typeof opt.lastUpdateNorm === 'function' ? opt.lastUpdateNorm.bind(opt) : undefined;
     this.telemetry = new Telemetry(this.probe, this.tracked, updateNorm);
     const s = this.setup;
@@ -147,7 +147,7 @@ export class Trainer {
       epochs: s.epochs,
       batchSize: s.batchSize,
       seed: s.seed,
-      optimizer: (s.optimizer as unknown as { constructor: { name: string } }).constructor.name,
+      optimizer: s.optimizer.constructor.name,
       lr: s.optimizer.param_groups[0]?.lr ?? 0,
       backend: options.backend ?? 'auto',
       trainSize: s.train.n,
@@ -199,7 +199,6 @@ export class Trainer {
     const def = this.input.definition;
     const maxSteps = this.input.options.maxSteps ?? Infinity;
     const acc = accuracyKind(s.dataset.task, def.loss, def.accuracy);
-    this.entryPending = this.input.options.stopOnEntry === true;
     for (this.epoch = 0; this.epoch < s.epochs && this.step < maxSteps; this.epoch++) {
       const e0 = performance.now();
       this.model.train();
@@ -211,7 +210,7 @@ export class Trainer {
       for (const batch of s.trainLoader) {
         if (this.step >= maxSteps) break;
         this.batch = batch;
-        this.atBatchBoundary();
+        this.debug.batchStart();
         const stats = this.telemetryOn && this.cadence.due(this.step);
         const telemetryBefore = this.timing.telemetryMs;
         const loss = this.trainStep(batch.x, batch.y, stats, (out) => (correct += countCorrect(acc, out, batch.y)));
@@ -245,7 +244,7 @@ export class Trainer {
         ...(val ? { val } : {}),
         durationMs: performance.now() - e0,
       });
-      this.poll();
+      this.debug.epochEnd();
     }
   }
 
@@ -259,7 +258,6 @@ export class Trainer {
     const def = this.input.definition;
     const t0 = performance.now();
     this.probe.beginStep(stats);
-    this.probe.hookBackward = this.stepMode?.unit === 'layer';
     s.optimizer.zero_grad();
     this.probe.active = true;
     let value: number;
@@ -273,14 +271,14 @@ export class Trainer {
       this.probe.active = false;
     }
     const report = takeNonFiniteReport();
-    if (def.clipGradNorm !== undefined) clipGradNorm(this.model, def.clipGradNorm);
+    if (def.clipGradNorm !== undefined) clip_grad_norm_(this.model.parameters(), def.clipGradNorm);
+    this.debug.beforeOptimizerStep();
     const ts = performance.now();
     if (stats && this.telemetry.needsSnapshots && this.step % UPDATE_RATIO_EVERY === 0) this.telemetry.snapshot();
     else this.telemetry.clearSnapshot();
     this.timing.telemetryMs += performance.now() - ts;
     // Update norms (for the update-to-weight ratio) cost a pass over every parameter: only on statistics steps.
-    const tracking = s.optimizer as Partial<{ trackUpdateNorms: boolean }>;
-    if (typeof tracking.trackUpdateNorms === 'boolean') tracking.trackUpdateNorms = stats;
+    if (typeof s.optimizer.trackUpdateNorms === 'boolean') s.optimizer.trackUpdateNorms = stats;
     s.optimizer.step();
     if (s.scheduler && def.schedulerStep !== 'epoch') s.scheduler.step();
     def.onStep?.({ step: this.step, epoch: this.epoch, loss: value, optimizer: s.optimizer });
@@ -302,13 +300,13 @@ export class Trainer {
 
   private afterStep(loss: number, stats: boolean, nonFinite: StepSample['nonFinite']): void {
     const t0 = performance.now();
-    const breakOn = this.observeStep(loss, stats, nonFinite);
+    const anomalies = this.observeStep(loss, stats, nonFinite);
     this.timing.telemetryMs += performance.now() - t0;
-    if (breakOn) this.pauseNow('anomaly', breakOn.message, undefined, breakOn);
+    this.debug.batchEnd(anomalies);
   }
 
-  /** Statistics, histograms and detectors of the step just taken; returns the anomaly to break on, if any. */
-  private observeStep(loss: number, stats: boolean, nonFinite: StepSample['nonFinite']): Anomaly | undefined {
+  /** Statistics, histograms and detectors of the step just taken; returns the anomalies it found. */
+  private observeStep(loss: number, stats: boolean, nonFinite: StepSample['nonFinite']): Anomaly[] {
     const th = this.monitor.current;
     const sample: StepSample = { step: this.step, epoch: this.epoch, loss, layers: this.telemetry.layerMetas(), nonFinite };
     if (stats) {
@@ -322,12 +320,8 @@ export class Trainer {
       }
     }
     const anomalies = this.monitor.observe(sample);
-    let breakOn: Anomaly | undefined;
-    for (const a of anomalies) {
-      this.emit({ type: 'anomaly', anomaly: a });
-      if (!breakOn && this.breakOn.has(a.kind)) breakOn = a;
-    }
-    return breakOn;
+    for (const a of anomalies) this.emit({ type: 'anomaly', anomaly: a });
+    return anomalies;
   }
 
   private validate(acc: ReturnType<typeof accuracyKind>): { loss: number; accuracy?: number } | undefined {
@@ -356,211 +350,4 @@ export class Trainer {
     const loss = lossSum / Math.max(1, n);
     return acc ? { loss, accuracy: correct / Math.max(1, n) } : { loss };
   }
-
-  // ---- debugging ------------------------------------------------------------------------------
-  private atBatchBoundary(): void {
-    this.poll();
-    if (this.entryPending) {
-      // The debugger's stopOnEntry: a pause at the first boundary (a step command given here counts from it).
-      this.entryPending = false;
-      this.pauseNow('entry', 'Paused before the first step');
-      return;
-    }
-    if (this.stepMode?.unit === 'batch') {
-      this.stepMode.remaining--;
-      if (this.stepMode.remaining <= 0) {
-        this.stepMode = null;
-        this.pauseNow('step', `Paused before step ${this.step}`);
-        return;
-      }
-    }
-    if (this.pauseRequested) this.pauseNow('pause', `Paused before step ${this.step}`);
-  }
-
-  /** Called by the probe before each tracked layer's forward. */
-  private enterLayer(m: AnyModule, args: readonly unknown[]): void {
-    this.poll();
-    if (this.stepMode?.unit === 'layer' && --this.stepMode.remaining <= 0) {
-      this.stepMode = null;
-      this.pauseNow('step', `${m.displayName()} forward (step ${this.step})`, m, undefined, { x: args[0] });
-      return;
-    }
-    if (this.layerBps.length === 0 || !m.source) return;
-    for (const bp of this.layerBps) {
-      if (bp.line !== m.source.line || !sameFile(bp.file, m.source.file)) continue;
-      const scope = this.scope({ x: args[0], layer: m });
-      if (bp.condition) {
-        let ok = false;
-        try {
-          ok = Boolean(evaluateIn(bp.condition, scope));
-        } catch (err) {
-          this.emit({ type: 'log', level: 'error', message: `Breakpoint condition "${bp.condition}" failed: ${(err as Error).message}`, source: m.source });
-        }
-        if (!ok) continue;
-      }
-      const count = (this.hits.get(bp.id) ?? 0) + 1;
-      this.hits.set(bp.id, count);
-      if (!hitConditionMet(bp.hitCondition, count)) continue;
-      if (bp.logMessage) {
-        this.emit({ type: 'log', level: 'info', message: interpolate(bp.logMessage, scope), source: m.source });
-        continue;
-      }
-      this.pauseNow('breakpoint', `Breakpoint ${bp.id} in ${m.displayName()} (step ${this.step})`, m, undefined, { x: args[0] });
-      return;
-    }
-  }
-
-  /** Called by the probe when the backward pass reaches a tracked layer's output (stepping by layer). */
-  private backwardLayer(m: AnyModule, grad: Float32Array): void {
-    if (this.stepMode?.unit === 'layer' && --this.stepMode.remaining <= 0) {
-      this.stepMode = null;
-      this.pauseNow('step', `${m.displayName()} backward (step ${this.step})`, m, undefined, { grad });
-    }
-  }
-
-  private frames(layer?: AnyModule): FrameInfo[] {
-    const def: SourceLocation = this.input.where.definition;
-    const out: FrameInfo[] = [];
-    if (layer) out.push({ id: 0, name: `${layer.displayName()} (${layerId(layer)})`, layerId: layerId(layer), source: layer.source });
-    out.push({ id: out.length, name: `train step ${this.step}`, source: def });
-    const order = this.probe.order.length ? this.probe.order : this.tracked;
-    for (const m of order) {
-      if (m === layer) continue;
-      out.push({ id: out.length, name: `${m.displayName()} (${layerId(m)})`, layerId: layerId(m), source: m.source });
-    }
-    return out;
-  }
-
-  private layerScope: Record<string, unknown> = {};
-
-  private pauseNow(reason: PauseReason, description: string, layer?: AnyModule, anomaly?: Anomaly, extra?: Record<string, unknown>): void {
-    this.pauseRequested = false;
-    this.paused = true;
-    this.layerScope = layer ? { layer, ...extra } : {};
-    this.emit({ type: 'paused', step: this.step, reason, description, frames: this.frames(layer), ...(anomaly ? { anomaly } : {}) });
-    while (this.paused) for (const cmd of this.host.wait()) this.handle(cmd);
-    this.layerScope = {};
-    this.emit({ type: 'resumed', step: this.step });
-  }
-
-  private poll(): void {
-    for (const cmd of this.host.poll()) this.handle(cmd);
-  }
-
-  private respond(seq: number, body?: unknown): void {
-    this.emit({ type: 'response', request_seq: seq, success: true, ...(body !== undefined ? { body } : {}) });
-  }
-
-  private fail(seq: number, error: ErrorInfo): void {
-    this.emit({ type: 'response', request_seq: seq, success: false, error });
-  }
-
-  /** One host command, while running (between layers/batches) or while paused. */
-  handle(cmd: HostCommand): void {
-    try {
-      switch (cmd.type) {
-        case 'pause':
-          if (!this.paused) this.pauseRequested = true;
-          return this.respond(cmd.seq);
-        case 'resume':
-          this.stepMode = null;
-          this.paused = false;
-          return this.respond(cmd.seq);
-        case 'step':
-          this.stepMode = { unit: cmd.unit, remaining: Math.max(1, cmd.count) };
-          if (cmd.unit === 'layer') this.probe.hookBackward = true;
-          this.paused = false;
-          return this.respond(cmd.seq);
-        case 'stop':
-          this.respond(cmd.seq);
-          this.paused = false;
-          throw new StopSignal();
-        case 'setBreakpoints':
-          if (cmd.anomalies) this.setAnomalyBreaks(cmd.anomalies);
-          if (cmd.layers) this.layerBps = cmd.layers;
-          return this.respond(cmd.seq);
-        case 'setThresholds':
-          this.monitor.setThresholds(cmd.thresholds);
-          return this.respond(cmd.seq, this.monitor.current);
-        case 'setLearningRate':
-          if (!(cmd.lr > 0) || !Number.isFinite(cmd.lr)) return this.fail(cmd.seq, { id: 'badValue', message: `Learning rate must be a positive number (got ${cmd.lr})`, showUser: true });
-          for (const g of this.setup.optimizer.param_groups) g.lr = cmd.lr;
-          return this.respond(cmd.seq, { lr: cmd.lr });
-        case 'inspect':
-          return this.respond(cmd.seq, this.inspect(cmd.layerId, cmd.what, cmd.full === true));
-        case 'evaluate':
-          return this.respond(cmd.seq, evaluate(cmd.expression, this.scope(this.layerScope)));
-        case 'variables':
-          return this.respond(cmd.seq, variables(this.scope(this.layerScope), cmd.ref));
-        case 'start':
-          return this.fail(cmd.seq, { id: 'alreadyStarted', message: 'This engine process is already running a model', showUser: false });
-      }
-    } catch (err) {
-      if (err instanceof StopSignal) throw err;
-      this.fail(cmd.seq, { id: 'requestFailed', message: (err as Error).message ?? String(err), showUser: false });
-    }
-  }
-
-  private setAnomalyBreaks(list: { kind: AnomalyKind; threshold?: number }[]): void {
-    this.breakOn.clear();
-    for (const b of list) {
-      this.breakOn.set(b.kind, b.threshold);
-      const key = MAIN_THRESHOLD[b.kind];
-      if (key && b.threshold !== undefined) this.monitor.setThresholds({ [key]: b.threshold });
-    }
-  }
-
-  private scope(extra: Record<string, unknown>): Record<string, unknown> {
-    const layers: Record<string, AnyModule> = {};
-    for (const m of this.tracked) {
-      layers[layerId(m)] = m;
-      layers[m.displayName()] ??= m;
-    }
-    return {
-      model: this.model,
-      layers,
-      step: this.step,
-      epoch: this.epoch,
-      loss: this.lastLoss,
-      optimizer: this.setup?.optimizer,
-      batch: this.batch,
-      ...extra,
-    };
-  }
-
-  private inspect(id: string, what: 'weight' | 'grad' | 'activation' | 'outGrad', full: boolean): unknown {
-    const m = this.tracked.find((t) => layerId(t) === id) ?? this.model.named_modules().find(([n]) => n === id)?.[1];
-    if (!m) throw new Error(`No layer "${id}"`);
-    if (what === 'weight' || what === 'grad') {
-      const params = m.named_own_parameters();
-      const [name, p] = params.find(([n]) => n === 'weight') ?? params[0] ?? [];
-      if (!p || !name) throw new Error(`${m.displayName()} has no parameters`);
-      if (what === 'weight') return summarize(`${id}.${name}`, p.data, p.shape, full);
-      if (!p._grad) throw new Error(`${id}.${name} has no gradient yet`);
-      return summarize(`${id}.${name}.grad`, p._grad.data, p.shape, full);
-    }
-    const c = this.probe.captures.get(m);
-    const data = what === 'activation' ? c?.act : c?.outGrad;
-    if (!data) throw new Error(`No ${what} of ${id} was recorded on this step`);
-    return summarize(`${id}.${what}`, data, what === 'activation' && c?.actShape ? c.actShape : [data.length], full);
-  }
-}
-
-function sameFile(a: string, b: string): boolean {
-  return a === b || a.replace(/\\/g, '/').toLowerCase() === b.replace(/\\/g, '/').toLowerCase();
-}
-
-/** nn.utils.clip_grad_norm_ over the model's parameters (total L2 norm). */
-function clipGradNorm(model: AnyModule, maxNorm: number): void {
-  let sq = 0;
-  const grads: Float32Array[] = [];
-  for (const p of model.parameters()) {
-    if (!p._grad) continue;
-    grads.push(p._grad.data);
-    for (const v of p._grad.data) sq += v * v;
-  }
-  const norm = Math.sqrt(sq);
-  if (!(norm > maxNorm)) return;
-  const scale = maxNorm / (norm + 1e-6);
-  for (const g of grads) for (let i = 0; i < g.length; i++) g[i] *= scale;
 }
