@@ -10,6 +10,7 @@ import type { EngineMessage, ErrorInfo, HostCommand, StartOptions } from '../../
 import { PROTOCOL_VERSION } from '../../protocol/messages';
 import { bundleModel, ModelBundleError } from './bundle-model';
 import { IpcTransport } from './ipc-transport';
+import { createFlow, FlowMeter } from './flow';
 import { prepareGradlensFolder } from './gradlens-folder';
 import { Outbox } from './outbox';
 import { RunRecord, recordFileName } from './run-record';
@@ -36,7 +37,10 @@ const STOP_GRACE_MS = 1000;
 export function runMain(): void {
   process.setSourceMapsEnabled(true);
   const transport = new IpcTransport<EngineMessage, HostCommand>(process);
-  const outbox = new Outbox(transport);
+  // One training thread per process, so one pair of back-pressure counters (flow.ts).
+  const flow = createFlow();
+  const meter = new FlowMeter(flow);
+  const outbox = new Outbox(transport, undefined, (queued) => meter.backlog(queued));
   const t0 = performance.now();
   let record: RunRecord | null = null;
   let worker: Worker | null = null;
@@ -48,11 +52,39 @@ export function runMain(): void {
 
   const hello: EngineMessage = { type: 'hello', protocolVersion: PROTOCOL_VERSION, engine: 'gradlens', version: ENGINE_VERSION, capabilities: CAPABILITIES, pid: process.pid };
   const out = (msg: EngineMessage): void => {
+    // A run ends once: whatever the training thread still had queued when its end was decided is not part of it.
+    if (finished && msg.type !== 'response') return;
     if (msg.type === 'runStarted' && record) msg = { ...msg, recordPath: record.path };
     if (msg.type === 'step') lastStep = msg.step;
     if (msg.type === 'finished') finished = true;
-    record?.write(msg);
+    const failedBefore = record?.failure;
+    if (record && !record.write(msg) && record.failure && !failedBefore) recordFailed(record);
     outbox.push(msg);
+  };
+  // The disk filled up (or the record's file became unwritable): the record stays whole lines up to here, and
+  // the run stops with an error that says so (it used to die with "exit code 7" and a torn last line).
+  const recordFailed = (r: RunRecord): void => {
+    const f = r.failure;
+    if (!f) return;
+    const w = worker;
+    worker = null;
+    void w?.terminate();
+    finishWithError(
+      f.code === 'ENOSPC' || f.code === 'EDQUOT'
+        ? {
+            id: 'diskFull',
+            message: `The disk is full: the run record ${r.path} could not be written at step ${lastStep}, so the run stopped. The record keeps everything up to that point.`,
+            showUser: true,
+            hint: 'Free some disk space (old runs are in .gradlens/runs) and run again.',
+          }
+        : {
+            id: 'recordWriteFailed',
+            message: `The run record ${r.path} could not be written at step ${lastStep} (${f.code}: ${f.message}), so the run stopped.`,
+            showUser: true,
+            hint: 'Check that the record folder is writable and its disk has room.',
+          },
+    );
+    shutdown(1);
   };
   const respond = (seq: number, body?: unknown): void => out({ type: 'response', request_seq: seq, success: true, ...(body !== undefined ? { body } : {}) });
   const fail = (seq: number, error: ErrorInfo): void => out({ type: 'response', request_seq: seq, success: false, error });
@@ -85,6 +117,9 @@ export function runMain(): void {
     void worker?.terminate();
     process.exit(0);
   });
+  // Ctrl-C in a terminal reaches the whole process group, this child too. The host decides what it means (the CLI
+  // sends `stop`, so the run ends as a clean stop); dying of SIGINT here was recorded as a crash.
+  process.on('SIGINT', () => undefined);
 
   let started = false;
   let heapMb = 0;
@@ -95,28 +130,32 @@ export function runMain(): void {
     port = channel.port1;
     const control = new SharedArrayBuffer(4);
     ctrl = new Int32Array(control);
-    const boot: WorkerBoot = { control, port: channel.port2 };
+    const boot: WorkerBoot = { control, flow, port: channel.port2 };
     // The worker gets this process's heap limit (a --max-old-space-size given to the child applies to it).
     heapMb = Math.floor(getHeapStatistics().heap_size_limit / (1024 * 1024));
     const w = new Worker(__filename, { workerData: boot, transferList: [channel.port2], resourceLimits: { maxOldGenerationSizeMb: heapMb }, stderr: false });
     worker = w;
+    // The thread's last messages may still be queued when its 'error' arrives (that event overtakes them), but
+    // they are all delivered before 'exit': the end of the run is decided there.
+    let failure: ErrorInfo | null = null;
     w.on('message', (msg: EngineMessage) => {
       out(msg);
+      meter.consumed();
       // A model that left a timer or a handle open would keep the thread (and the process) alive after the run.
       if (msg.type === 'finished') setTimeout(() => void w.terminate(), 500).unref();
     });
     w.on('error', (err: Error & { code?: string }) => {
       const oom = err.code === 'ERR_WORKER_OUT_OF_MEMORY';
-      finishWithError(
+      failure ??= (
         oom
           ? { id: 'outOfMemory', message: `The engine ran out of memory at step ${lastStep} (heap limit ${heapMb} MB).`, showUser: true, hint: 'Use a smaller batch size, a smaller model or fewer samples (e.g. data.mnist({ train: 2000 })).' }
-          : { id: 'engineCrashed', message: `The training thread failed: ${err.message}`, showUser: true, stack: err.stack },
+          : { id: 'engineCrashed', message: `The training thread failed: ${err.message}`, showUser: true, stack: err.stack }
       );
     });
     w.on('exit', (code) => {
       if (worker === w) worker = null;
       if (!started) return;
-      finishWithError({ id: 'processCrashed', message: `The training thread ended unexpectedly (exit code ${code}).`, showUser: true, hint: 'The run record keeps everything up to this point.' });
+      finishWithError(failure ?? { id: 'processCrashed', message: `The training thread ended unexpectedly (exit code ${code}).`, showUser: true, hint: 'The run record keeps everything up to this point.' });
       shutdown(0);
     });
   };
@@ -131,8 +170,22 @@ export function runMain(): void {
   const start = async (seq: number, options: StartOptions): Promise<void> => {
     if (record || started) return fail(seq, { id: 'alreadyStarted', message: 'This engine process already runs a model', showUser: false });
     const file = path.resolve(options.modelFile);
-    const dir = options.recordDir ?? path.join(prepareGradlensFolder(process.cwd()), 'runs');
-    record = new RunRecord(path.join(dir, recordFileName(file, new Date())));
+    const dir = options.recordDir ?? path.join(process.cwd(), '.gradlens', 'runs');
+    try {
+      if (!options.recordDir) prepareGradlensFolder(process.cwd());
+      record = new RunRecord(path.join(dir, recordFileName(file, new Date())));
+    } catch (err) {
+      // e.g. .gradlens exists as a file, or the folder is read-only: the user's setup, not a Gradlens bug.
+      const e = err as NodeJS.ErrnoException;
+      fail(seq, {
+        id: 'recordUnavailable',
+        message: `Cannot create the run record in ${dir} (${e.code ?? 'error'}: ${e.message})`,
+        showUser: true,
+        hint: e.code === 'ENOTDIR' || e.code === 'EEXIST' ? 'A file stands where the record folder should be (is .gradlens a file?): move it away.' : 'Check that the folder is writable.',
+      });
+      shutdown(1);
+      return;
+    }
     // The record opens with the handshake, so a replay knows the protocol version it was written with.
     record.write(hello);
     respond(seq, { recordPath: record.path });

@@ -2,7 +2,8 @@
 // than `highWater` messages are in flight, the telemetry kinds that a newer message supersedes (step,
 // layerStats, histograms) are coalesced, keeping only the newest queued one of each; every other message
 // (anomaly, epoch, error, paused, finished, responses...) is queued and delivered in order. The run record
-// gets everything regardless: it is written before the outbox.
+// gets everything regardless: it is written before the outbox. `onSize` hears the queue's length after every
+// change (the main thread passes it on to the training thread as back-pressure, see flow.ts).
 import type { EngineMessage } from '../../protocol/messages';
 import type { Transport } from '../../protocol/transport';
 
@@ -16,11 +17,13 @@ export class Outbox {
   constructor(
     private readonly transport: Transport<EngineMessage, unknown>,
     private readonly highWater = 32,
+    private readonly onSize: (queued: number) => void = () => undefined,
   ) {}
 
   push(msg: EngineMessage): void {
     if (this.queue.length === 0 && this.transport.pending() < this.highWater) {
       this.transport.send(msg);
+      this.onSize(0);
       return;
     }
     if (COALESCABLE.has(msg.type)) {
@@ -50,6 +53,7 @@ export class Outbox {
         this.flush();
       }, 5);
     }
+    this.onSize(this.queue.length);
   }
 
   /** Sends everything left, whatever the backlog (at the end of a run). */
@@ -57,6 +61,7 @@ export class Outbox {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     while (this.queue.length > 0) this.transport.send(this.queue.shift() as EngineMessage);
+    this.onSize(0);
   }
 
   get size(): number {

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { format } from 'node:util';
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { EngineMessage, HostCommand, StartOptions } from '../../protocol/messages';
+import type { EngineMessage, EngineMessageOf, ErrorInfo, HostCommand, SourceLocation, StartOptions } from '../../protocol/messages';
 import * as engine from '../index';
 import { exportedDefinition, type TrainingDefinition } from '../definition';
 import { initBackends } from '../kernels/register-backends';
@@ -15,11 +15,15 @@ import { manual_seed } from '../random';
 import { Trainer, type TrainerHost } from '../train/trainer';
 import { locateInFile } from '../train/setup';
 import { ModelExitError, toErrorInfo } from './errors';
+import { FlowGate } from './flow';
+import { LogLimiter } from './log-limiter';
 import { loadBundledModel, ModelLoadError } from './load-model';
 
 /** What the worker is created with (before any model is known: the worker starts while the host connects). */
 export interface WorkerBoot {
   control: SharedArrayBuffer;
+  /** Back-pressure counters shared with the main thread (flow.ts). */
+  flow: SharedArrayBuffer;
   port: MessagePort;
 }
 
@@ -35,7 +39,13 @@ function calibrationCacheDir(): string {
   return process.env.GRADLENS_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'gradlens');
 }
 
+let gate: FlowGate | null = null;
+let logs: LogLimiter | null = null;
+
 function post(msg: EngineMessage): void {
+  // Any message is a moment to say how many lines of output the last window left out.
+  if (msg.type !== 'log') logs?.tick();
+  gate?.beforePost();
   parentPort?.postMessage(msg);
 }
 
@@ -84,7 +94,16 @@ function loadDefinition(file: string, code: string): TrainingDefinition {
 
 export async function runWorker(): Promise<void> {
   const boot = workerData as WorkerBoot;
+  gate = new FlowGate(boot.flow);
+  const limiter = new LogLimiter(post);
+  logs = limiter;
   process.setSourceMapsEnabled(true);
+  // Training is synchronous, so a promise the model file rejected and never caught (an async onStep, a promise it
+  // did not await) is only noticed once the run has returned: keep it and end the run with it, at its line.
+  const rejections: unknown[] = [];
+  process.on('unhandledRejection', (reason) => {
+    rejections.push(reason);
+  });
   // Backends start (WebAssembly compile, calibration) while the host is still connecting and bundling.
   const ready = initBackends({ backend: 'auto', cacheDir: calibrationCacheDir() }).then(
     () => null,
@@ -100,16 +119,18 @@ export async function runWorker(): Promise<void> {
   process.exit = exitCall('process.exit') as typeof process.exit;
   process.abort = exitCall('process.abort') as typeof process.abort;
   // The model's console output travels with the other messages, so it stays in order with the steps and is
-  // kept in the run record.
+  // kept in the run record; bounded by the LogLimiter (a console.log per batch is thousands of lines a second).
   const toLog =
     (level: 'info' | 'warn' | 'error') =>
     (...args: unknown[]): void =>
-      post({ type: 'log', level, message: format(...args) });
+      limiter.log(level, format(...args));
   console.log = console.info = console.debug = toLog('info');
   console.warn = toLog('warn');
   console.error = toLog('error');
   const where = locateInFile(file, safeRead(file));
-  const host = commandChannel(boot.control, boot.port);
+  // The trainer's `finished` is held back until the model's pending promises have settled (see `rejections`).
+  const ending: { msg?: EngineMessageOf<'finished'> } = {};
+  const host: TrainerHost = { ...commandChannel(boot.control, boot.port), emit: (msg) => (msg.type === 'finished' ? (ending.msg = msg) : post(msg)) };
   let trainer: Trainer | null = null;
   const t0 = performance.now();
   try {
@@ -129,10 +150,29 @@ export async function runWorker(): Promise<void> {
     trainer.run();
   } catch (err) {
     post({ type: 'error', error: toErrorInfo(err, file, where.definition) });
-    post({ type: 'finished', reason: 'error', step: trainer ? trainer.currentStep : -1, durationMs: performance.now() - t0 });
+    ending.msg = { type: 'finished', reason: 'error', step: trainer ? trainer.currentStep : -1, durationMs: performance.now() - t0 };
   }
+  // Two turns of the event loop: microtasks run, then Node reports the rejections nothing handled.
+  for (let i = 0; i < 2; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  const end: EngineMessageOf<'finished'> = ending.msg ?? { type: 'finished', reason: 'completed', step: trainer ? trainer.currentStep : -1, durationMs: performance.now() - t0 };
+  if (rejections.length > 0 && end.reason !== 'error') {
+    post({ type: 'error', error: rejectionInfo(rejections[0], file, where.definition) });
+    end.reason = 'error';
+  }
+  limiter.flush();
+  post(end);
   // Let the thread end; the main thread terminates it anyway if the model left timers or handles behind.
   parentPort?.close();
+}
+
+function rejectionInfo(reason: unknown, file: string, fallback: SourceLocation): ErrorInfo {
+  const info = toErrorInfo(reason, file, fallback);
+  return {
+    ...info,
+    id: 'unhandledRejection',
+    message: info.message.replace(/^((?:.*?:\d+:\d+: )?)/, '$1Unhandled promise rejection: '),
+    hint: 'A promise in the model file was rejected and nothing caught it (an async onStep, or a promise that is not awaited). Training runs synchronously: do the work without async, or catch the rejection.',
+  };
 }
 
 function safeRead(file: string): string {
