@@ -1,6 +1,6 @@
 // The V8 flags the engine child runs with, for bench scripts that launch Node themselves: relaxed-SIMD FMA, which
 // Node 20 has only behind a flag, and single-threaded garbage collection when the compute threads fill every core.
-// The same rule as engineFlags in engine/process/client.ts, which these plain .mjs scripts cannot import;
+// The same rule as engineFlags in host/launch.ts, which these plain .mjs scripts cannot import;
 // test/unit/process-flags.test.ts checks that the two agree.
 import { availableParallelism } from 'node:os';
 

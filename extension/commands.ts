@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { EngineError } from '../engine/process/client';
+import { EngineError } from '../host/engine-client';
 import { Commands, ContextKeys, DEBUG_TYPE } from './contributions';
 import { setting, startOptions } from './config';
 import { isModelLanguage } from './editor/modelFile';

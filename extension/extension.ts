@@ -2,7 +2,7 @@
 // the commands, the debugger, the editor views (status bar, decorations, CodeLens, Problems) and the panel.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { EngineClient } from '../engine/process/client';
+import { launchEngine as forkEngine } from '../host/launch';
 import { registerCommands } from './commands';
 import { ContextKeys, PANEL_VIEW_TYPE } from './contributions';
 import { registerDebugger } from './debug/hosting';
@@ -50,7 +50,7 @@ export function deactivate(): void {
 
 async function launchEngine(context: vscode.ExtensionContext, modelFile: string): Promise<EngineConnection> {
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(modelFile))?.uri.fsPath;
-  return EngineClient.launch({
+  return forkEngine({
     childPath: path.join(context.extensionPath, 'dist', 'engine-child.js'),
     cwd: folder ?? path.dirname(modelFile),
     execArgv: ['--enable-source-maps'],

@@ -162,11 +162,11 @@ export class TrainingRuntime extends EventEmitter<RuntimeEvents> {
   }
 
   async inspect(layerId: string, what: InspectWhat, full = false): Promise<TensorSummary> {
-    return this.requireConnection().request<TensorSummary>({ type: 'inspect', layerId, what, full });
+    return this.requireConnection().request({ type: 'inspect', layerId, what, full });
   }
 
   async evaluate(expression: string): Promise<EvaluateResult> {
-    return this.requireConnection().request<EvaluateResult>({ type: 'evaluate', expression });
+    return this.requireConnection().request({ type: 'evaluate', expression });
   }
 
   async setLearningRate(lr: number): Promise<void> {

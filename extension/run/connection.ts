@@ -1,14 +1,15 @@
-// What the extension needs from a running engine: the shape of engine/process/client.ts's EngineClient, as an
+// What the extension needs from a running engine: the shape of host/engine-client.ts's EngineClient, as an
 // interface so the debug runtime and the run state can be driven by anything that speaks the protocol
-// (the real child process in the product and the e2e, a recorded run when a .jsonl is opened).
-import type { EngineMessage, HostCommand, StartOptions } from '../../protocol/messages';
+// (the real child process in the product and the e2e, an in-memory engine in unit tests).
+import type { CommandBody, ResponseOf } from '../../protocol/commands';
+import type { EngineMessage, StartOptions } from '../../protocol/messages';
 
-/** A host command without its `seq` (the connection numbers requests itself). */
-export type CommandBody = HostCommand extends infer C ? (C extends HostCommand ? Omit<C, 'seq'> : never) : never;
+export type { CommandBody } from '../../protocol/commands';
 
 export interface EngineConnection {
   start(options: StartOptions): Promise<void>;
-  request<T = unknown>(cmd: CommandBody): Promise<T>;
+  /** Sends a command; resolves with its typed response body (protocol/commands.ts). */
+  request<C extends CommandBody>(cmd: C): Promise<ResponseOf<C['type']>>;
   onMessage(listener: (msg: EngineMessage) => void): () => void;
   stop(): Promise<void>;
   readonly exited: Promise<{ code: number | null; signal: string | null }>;

@@ -4,7 +4,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import type { EngineMessageOf, EvaluateResult, TensorSummary, VariablesResult } from '../../protocol/messages';
+import type { EngineMessageOf } from '../../protocol/messages';
 import { FIXTURES, launch, ofType, waitFor, killAll } from './harness';
 
 after(killAll);
@@ -23,18 +23,18 @@ test('stop on entry, step by batch and by layer, inspect, evaluate and set the l
   assert.equal(p.frames[0].source?.line, 4, 'frame 0 is the default export of the model file');
   assert.deepEqual(p.frames.slice(1).map((f) => f.layerId), ['0', '1', '2']);
 
-  const w = await client.request<TensorSummary>({ type: 'inspect', layerId: '0', what: 'weight', full: true });
+  const w = await client.request({ type: 'inspect', layerId: '0', what: 'weight', full: true });
   assert.deepEqual(w.shape, [8, 2]);
   assert.equal(w.values?.length, 16);
-  const ev = await client.request<EvaluateResult>({ type: 'evaluate', expression: "layers['0'].weight" });
+  const ev = await client.request({ type: 'evaluate', expression: "layers['0'].weight" });
   assert.deepEqual(ev.tensor?.shape, [8, 2]);
-  assert.equal((await client.request<EvaluateResult>({ type: 'evaluate', expression: 'step + 1' })).result, '1');
+  assert.equal((await client.request({ type: 'evaluate', expression: 'step + 1' })).result, '1');
   await client.request({ type: 'setLearningRate', lr: 0.5 });
-  assert.equal((await client.request<EvaluateResult>({ type: 'evaluate', expression: 'optimizer.param_groups[0].lr' })).result, '0.5');
+  assert.equal((await client.request({ type: 'evaluate', expression: 'optimizer.param_groups[0].lr' })).result, '0.5');
   await assert.rejects(client.request({ type: 'evaluate', expression: 'nosuchname.x' }), /nosuchname/);
 
   // The variables tree: scope -> layers -> a layer -> its weight -> the weight's summary.
-  const vars = async (ref: string) => (await client.request<VariablesResult>({ type: 'variables', ref })).variables;
+  const vars = async (ref: string) => (await client.request({ type: 'variables', ref })).variables;
   const roots = await vars('');
   assert.deepEqual(['model', 'layers', 'step', 'loss', 'optimizer'].filter((n) => !roots.some((v) => v.name === n)), []);
   const layer0 = (await vars(roots.find((v) => v.name === 'layers')?.ref ?? '')).find((v) => v.name === '0');
@@ -95,7 +95,7 @@ test('pause while running stops at the next batch boundary; layer breakpoints ho
   assert.equal(p.step, 2, 'the third hit is the third training step (the shape look-ahead does not count)');
   assert.equal(p.frames[0].layerId, '1');
   assert.equal(p.frames[0].source?.line, reluLine);
-  const x = await client.request<EvaluateResult>({ type: 'evaluate', expression: 'x.shape' });
+  const x = await client.request({ type: 'evaluate', expression: 'x.shape' });
   assert.equal(x.result, '[16, 8]');
   const logs = ofType(messages, 'log').filter((l) => l.message.startsWith('fc1'));
   assert.deepEqual(logs.map((l) => l.message), ['fc1 at step 0, batch 16', 'fc1 at step 1, batch 16', 'fc1 at step 2, batch 16']);

@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { EngineMessage, EngineMessageOf, StartOptions } from '../../protocol/messages';
-import { EngineClient } from '../../engine/process/client';
+import type { EngineClient } from '../../host/engine-client';
+import { launchEngine } from '../../host/launch';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const CHILD = path.join(ROOT, 'dist', 'engine-child.js');
@@ -39,7 +40,7 @@ export function killAll(): void {
 
 export async function launch(cwd = tempDir(), execArgv: string[] = []): Promise<{ client: EngineClient; messages: EngineMessage[]; cwd: string }> {
   ensureBuilt();
-  const client = await EngineClient.launch({ childPath: CHILD, cwd, execArgv });
+  const client = await launchEngine({ childPath: CHILD, cwd, execArgv });
   live.add(client);
   void client.exited.then(() => live.delete(client));
   const messages: EngineMessage[] = [];

@@ -6,7 +6,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { EngineClient } from '../../engine/process/client';
+import type { EngineClient } from '../../host/engine-client';
+import { launchEngine } from '../../host/launch';
 import { GradlensDebugSession } from '../../extension/debug/adapter';
 import { TrainingRuntime } from '../../extension/debug/runtime';
 import { DapClient } from './adapter-dap-client';
@@ -53,7 +54,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 function startSession(): { client: DapClient; clients: EngineClient[] } {
   const clients: EngineClient[] = [];
   const runtime = new TrainingRuntime(async () => {
-    const c = await EngineClient.launch({ childPath, cwd: dir, execArgv: ['--enable-source-maps'] });
+    const c = await launchEngine({ childPath, cwd: dir, execArgv: ['--enable-source-maps'] });
     clients.push(c);
     return c;
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { engineFlags } from '../../engine/process/client';
+import { engineFlags } from '../../host/launch';
 
 test('the engine child gets relaxed SIMD on Node 20/21 only (later Node versions have it by default)', () => {
   assert.deepEqual(engineFlags('20.20.2', 8), ['--experimental-wasm-relaxed-simd']);
