@@ -11,6 +11,8 @@ export interface TrainArgs {
   breakOn: AnomalyKind[];
   record?: string;
   report?: string;
+  /** --report-redact: the report leaves out stack traces, absolute paths and the process id. */
+  redact: boolean;
   json: boolean;
   histogramEvery?: number;
   maxMemoryMb?: number;
@@ -20,6 +22,8 @@ export interface ReportArgs {
   command: 'report';
   runFile: string;
   out: string;
+  /** --redact: leave out stack traces, absolute paths and the process id (a report to share). */
+  redact: boolean;
 }
 
 export type CliArgs = TrainArgs | ReportArgs | { command: 'help' } | { command: 'version' };
@@ -28,7 +32,8 @@ export class UsageError extends Error {}
 
 export const USAGE = `Usage:
   gradlens train <model-file> [options]   train a model file, printing progress and warnings
-  gradlens report <run.jsonl> --out <file.html>   render a recorded run as a self-contained HTML report
+  gradlens report <run.jsonl> --out <file.html> [--redact]   render a recorded run as a self-contained HTML report
+                                          (--redact: without stack traces, absolute paths and the process id)
 
 train options:
   --epochs N            override the definition's epochs
@@ -39,6 +44,7 @@ train options:
                         kinds: ${ANOMALY_KINDS.join(', ')}
   --record FILE         also copy the run record (JSON Lines) to FILE
   --report FILE         write the run as a self-contained HTML report
+  --report-redact       leave stack traces, absolute paths and the process id out of the report (to share it)
   --json                print every protocol message as JSON Lines on stdout
   --histogram-every N   histogram cadence in steps (default 50)
   --max-memory MB       heap limit of the engine process
@@ -66,8 +72,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     }
     const eq = a.indexOf('=');
     const name = eq > 0 ? a.slice(0, eq) : a;
-    if (!needsValue.has(name) && name !== '--json') throw new UsageError(`Unknown option ${name}`);
-    if (name === '--json') flags.set(name, true);
+    const boolean = ['--json', '--redact', '--report-redact'].includes(name);
+    if (!needsValue.has(name) && !boolean) throw new UsageError(`Unknown option ${name}`);
+    if (boolean) flags.set(name, true);
     else {
       const value = eq > 0 ? a.slice(eq + 1) : rest[++i];
       if (value === undefined) throw new UsageError(`${name} needs a value`);
@@ -82,7 +89,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     if (positional.length !== 1) throw new UsageError('report needs one run record: gradlens report <run.jsonl> --out <file.html>');
     const out = str('--out');
     if (!out) throw new UsageError('report needs --out <file.html>');
-    return { command: 'report', runFile: positional[0], out };
+    return { command: 'report', runFile: positional[0], out, redact: flags.has('--redact') };
   }
   if (cmd !== 'train') throw new UsageError(`Unknown command "${cmd}"`);
   if (positional.length !== 1) throw new UsageError('train needs one model file: gradlens train <model-file>');
@@ -95,7 +102,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   }
   const backend = str('--backend');
   if (backend && !['auto', 'cpu', 'wasm', 'gpujs'].includes(backend)) throw new UsageError(`Unknown backend "${backend}"`);
-  const args: TrainArgs = { command: 'train', modelFile: positional[0], breakOn: breakOn as AnomalyKind[], json: flags.has('--json') };
+  if (flags.has('--redact')) throw new UsageError('--redact is for `gradlens report`; with train, use --report-redact');
+  if (flags.has('--report-redact') && !flags.has('--report')) throw new UsageError('--report-redact needs --report FILE');
+  const args: TrainArgs = { command: 'train', modelFile: positional[0], breakOn: breakOn as AnomalyKind[], json: flags.has('--json'), redact: flags.has('--report-redact') };
   if (flags.has('--epochs')) args.epochs = int('--epochs', str('--epochs'));
   if (flags.has('--max-steps')) args.maxSteps = int('--max-steps', str('--max-steps'));
   if (flags.has('--seed')) args.seed = int('--seed', str('--seed'), 0);

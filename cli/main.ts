@@ -1,34 +1,98 @@
 // `gradlens`, the headless CLI: runs a model file in the same engine child process the extension uses, via
-// EngineClient, and prints progress, warnings and errors; or renders a recorded run as an HTML report.
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// host/'s EngineClient, and prints progress, warnings and errors; or renders a recorded run as an HTML report.
+import { copyFileSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import path from 'node:path';
-import type { Anomaly, EngineMessage } from '../protocol/messages';
+import type { Anomaly } from '../protocol/messages';
 import { formatLocation } from '../protocol/messages';
-import { EngineClient } from '../engine/process/client';
-import { parseRecord } from '../engine/process/run-record';
+import { launchEngine } from '../host/launch';
 import { renderReportHtml } from '../webview/report';
+import { redactMessage } from '../webview/report-redact';
+import { ReportReducer } from '../webview/report-reducer';
 import { parseArgs, UsageError, USAGE, type TrainArgs } from './args';
 import { formatAnomaly, formatBreak, formatEpoch, formatError, formatKernels, progressBar } from './format';
+import { scanRecord } from './record-stream';
 
 export const EXIT = { ok: 0, error: 1, usage: 2, breakOn: 3, interrupted: 130 } as const;
 
-function writeReport(messages: readonly EngineMessage[], out: string, title: string): void {
-  mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+/** A mistake in what the user asked for (a missing record, an unwritable --report): one line, no stack trace. */
+class CliError extends Error {}
+
+/**
+ * Streams a run record into a report of bounded size (report-reducer.ts): any run length opens in seconds, and
+ * neither the record nor its messages are ever held whole. `redact` leaves out stacks, absolute paths and the pid.
+ */
+async function writeReport(record: string, out: string, title: string, redact: boolean): Promise<{ steps: number; skipped: number }> {
+  const reducer = new ReportReducer();
+  const scan = await scanRecord(record, (v) => reducer.push(v));
+  const reduced = reducer.result();
+  if (reduced.messages.length === 0) throw new CliError(`${record} holds no Gradlens messages (is it a run record, .gradlens/runs/*.jsonl?)`);
+  const folders = [...new Set(reduced.messages.flatMap((m) => (m.type === 'runStarted' ? [path.dirname(m.modelFile)] : [])).concat(process.cwd(), path.dirname(path.resolve(record)), homedir()))];
+  const messages = redact ? reduced.messages.map((m) => redactMessage(m, { folders })) : reduced.messages;
   writeFileSync(out, renderReportHtml(messages, { title, bundlePath: path.join(__dirname, 'webview.js') }));
+  return { steps: reduced.steps, skipped: reduced.skipped + scan.unreadable };
+}
+
+/** Creates the folder an output file goes into, before any training, so a bad path fails at once and says why. */
+function prepareOutput(flag: string, file: string): void {
+  try {
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file stands where a folder of its path should be' : (code ?? (err as Error).message);
+    throw new CliError(`${flag} ${file}: cannot create its folder ${path.dirname(path.resolve(file))} (${why})`);
+  }
+  let isDir = false;
+  try {
+    isDir = statSync(file).isDirectory();
+  } catch {
+    // Not there yet: it will be written.
+  }
+  if (isDir) throw new CliError(`${flag} ${file} is a folder: give a file name`);
+}
+
+/** The record to read for `gradlens report`, with a one-line reason when it cannot be. */
+function checkRecord(file: string): void {
+  let st;
+  try {
+    st = statSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CliError(code === 'ENOENT' ? `${file}: no such run record (records are in .gradlens/runs/)` : `${file}: cannot read it (${code})`);
+  }
+  if (st.isDirectory()) throw new CliError(`${file} is a folder: give one run record (.gradlens/runs/*.jsonl)`);
+}
+
+const MODEL_EXTENSIONS = /\.(?:[cm]?[jt]s|[jt]sx)$/i;
+
+/** A model file must be a TypeScript or JavaScript file; say so before bundling calls a .py file a syntax error. */
+function checkModelFile(file: string): void {
+  let st;
+  try {
+    st = statSync(file);
+  } catch {
+    throw new CliError(`${file}: no such model file`);
+  }
+  if (st.isDirectory()) throw new CliError(`${file} is a folder: give the model file to train (a .ts or .js file that default-exports defineTraining({...}))`);
+  if (!MODEL_EXTENSIONS.test(file)) throw new CliError(`${file}: Gradlens trains TypeScript or JavaScript model files (.ts, .js, .mts, .mjs, .cts, .cjs), not ${path.extname(file) || 'files without an extension'}`);
 }
 
 async function train(args: TrainArgs): Promise<number> {
   const modelFile = path.resolve(args.modelFile);
+  checkModelFile(modelFile);
+  if (args.record) prepareOutput('--record', args.record);
+  if (args.report) prepareOutput('--report', args.report);
   const tty = !args.json && process.stdout.isTTY === true;
   const print = (line: string): void => {
     if (!args.json) process.stdout.write(line + '\n');
   };
-  const client = await EngineClient.launch({
+  const client = await launchEngine({
     childPath: path.join(__dirname, 'engine-child.js'),
     cwd: process.cwd(),
     execArgv: args.maxMemoryMb ? [`--max-old-space-size=${args.maxMemoryMb}`] : [],
   });
-  const messages: EngineMessage[] = [client.hello];
+  // Nothing is kept per message: the report is made from the run record afterwards, so a run of any length keeps
+  // the CLI's memory flat (it held every message: 709 MB at 2.3M steps).
   if (args.json) process.stdout.write(JSON.stringify(client.hello) + '\n');
   let epochs = args.epochs ?? 1;
   let lastLoss: number | undefined;
@@ -42,7 +106,6 @@ async function train(args: TrainArgs): Promise<number> {
   };
   const done = new Promise<void>((resolve) => {
     client.onMessage((msg) => {
-      messages.push(msg);
       if (args.json) process.stdout.write(JSON.stringify(msg) + '\n');
       switch (msg.type) {
         case 'runStarted':
@@ -129,21 +192,29 @@ async function train(args: TrainArgs): Promise<number> {
   await Promise.race([done, client.exited]);
   await client.exited;
   const record = await client.recordPath.catch(() => null);
-  if (record) {
-    if (args.record) {
-      mkdirSync(path.dirname(path.resolve(args.record)), { recursive: true });
-      copyFileSync(record, args.record);
+  let outputFailed = false;
+  const output = async (what: string, write: () => unknown): Promise<void> => {
+    try {
+      await write();
+    } catch (err) {
+      outputFailed = true;
+      process.stderr.write(`gradlens: could not write ${what}: ${(err as Error).message}\n`);
     }
+  };
+  if (record) {
+    if (args.record) await output(`the run record to ${args.record}`, () => copyFileSync(record, args.record as string));
     print(`Run record: ${path.relative(process.cwd(), record)}`);
   }
   if (args.report) {
-    const all = record ? parseRecord(readFileSync(record, 'utf8')) : messages;
-    writeReport(all, args.report, `Gradlens: ${path.basename(modelFile)}`);
-    print(`Report: ${args.report}`);
+    if (!record) process.stderr.write('gradlens: no report: the run never started, so it has no record\n');
+    else {
+      await output(`the report ${args.report}`, () => writeReport(record, args.report as string, `Gradlens: ${path.basename(modelFile)}`, args.redact));
+      if (!outputFailed) print(`Report: ${args.report}`);
+    }
   }
   if (breakHit) return EXIT.breakOn;
   if (interrupted) return EXIT.interrupted;
-  return failed ? EXIT.error : EXIT.ok;
+  return failed || outputFailed ? EXIT.error : EXIT.ok;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -164,18 +235,28 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'version':
       process.stdout.write('gradlens 0.1.0\n');
       return EXIT.ok;
-    case 'report': {
-      const messages = parseRecord(readFileSync(args.runFile, 'utf8'));
-      if (messages.length === 0) {
-        process.stderr.write(`gradlens: ${args.runFile} holds no messages\n`);
-        return EXIT.error;
-      }
-      writeReport(messages, args.out, `Gradlens: ${path.basename(args.runFile)}`);
-      process.stdout.write(`Report: ${args.out}\n`);
-      return EXIT.ok;
-    }
+    case 'report':
+      return guarded(async () => {
+        checkRecord(args.runFile);
+        prepareOutput('--out', args.out);
+        const made = await writeReport(args.runFile, args.out, `Gradlens: ${path.basename(args.runFile)}`, args.redact);
+        if (made.skipped > 0) process.stderr.write(`gradlens: skipped ${made.skipped} malformed line(s) of ${args.runFile}\n`);
+        process.stdout.write(`Report: ${args.out} (${made.steps.toLocaleString('en-US')} steps)\n`);
+        return EXIT.ok;
+      });
     case 'train':
-      return train(args);
+      return guarded(() => train(args));
+  }
+}
+
+/** Runs a command, printing a CliError as one line (exit 1); anything else is a Gradlens bug and keeps its stack. */
+async function guarded(run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!(err instanceof CliError)) throw err;
+    process.stderr.write(`gradlens: ${err.message}\n`);
+    return EXIT.error;
   }
 }
 

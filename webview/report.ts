@@ -1,6 +1,7 @@
 // Node side: one self-contained HTML page showing a recorded run (the CLI's --report). The webview bundle and the
 // run are inlined, so the file opens anywhere without a server or network. The bundle path is a parameter because
 // the caller knows where dist/ is (this module is itself bundled into dist/cli.js, where __dirname means dist/).
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { EngineMessage } from '../protocol/messages';
 import { escapeHtml } from './html';
@@ -30,21 +31,29 @@ export function scriptJson(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
+const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+
 export function renderReportHtml(messages: readonly EngineMessage[], opts: ReportOptions): string {
   const bundle = readFileSync(opts.bundlePath, 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/m, '');
   const bodyClass = opts.theme ? ` class="vscode-${opts.theme}"` : '';
+  const run = `window.__GRADLENS_RUN__ = ${scriptJson(messages)};`;
+  const code = escapeScript(bundle);
+  // As strict as the panel's: only these two scripts run (by hash: a report is a static file, it has no server to
+  // make a nonce), inline styles (the bundle injects its stylesheet), data: images (PNG export), nothing remote.
+  const csp = ["default-src 'none'", `script-src ${sha256(run)} ${sha256(code)}`, "style-src 'unsafe-inline'", 'img-src data:'].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <meta name="generator" content="gradlens">
 <title>${escapeHtml(opts.title)}</title>
 </head>
 <body${bodyClass}>
 <main id="gradlens" class="gl-app"></main>
-<script>window.__GRADLENS_RUN__ = ${scriptJson(messages)};</script>
-<script>${escapeScript(bundle)}</script>
+<script>${run}</script>
+<script>${code}</script>
 </body>
 </html>
 `;

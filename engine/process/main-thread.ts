@@ -9,7 +9,7 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { EngineMessage, ErrorInfo, HostCommand, StartOptions } from '../../protocol/messages';
 import { PROTOCOL_VERSION } from '../../protocol/messages';
 import { bundleModel, ModelBundleError } from './bundle-model';
-import { IpcTransport } from './ipc-transport';
+import { IpcTransport } from '../../protocol/ipc-transport';
 import { createFlow, FlowMeter } from './flow';
 import { prepareGradlensFolder } from './gradlens-folder';
 import { Outbox } from './outbox';
@@ -177,11 +177,12 @@ export function runMain(): void {
     } catch (err) {
       // e.g. .gradlens exists as a file, or the folder is read-only: the user's setup, not a Gradlens bug.
       const e = err as NodeJS.ErrnoException;
+      const fileInTheWay = e.code === 'ENOTDIR' || e.code === 'EEXIST';
       fail(seq, {
         id: 'recordUnavailable',
-        message: `Cannot create the run record in ${dir} (${e.code ?? 'error'}: ${e.message})`,
+        message: `Cannot create the run record in ${dir}: ${fileInTheWay ? 'a file stands where a folder of that path should be (is .gradlens a file?)' : `${e.code ?? 'error'}: ${e.message}`}`,
         showUser: true,
-        hint: e.code === 'ENOTDIR' || e.code === 'EEXIST' ? 'A file stands where the record folder should be (is .gradlens a file?): move it away.' : 'Check that the folder is writable.',
+        hint: fileInTheWay ? 'Move that file away, or record elsewhere (StartOptions.recordDir).' : 'Check that the folder is writable.',
       });
       shutdown(1);
       return;
