@@ -167,13 +167,15 @@ export class Trainer {
   }
 
   /**
-   * One forward pass on a few training samples, in eval mode and without gradients, before the first step:
-   * it records the layer order and shapes for the graph, and a shape mismatch surfaces here with the layer's
-   * line. Eval mode draws no random numbers (dropout is off), so the run's trajectory is unchanged.
+   * One forward pass on a batch of the first training samples, in eval mode and without gradients, before the
+   * first step: it records the layer order and shapes for the graph, and a shape mismatch surfaces here with the
+   * layer's line. Eval mode draws no random numbers (dropout is off), so the run's trajectory is unchanged. The
+   * batch has the run's batch size, so the shapes the graph shows and a shape error quotes are the ones training
+   * meets (a smaller look-ahead batch leaked its size into both).
    */
   private dryRun(): void {
     const split = this.setup.train;
-    const k = Math.min(split.n, Math.max(2, Math.min(8, this.setup.batchSize)));
+    const k = Math.min(split.n, this.setup.batchSize);
     if (k === 0) throw new TrainingError({ id: 'emptyData', message: 'The training data is empty.', showUser: true, location: this.input.where.data });
     const xShape = this.setup.trainLoader.xShape;
     const per = split.x.length / split.n;

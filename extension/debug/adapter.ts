@@ -400,6 +400,13 @@ export class GradlensDebugSession extends DebugSession {
       case 'layer': {
         const layer = this.runtime.graphLayers.find((l) => l.id === ref.layerId);
         const out: DebugProtocol.Variable[] = [];
+        if (this.runtime.stopInfo?.frames[0]?.layerId === ref.layerId) {
+          // Stopped before this layer's forward: the engine binds the layer's input as `input` (not at a backward stop).
+          const input = await this.runtime.evaluate('input').catch(() => undefined);
+          if (input?.tensor) {
+            out.push({ name: 'input', value: tensorSummaryText(input.tensor), variablesReference: this.refs.create({ kind: 'summary', summary: input.tensor, expression: 'input' }) });
+          }
+        }
         for (const [what, label] of TENSORS) {
           if ((what === 'weight' || what === 'grad') && layer && layer.paramCount === 0) continue;
           try {
