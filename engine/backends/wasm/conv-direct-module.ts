@@ -5,8 +5,7 @@
 // k is one pair of v128 loads at `row + offs[k]`, where offs is a table of byte offsets over (channel, ky, kx).
 // The filter gradient is a sum of dot products along output rows, vectorised the same way.
 import { Fn } from './emitter';
-import type { KernelVariant } from './kernels-module';
-import { NR, emitTileStep, tileLocals } from './tile-step';
+import { NR, emitTileStep, tileLocals, type KernelVariant } from './tile-step';
 
 /**
  * convTile(kc, pa, xb, offs, c, ldc, pbias): C[mr x 8] = bias + packedA[kc x mr]ᵀ · B, where B row k is the 8
@@ -42,7 +41,7 @@ function convTileFn(v: KernelVariant): Fn {
  * x + oh*xRowBytes. Panels of 8 columns start 32 bytes apart, the last at lastCol bytes (it overlaps the one
  * before when outW is not a multiple of 8; the overlapped columns are recomputed identically).
  */
-function convRowsFn(v: KernelVariant, tileIndex: number): Fn {
+function convRowsFn(v: KernelVariant): Fn {
   const f = new Fn('convRows', new Array<'i32'>(13).fill('i32'));
   const [mT, kc, pa, x, xRowBytes, offs, c, cRowBytes, ldc, outH, panels, lastCol, pbias] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
   const oh = f.local('i32'), p = f.local('i32'), i = f.local('i32'), col = f.local('i32'), xr = f.local('i32'), cr = f.local('i32');
@@ -60,7 +59,7 @@ function convRowsFn(v: KernelVariant, tileIndex: number): Fn {
         f.get(cr).get(col).i32Add().get(i).i32(v.mr).i32Mul().get(ldc).i32Mul().i32Add();
         f.get(ldc);
         f.get(pbias).get(i).i32(4 * v.mr).i32Mul().i32Add();
-        f.call(tileIndex);
+        f.call('convTile');
       });
     });
   });
@@ -145,7 +144,7 @@ function convBackTileFn(v: KernelVariant): Fn {
  * panels, 32 bytes apart; outW = 8*panels) adds into the input rows from dx + oh*dxRowBytes. The mT tiles of
  * kernel taps take mr taps each: packed weights pa + i*kc*mr*4, tap offsets offs + i*mr*4.
  */
-function convBackRowsFn(v: KernelVariant, tileIndex: number): Fn {
+function convBackRowsFn(v: KernelVariant): Fn {
   const f = new Fn('convBackRows', new Array<'i32'>(11).fill('i32'));
   const [mT, kc, pa, dy, ldb, dyRowBytes, dx, dxRowBytes, offs, outH, panels] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   const oh = f.local('i32'), p = f.local('i32'), i = f.local('i32'), yr = f.local('i32'), xr = f.local('i32');
@@ -160,7 +159,7 @@ function convBackRowsFn(v: KernelVariant, tileIndex: number): Fn {
         f.get(ldb);
         f.get(xr);
         f.get(offs).get(i).i32(4 * v.mr).i32Mul().i32Add();
-        f.call(tileIndex);
+        f.call('convBackTile');
       });
       f.get(yr).i32(4 * NR).i32Add().set(yr);
       f.get(xr).i32(4 * NR).i32Add().set(xr);
@@ -169,7 +168,7 @@ function convBackRowsFn(v: KernelVariant, tileIndex: number): Fn {
   return f;
 }
 
-/** The direct-convolution functions, to be appended to the kernels module at function index `firstIndex`. */
-export function convDirectFns(v: KernelVariant, firstIndex: number): Fn[] {
-  return [convTileFn(v), convRowsFn(v, firstIndex), convFilterGradFn(v), convBackTileFn(v), convBackRowsFn(v, firstIndex + 3)];
+/** The direct-convolution functions of the kernels module (the row loops call their tiles by name). */
+export function convDirectFns(v: KernelVariant): Fn[] {
+  return [convTileFn(v), convRowsFn(v), convFilterGradFn(v), convBackTileFn(v), convBackRowsFn(v)];
 }

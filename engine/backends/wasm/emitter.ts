@@ -42,6 +42,8 @@ function name(out: number[], s: string): void {
 export class Fn {
   readonly code: number[] = [];
   private readonly locals: ValType[] = [];
+  /** Where in `code` a call's function index goes, and the callee's name. */
+  private readonly calls: { at: number; callee: string }[] = [];
   constructor(
     readonly name: string,
     readonly params: ValType[],
@@ -83,7 +85,12 @@ export class Fn {
   end(): this { return this.op(0x0b); }
   br(depth: number): this { return this.op(0x0c, depth); }
   brIf(depth: number): this { return this.op(0x0d, depth); }
-  call(index: number): this { this.code.push(0x10); uleb(this.code, index); return this; }
+  /** Calls the module's function named `callee`; its index is filled in when the module is built. */
+  call(callee: string): this {
+    this.code.push(0x10);
+    this.calls.push({ at: this.code.length, callee });
+    return this;
+  }
   // locals
   get(i: number): this { this.code.push(0x20); uleb(this.code, i); return this; }
   set(i: number): this { this.code.push(0x21); uleb(this.code, i); return this; }
@@ -184,7 +191,8 @@ export class Fn {
     return this;
   }
 
-  encode(): number[] {
+  /** The body as bytes, with each call's function index looked up by name. */
+  encode(indexOf: (name: string) => number): number[] {
     const out: number[] = [];
     const groups: [ValType, number][] = [];
     for (const t of this.locals) {
@@ -197,7 +205,13 @@ export class Fn {
       uleb(out, n);
       out.push(VALTYPE[t]);
     }
-    for (const b of this.code) out.push(b);
+    let from = 0;
+    for (const { at, callee } of this.calls) {
+      for (let i = from; i < at; i++) out.push(this.code[i]);
+      uleb(out, indexOf(callee));
+      from = at;
+    }
+    for (let i = from; i < this.code.length; i++) out.push(this.code[i]);
     out.push(0x0b);
     const sized: number[] = [];
     uleb(sized, out.length);
@@ -205,8 +219,21 @@ export class Fn {
   }
 }
 
-/** A module importing one shared memory `env.memory` and defining the given functions (call index = order). */
+/**
+ * A module importing one shared memory `env.memory` and defining the given functions, whose names must be unique:
+ * calls and exports refer to them by name.
+ */
 export function buildModule(fns: Fn[], memory: { initial: number; maximum: number; shared: boolean }): Uint8Array<ArrayBuffer> {
+  const index = new Map<string, number>();
+  fns.forEach((f, i) => {
+    if (index.has(f.name)) throw new Error(`wasm module: two functions named '${f.name}'`);
+    index.set(f.name, i);
+  });
+  const indexOf = (name: string): number => {
+    const i = index.get(name);
+    if (i === undefined) throw new Error(`wasm module: a call to '${name}', which the module does not define`);
+    return i;
+  };
   const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const sigs: string[] = [];
   const typeBody: number[] = [];
@@ -254,7 +281,7 @@ export function buildModule(fns: Fn[], memory: { initial: number; maximum: numbe
 
   const code: number[] = [];
   uleb(code, fns.length);
-  for (const f of fns) for (const b of f.encode()) code.push(b);
+  for (const f of fns) for (const b of f.encode(indexOf)) code.push(b);
   section(out, 10, code);
   return new Uint8Array(out);
 }

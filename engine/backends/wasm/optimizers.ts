@@ -3,7 +3,7 @@
 // inert: zero gradient, zero moments) and copied back. Large tensors are split into two
 // fixed contiguous halves, one per thread (interleaving was measured slower).
 import type { AdamAttrs, SgdAttrs } from '../../kernels/kernel-map';
-import { adamExport, sgdExport, type MomentumMode } from './kernels-module';
+import { adamExport, sgdExport, type MomentumMode } from './optimizers-module';
 import type { Call } from './threads';
 import type { WasmRuntime } from './runtime';
 

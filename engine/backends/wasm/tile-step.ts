@@ -2,7 +2,14 @@
 // the two B vectors of one k already loaded, broadcast each of the MR packed A values and multiply-add them into
 // the MR x 2 accumulators, then advance the packed A pointer.
 import type { Fn } from './emitter';
-import type { KernelVariant } from './kernels-module';
+
+/** The register tile's shape, chosen per V8 version (runtime.ts). */
+export interface KernelVariant {
+  /** Rows of the register tile (4 with separate mul+add, 6 with FMA). */
+  mr: number;
+  /** Use relaxed-SIMD f32x4.relaxed_madd. */
+  fma: boolean;
+}
 
 /** Columns of the register tile: the two B vectors of one k. */
 export const NR = 8;
