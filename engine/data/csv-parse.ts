@@ -16,55 +16,70 @@ export class CsvSyntaxError extends Error {
   }
 }
 
-/** Rows in file order, blank lines skipped. A leading byte-order mark is ignored. */
-export function parseCsv(text: string, delimiter: string): CsvRow[] {
-  const rows: CsvRow[] = [];
+/**
+ * Calls `onRow` with each row's cells in file order, blank lines skipped, a leading byte-order mark ignored. Cells
+ * are slices of the text (found with indexOf and a char-code scan, never built a character at a time) and no row
+ * outlives its call unless the caller keeps it: a 200 MB file once took 45 s and 3.9 GB as a list of rows.
+ */
+export function forEachCsvRow(text: string, delimiter: string, onRow: (cells: string[], line: number) => void): void {
   const len = text.length;
+  const d0 = delimiter.charCodeAt(0);
+  const dLen = delimiter.length;
+  const isDelimiter = (at: number): boolean => text.charCodeAt(at) === d0 && (dLen === 1 || text.startsWith(delimiter, at));
+  // Unquoted text, or whatever follows a closing quote, up to the next delimiter or end of line.
+  const unquotedEnd = (from: number): number => {
+    let at = from;
+    while (at < len) {
+      const c = text.charCodeAt(at);
+      if (c === 10 || c === 13 || (c === d0 && isDelimiter(at))) break;
+      at++;
+    }
+    return at;
+  };
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
   while (i < len) {
     const startLine = line;
     const cells: string[] = [];
-    let cell = '';
-    let rowDone = false;
-    while (!rowDone) {
-      if (text[i] === '"') {
+    for (;;) {
+      let cell = '';
+      if (text.charCodeAt(i) === 34) {
         const quoteLine = line;
         i++;
         for (;;) {
-          if (i >= len) throw new CsvSyntaxError(quoteLine, 'a quoted cell is never closed');
-          const ch = text[i];
-          if (ch === '"') {
-            if (text[i + 1] === '"') {
-              cell += '"';
-              i += 2;
-              continue;
-            }
-            i++;
-            break;
+          const q = text.indexOf('"', i);
+          if (q < 0) throw new CsvSyntaxError(quoteLine, 'a quoted cell is never closed');
+          for (let nl = text.indexOf('\n', i); nl >= 0 && nl < q; nl = text.indexOf('\n', nl + 1)) line++;
+          cell += text.slice(i, q);
+          if (text.charCodeAt(q + 1) === 34) {
+            cell += '"';
+            i = q + 2;
+            continue;
           }
-          if (ch === '\n') line++;
-          cell += ch;
-          i++;
+          i = q + 1;
+          break;
         }
       }
-      // Unquoted text, or whatever follows a closing quote up to the next delimiter / end of line.
-      while (i < len && text[i] !== '\n' && text[i] !== '\r' && !text.startsWith(delimiter, i)) {
-        cell += text[i];
-        i++;
-      }
+      const end = unquotedEnd(i);
+      cell += text.slice(i, end);
+      i = end;
       cells.push(cell);
-      cell = '';
-      if (i < len && text.startsWith(delimiter, i)) {
-        i += delimiter.length;
-      } else {
-        if (text[i] === '\r') i++;
-        if (text[i] === '\n') i++;
-        line++;
-        rowDone = true;
+      if (i < len && isDelimiter(i)) {
+        i += dLen;
+        continue;
       }
+      if (text.charCodeAt(i) === 13) i++;
+      if (text.charCodeAt(i) === 10) i++;
+      line++;
+      break;
     }
-    if (!(cells.length === 1 && cells[0].trim() === '')) rows.push({ line: startLine, cells });
+    if (!(cells.length === 1 && cells[0].trim() === '')) onRow(cells, startLine);
   }
+}
+
+/** Rows in file order, blank lines skipped. A leading byte-order mark is ignored. */
+export function parseCsv(text: string, delimiter: string): CsvRow[] {
+  const rows: CsvRow[] = [];
+  forEachCsvRow(text, delimiter, (cells, line) => rows.push({ line, cells }));
   return rows;
 }
