@@ -3,7 +3,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseRecord } from '../../engine/process/run-record';
 import type { EngineMessage } from '../../protocol/messages';
@@ -107,4 +107,17 @@ test('a full disk stops the run with "the disk is full" and leaves a record of w
   const record = parseRecord(text);
   assert.equal(record.length, text.split('\n').length - 1, 'every line parses');
   assert.ok(ofType(record, 'step').length > 10);
+});
+
+test('a model in a folder and file with spaces (and parentheses) gets source locations that point at it', async () => {
+  const dir = path.join(tempDir(), 'sp ace', 'My Models (old)');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'my model.ts');
+  writeFileSync(file, readFileSync(path.join(FIXTURES, 'tiny.ts'), 'utf8'));
+  const { client, messages } = await launch();
+  await client.start({ modelFile: file, maxSteps: 2 });
+  await client.exited;
+  const graph = ofType(messages, 'graph')[0].graph;
+  // Before: "ace/My" for the folder, and no location at all with a space in the file name.
+  assert.deepEqual(graph.layers.map((l) => [l.source?.file, l.source?.line]), [[file, 6], [file, 7], [file, 8]]);
 });
