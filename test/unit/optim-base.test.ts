@@ -77,6 +77,13 @@ test('constructor errors match PyTorch', () => {
   assert.throws(() => new optim.SGD([{ params: [p], lr: -1 }], { lr: 0.1 }), /Invalid learning rate: -1/);
 });
 
+test('a learning rate given as a string or as Infinity is refused, naming the value', () => {
+  const p = param([1]);
+  assert.throws(() => new optim.SGD([p], { lr: '0.1' as unknown as number }), /Invalid learning rate: "0\.1" is a string, not a number/);
+  assert.throws(() => new optim.Adam([p], { lr: Infinity }), /Invalid learning rate: Infinity \(it must be a finite number\)/);
+  assert.throws(() => new optim.Adam([{ params: [p], lr: '1e-3' as unknown as number }], { lr: 0.1 }), /is a string/);
+});
+
 test('parameters whose grad is null are skipped: no update, no state, no update norm', () => {
   for (const [name, make] of makers) {
     const a = param([1, 2], [0.5, -0.5]);
