@@ -220,8 +220,24 @@ export interface FrameInfo {
 
 export type PauseReason = 'pause' | 'step' | 'anomaly' | 'breakpoint' | 'entry';
 
+/** What an engine can do, announced in its hello (a host hides what the engine lacks). */
+export type Capability =
+  | 'pause'
+  | 'step.batch'
+  | 'step.layer'
+  | 'breakpoints.anomaly'
+  | 'breakpoints.layer'
+  | 'logpoints'
+  | 'inspect'
+  | 'evaluate'
+  | 'variables'
+  | 'setLearningRate'
+  | 'setThresholds'
+  | 'histograms'
+  | 'record.jsonl';
+
 export type EngineMessage =
-  | { type: 'hello'; protocolVersion: number; engine: string; version: string; capabilities: string[]; pid: number }
+  | { type: 'hello'; protocolVersion: number; engine: string; version: string; capabilities: Capability[]; pid: number }
   | {
       type: 'runStarted';
       runId: string;
@@ -260,6 +276,11 @@ export type EngineMessage =
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; source?: SourceLocation }
   | { type: 'error'; error: ErrorInfo }
   | { type: 'finished'; reason: 'completed' | 'stopped' | 'error'; step: number; durationMs: number }
+  /**
+   * The answer to a HostCommand: `body` is ResponseBodies[the command's type]. Only the request knows which
+   * command it answers, so the host's client types (and, for an engine not written in TypeScript, validates) the
+   * body when it settles the request.
+   */
   | { type: 'response'; request_seq: number; success: boolean; body?: unknown; error?: ErrorInfo };
 
 export type EngineMessageType = EngineMessage['type'];
@@ -348,12 +369,34 @@ export interface VariableInfo {
   name: string;
   /** One-line rendering, e.g. "Tensor[256, 784] mean=... norm=..." or "0.001". */
   value: string;
+  /** The value's class when it has one, e.g. "SGD", "Tensor", "Linear". */
+  type?: string;
+  /** A tensor's shape (the host shows it as the tensor's one-line value, as it shows a batch's tensors). */
+  shape?: number[];
   /** Present when the node has children: pass it back as `variables.ref`. */
   ref?: string;
 }
 
 export interface VariablesResult {
   variables: VariableInfo[];
+}
+
+/** For each host command, the body of its successful response (the request map). */
+export interface ResponseBodies {
+  /** The engine opened its run record (it exists from here on, even if the model then fails to bundle). */
+  start: { recordPath?: string } | undefined;
+  pause: undefined;
+  resume: undefined;
+  step: undefined;
+  stop: undefined;
+  setBreakpoints: undefined;
+  /** The thresholds now in force. */
+  setThresholds: DetectorThresholds;
+  /** The learning rate now in force. */
+  setLearningRate: { lr: number };
+  inspect: TensorSummary;
+  evaluate: EvaluateResult;
+  variables: VariablesResult;
 }
 
 /** Webview <-> host messages. The webview renders EngineMessages and posts these back. */

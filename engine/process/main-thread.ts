@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import type { EngineMessage, ErrorInfo, HostCommand, StartOptions } from '../../protocol/messages';
+import type { Capability, EngineMessage, ErrorInfo, HostCommand, StartOptions } from '../../protocol/messages';
 import { PROTOCOL_VERSION } from '../../protocol/messages';
 import { bundleModel, ModelBundleError } from './bundle-model';
 import { IpcTransport } from '../../protocol/ipc-transport';
@@ -17,7 +17,7 @@ import { RunRecord, recordFileName } from './run-record';
 import type { WorkerBoot, WorkerInit } from './worker-thread';
 
 export const ENGINE_VERSION = '0.1.0';
-export const CAPABILITIES = [
+export const CAPABILITIES: Capability[] = [
   'pause',
   'step.batch',
   'step.layer',
@@ -49,6 +49,8 @@ export function runMain(): void {
   let finished = false;
   let lastStep = -1;
   let exiting = false;
+  /** Seqs of the `stop`s this thread answered itself: the worker's answer to them is not sent a second time. */
+  const answeredStops = new Set<number>();
 
   const hello: EngineMessage = { type: 'hello', protocolVersion: PROTOCOL_VERSION, engine: 'gradlens', version: ENGINE_VERSION, capabilities: CAPABILITIES, pid: process.pid };
   const out = (msg: EngineMessage): void => {
@@ -139,7 +141,7 @@ export function runMain(): void {
     // they are all delivered before 'exit': the end of the run is decided there.
     let failure: ErrorInfo | null = null;
     w.on('message', (msg: EngineMessage) => {
-      out(msg);
+      if (msg.type !== 'response' || !answeredStops.has(msg.request_seq)) out(msg);
       meter.consumed();
       // A model that left a timer or a handle open would keep the thread (and the process) alive after the run.
       if (msg.type === 'finished') setTimeout(() => void w.terminate(), 500).unref();
@@ -215,7 +217,8 @@ export function runMain(): void {
       shutdown(0);
       return;
     }
-    forward({ ...cmd, seq: -cmd.seq });
+    answeredStops.add(cmd.seq);
+    forward(cmd);
     const w = worker;
     setTimeout(() => {
       if (worker !== w) return;

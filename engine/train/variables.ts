@@ -54,8 +54,18 @@ export function variables(scope: Record<string, unknown>, ref: string): Variable
   const node = path.length ? resolve(scope, path) : scope;
   const list: VariableInfo[] = children(node).map(([name, v]) => {
     const info: VariableInfo = { name, value: formatValue(v, 1) };
+    const type = className(v);
+    if (type) info.type = type;
+    if (v instanceof Tensor) info.shape = v.shape.slice();
     if (expandable(v)) info.ref = JSON.stringify([...path, name]);
     return info;
   });
   return { variables: list };
+}
+
+/** The class of an instance ("SGD", "Tensor", "Linear"); none for plain objects, arrays and primitives. */
+function className(v: unknown): string | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const name = (Object.getPrototypeOf(v) as { constructor?: { name?: string } } | null)?.constructor?.name;
+  return name && name !== 'Object' ? name : undefined;
 }

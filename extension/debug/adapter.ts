@@ -16,12 +16,24 @@ import {
   Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { AnomalyBreakpoint, AnomalyKind, InspectWhat, StartOptions, TensorSummary } from '../../protocol/messages';
+import type { AnomalyBreakpoint, AnomalyKind, InspectWhat, StartOptions, TensorSummary, VariableInfo } from '../../protocol/messages';
 import { ANOMALY_FILTERS, type LaunchArguments } from '../contributions';
 import { ANOMALY_TITLES, fmt, shape, tensorSummaryText } from '../run/format';
 import type { BreakpointState, RuntimeOutput, StopInfo, TrainingRuntime } from './runtime';
 
 const THREAD_ID = 1;
+
+/** Ids of the adapter's error responses, one per failure (DAP shows `format`; the id tells them apart in logs). */
+export const DapErrorIds = {
+  launchFailed: 1001,
+  setExceptionBreakpointsFailed: 1002,
+  setBreakpointsFailed: 1003,
+  variablesFailed: 1004,
+  setLearningRateFailed: 1005,
+  evaluateFailed: 1006,
+  runtimeCallFailed: 1007,
+  onlyLearningRateSettable: 1008,
+} as const;
 
 /** Launch arguments as the hosting glue resolves them: the launch.json fields plus the settings-derived options. */
 export interface GradlensLaunchRequestArguments extends DebugProtocol.LaunchRequestArguments, LaunchArguments {
@@ -38,8 +50,8 @@ type VarRef =
   | { kind: 'summary'; summary: TensorSummary; layerId?: string; what?: InspectWhat; expression?: string }
   | { kind: 'values'; values: number[]; shape: number[] }
   | { kind: 'optimizer' }
-  | { kind: 'batch' }
-  | { kind: 'object'; entries: [string, unknown][] };
+  /** A node of the engine's variables tree (its `variables` command; '' is the root). */
+  | { kind: 'engine'; ref: string };
 
 const STOP_REASONS = { anomaly: 'exception', breakpoint: 'breakpoint', step: 'step', pause: 'pause', entry: 'entry' };
 const TENSORS: [InspectWhat, string][] = [
@@ -114,7 +126,7 @@ export class GradlensDebugSession extends DebugSession {
       await this.runtime.start({ ...args.startOptions, ...launchOverrides(args), modelFile: program });
       this.sendResponse(response);
     } catch (e) {
-      this.sendErrorResponse(response, { id: 1001, format: errorText(e), showUser: true });
+      this.sendErrorResponse(response, { id: DapErrorIds.launchFailed, format: errorText(e), showUser: true });
       this.sendEvent(new TerminatedEvent());
     }
   }
@@ -149,7 +161,7 @@ export class GradlensDebugSession extends DebugSession {
       response.body = { breakpoints: results };
       this.sendResponse(response);
     } catch (e) {
-      this.sendErrorResponse(response, { id: 1002, format: errorText(e), showUser: false });
+      this.sendErrorResponse(response, { id: DapErrorIds.setExceptionBreakpointsFailed, format: errorText(e), showUser: false });
     }
   }
 
@@ -176,7 +188,7 @@ export class GradlensDebugSession extends DebugSession {
       response.body = { breakpoints: states.map((s) => this.toDapBreakpoint(s, file)) };
       this.sendResponse(response);
     } catch (e) {
-      this.sendErrorResponse(response, { id: 1003, format: errorText(e), showUser: false });
+      this.sendErrorResponse(response, { id: DapErrorIds.setBreakpointsFailed, format: errorText(e), showUser: false });
     }
   }
 
@@ -220,7 +232,7 @@ export class GradlensDebugSession extends DebugSession {
     scopes.push(new Scope('Metrics', this.refs.create({ kind: 'metrics' }), false));
     scopes.push(new Scope('Layers', this.refs.create({ kind: 'layers' }), false));
     scopes.push(new Scope('Optimizer', this.refs.create({ kind: 'optimizer' }), false));
-    scopes.push(new Scope('Batch', this.refs.create({ kind: 'batch' }), true));
+    scopes.push(new Scope('Batch', this.refs.create({ kind: 'engine', ref: JSON.stringify(['batch']) }), true));
     response.body = { scopes };
     this.sendResponse(response);
   }
@@ -234,7 +246,7 @@ export class GradlensDebugSession extends DebugSession {
       response.body = { variables: ref ? await this.variablesOf(ref, args) : [] };
       this.sendResponse(response);
     } catch (e) {
-      this.sendErrorResponse(response, { id: 1004, format: errorText(e), showUser: false });
+      this.sendErrorResponse(response, { id: DapErrorIds.variablesFailed, format: errorText(e), showUser: false });
     }
   }
 
@@ -250,12 +262,12 @@ export class GradlensDebugSession extends DebugSession {
         response.body = { value: String(lr) };
         this.sendResponse(response);
       } catch (e) {
-        this.sendErrorResponse(response, { id: 1005, format: errorText(e), showUser: true });
+        this.sendErrorResponse(response, { id: DapErrorIds.setLearningRateFailed, format: errorText(e), showUser: true });
       }
       return;
     }
     this.sendErrorResponse(response, {
-      id: 1005,
+      id: DapErrorIds.onlyLearningRateSettable,
       format: 'Only the learning rate (lr) can be changed, to a number >= 0.',
       showUser: true,
     });
@@ -281,7 +293,7 @@ export class GradlensDebugSession extends DebugSession {
       }
       this.sendResponse(response);
     } catch (e) {
-      this.sendErrorResponse(response, { id: 1006, format: errorText(e), showUser: false });
+      this.sendErrorResponse(response, { id: DapErrorIds.evaluateFailed, format: errorText(e), showUser: false });
     }
   }
 
@@ -343,7 +355,7 @@ export class GradlensDebugSession extends DebugSession {
       await call();
       this.sendResponse(response);
     } catch (e) {
-      this.sendErrorResponse(response, { id: 1007, format: errorText(e), showUser: false });
+      this.sendErrorResponse(response, { id: DapErrorIds.runtimeCallFailed, format: errorText(e), showUser: false });
     }
   }
 
@@ -435,15 +447,9 @@ export class GradlensDebugSession extends DebugSession {
       case 'values':
         return this.valueChildren(ref.values, ref.shape, args);
       case 'optimizer':
-        return this.evaluateObject(
-          'JSON.stringify({ type: optimizer.constructor.name, ...Object.fromEntries(Object.entries(optimizer.param_groups[0]).filter(([k]) => k !== "params")) })',
-        );
-      case 'batch':
-        return this.evaluateObject(
-          'JSON.stringify(Object.fromEntries(Object.entries(batch).map(([k, v]) => [k, v && v.shape ? { shape: v.shape, values: Array.from(v.data.slice(0, 20)) } : v])))',
-        );
-      case 'object':
-        return ref.entries.map(([k, v]) => this.jsonVariable(k, v));
+        return this.optimizerVariables();
+      case 'engine':
+        return this.engineVariables(ref.ref);
     }
   }
 
@@ -498,50 +504,42 @@ export class GradlensDebugSession extends DebugSession {
     return out;
   }
 
-  private async evaluateObject(expression: string): Promise<DebugProtocol.Variable[]> {
+  /** The optimizer's class and its first parameter group's settings (lr, momentum...), from the engine's tree. */
+  private async optimizerVariables(): Promise<DebugProtocol.Variable[]> {
     try {
-      const r = await this.runtime.evaluate(expression);
-      const parsed: unknown = JSON.parse(unquote(r.result));
-      if (parsed && typeof parsed === 'object') {
-        return Object.entries(parsed).map(([k, v]) => this.jsonVariable(k, v));
-      }
-      return [plain('value', String(parsed))];
+      const roots = await this.runtime.variables('');
+      const type = roots.variables.find((v) => v.name === 'optimizer')?.type;
+      const group = await this.runtime.variables(JSON.stringify(['optimizer', 'param_groups', '0']));
+      return [
+        ...(type ? [plain('type', type)] : []),
+        ...group.variables.filter((v) => v.name !== 'params').map((v) => this.engineVariable(v)),
+      ];
     } catch (e) {
       return [plain('unavailable', errorText(e))];
     }
   }
 
-  private jsonVariable(name: string, v: unknown): DebugProtocol.Variable {
-    if (v && typeof v === 'object') {
-      const entries = Object.entries(v);
-      const isShaped = 'shape' in v && Array.isArray((v as { shape: unknown }).shape);
-      const preview = isShaped
-        ? shape((v as { shape: number[] }).shape)
-        : Array.isArray(v)
-          ? `Array(${v.length})`
-          : `{${entries.map(([k]) => k).join(', ')}}`;
-      return { name, value: preview, variablesReference: this.refs.create({ kind: 'object', entries }) };
+  private async engineVariables(ref: string): Promise<DebugProtocol.Variable[]> {
+    try {
+      return (await this.runtime.variables(ref)).variables.map((v) => this.engineVariable(v));
+    } catch (e) {
+      return [plain('unavailable', errorText(e))];
     }
-    return plain(name, typeof v === 'number' ? fmt(v) : String(v));
+  }
+
+  private engineVariable(v: VariableInfo): DebugProtocol.Variable {
+    return {
+      name: v.name,
+      // A tensor reads as its shape (a batch's x is "[16, 2]"); its statistics are one level down.
+      value: v.shape ? shape(v.shape) : v.value,
+      ...(v.type ? { type: v.type } : {}),
+      variablesReference: v.ref ? this.refs.create({ kind: 'engine', ref: v.ref }) : 0,
+    };
   }
 }
 
 function plain(name: string, value: string): DebugProtocol.Variable {
   return { name, value, variablesReference: 0 };
-}
-
-function unquote(s: string): string {
-  // The engine may print a string result with quotes (like a REPL); JSON inside is then itself quoted.
-  const t = s.trim();
-  if (t.startsWith('"') || t.startsWith("'")) {
-    try {
-      const inner: unknown = JSON.parse(t.startsWith("'") ? `"${t.slice(1, -1).replace(/"/g, '\\"')}"` : t);
-      if (typeof inner === 'string') return inner;
-    } catch {
-      return t;
-    }
-  }
-  return t;
 }
 
 /** `lr = 0.01`, `lr 0.01` or `learning_rate = 1e-3` in the Debug Console sets the learning rate. */

@@ -15,6 +15,7 @@ import type {
   SourceLocation,
   StartOptions,
   TensorSummary,
+  VariablesResult,
 } from '../../protocol/messages';
 import type { EngineConnection, EngineLauncher } from '../run/connection';
 
@@ -56,13 +57,6 @@ export interface RequestedBreakpoint {
   condition?: string;
   hitCondition?: string;
   logMessage?: string;
-}
-
-/** An entry of the engine's optional `variables` tree (see client-api notes); absent engines get the inspect tree. */
-export interface EngineVariable {
-  name: string;
-  value: string;
-  ref?: string;
 }
 
 export class TrainingRuntime extends EventEmitter<RuntimeEvents> {
@@ -167,6 +161,11 @@ export class TrainingRuntime extends EventEmitter<RuntimeEvents> {
 
   async evaluate(expression: string): Promise<EvaluateResult> {
     return this.requireConnection().request({ type: 'evaluate', expression });
+  }
+
+  /** The children of a node of the engine's variables tree while paused ('' for the roots). */
+  async variables(ref: string): Promise<VariablesResult> {
+    return this.requireConnection().request({ type: 'variables', ref });
   }
 
   async setLearningRate(lr: number): Promise<void> {
