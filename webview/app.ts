@@ -246,7 +246,8 @@ export class App {
   private renderLayout(): TimeLayout {
     // Reading clientWidth forces a layout; the ResizeObserver keeps the width instead.
     this.width ||= this.chartWidthOf.clientWidth || this.root.clientWidth;
-    return timeLayout(this.width, this.store);
+    const family = (this.palette ??= readPalette(this.root.ownerDocument.body)).fontFamily;
+    return timeLayout(this.width, this.store, this.heatmap.labelColumnWidth(this.width, family));
   }
 
   /** Without a user choice, show the first layer that has histograms. */

@@ -73,10 +73,12 @@ export class WarningsList {
     head.append(badge, when);
     const layer = a.layer;
     if (layer) {
-      const link = el('button', 'gl-link', `${layer.name}${layer.source ? ` — ${shortLocation(layer.source)}` : ''}`);
+      // The module path first: layers built in a loop share their name and line, and differ only in it.
+      const path = layer.id && layer.id !== layer.name ? `${layer.id} ` : '';
+      const link = el('button', 'gl-link', `${path}${layer.name}${layer.source ? ` — ${shortLocation(layer.source)}` : ''}`);
       link.type = 'button';
       link.title = 'Reveal the layer in the source';
-      link.setAttribute('aria-label', `Reveal ${layer.name}${layer.source ? ` at ${shortLocation(layer.source)}` : ''} in the source`);
+      link.setAttribute('aria-label', `Reveal ${path}${layer.name}${layer.source ? ` at ${shortLocation(layer.source)}` : ''} in the source`);
       link.addEventListener('click', () => this.onReveal(layer));
       head.append(link);
     }

@@ -1,11 +1,11 @@
-// Pure webview logic in Node: bucketed downsampling, the columnar store, colour domains, saved UI state, and the
+// Pure webview logic in Node: the heatmap's step-placed raster, the columnar store, colour domains, saved UI state, and the
 // HTML the host and the CLI serve.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BucketGrid } from '../../webview/buckets';
+import { StepRaster } from '../../webview/charts/stepRaster';
 import { domainFor, lutIndex, makeScale } from '../../webview/colour';
 import { metricDef } from '../../webview/metrics';
 import { RunStore } from '../../webview/store';
@@ -16,55 +16,83 @@ import { escapeScript, renderReportHtml, scriptJson } from '../../webview/report
 import { ema } from '../../webview/charts/lossChart';
 import { makeSampleRun } from '../../scripts/make-sample-run';
 
-function bruteBuckets(series: Float32Array, n: number, size: number): { min: number[]; max: number[] } {
-  const min: number[] = [];
-  const max: number[] = [];
-  for (let b = 0; b * size < n; b++) {
-    let lo = NaN;
-    let hi = NaN;
-    for (let i = b * size; i < Math.min(n, (b + 1) * size); i++) {
-      const v = series[i];
-      if (Number.isNaN(v)) continue;
-      if (!(v >= lo)) lo = v;
-      if (!(v <= hi)) hi = v;
+/** Reference raster: for each pixel, the samples whose step span [s_i, s_i+1 or s_i + 1) reaches it (edges rounded). */
+function bruteRaster(series: ArrayLike<number>, steps: number[], width: number, x: (s: number) => number): { min: number[]; max: number[] } {
+  const min = new Array<number>(width).fill(NaN);
+  const max = new Array<number>(width).fill(NaN);
+  const n = steps.length;
+  for (let i = 0; i < n; i++) {
+    const a = Math.round(x(steps[i]));
+    const b = Math.max(a + 1, Math.round(x(i + 1 < n ? steps[i + 1] : steps[i] + 1)));
+    const v = series[i];
+    if (Number.isNaN(v)) continue;
+    for (let p = Math.max(0, a); p < Math.min(width, b); p++) {
+      if (!(v >= min[p])) min[p] = v;
+      if (!(v <= max[p])) max[p] = v;
     }
-    min.push(lo);
-    max.push(hi);
   }
   return { min, max };
 }
 
-test('BucketGrid: appending in chunks equals aggregating at once, spikes survive merges', () => {
-  const n = 5000;
-  const a = new Float32Array(n).map((_, i) => Math.sin(i / 37) + (i % 7 === 0 ? NaN : 0));
-  const b = new Float32Array(n).map((_, i) => (i === 4321 ? 1e6 : i / n));
-  const grid = new BucketGrid(2, 300);
-  let done = 0;
-  for (const chunk of [1, 2, 61, 500, 17, 1200, 3219]) {
-    done += chunk;
-    grid.update([a, b], done);
-  }
-  assert.equal(done, n);
-  assert.equal(grid.size, 32, 'smallest power of two with ceil(5000 / size) <= 300');
-  assert.equal(grid.count, Math.ceil(n / 32));
-  for (const [r, s] of [a, b].entries()) {
-    const ref = bruteBuckets(s, n, grid.size);
-    for (let k = 0; k < grid.count; k++) {
-      assert.deepEqual([grid.min[r][k], grid.max[r][k]], [Math.fround(ref.min[k]), Math.fround(ref.max[k])], `row ${r} bucket ${k}`);
-    }
-  }
-  assert.equal(grid.max[1][Math.floor(4321 / 32)], 1e6, 'the one-step spike is the bucket max');
-  assert.deepEqual(grid.span(grid.count - 1), [(grid.count - 1) * 32, n]);
+/** Statistics at steps 0-19, then every 20 steps from 33 (the adaptive cadence of issue 25's 200-step run). */
+const ADAPTIVE_STEPS = [...Array.from({ length: 20 }, (_, i) => i), ...Array.from({ length: 9 }, (_, i) => 33 + 20 * i)];
+
+test('StepRaster: a sample covers the pixels of its steps up to the next sample, so columns sit at their steps', () => {
+  const steps = ADAPTIVE_STEPS; // 29 samples over steps 0-193
+  const x = (s: number) => s * 2; // 2 px per step over 200 steps: 400 px
+  const raster = new StepRaster();
+  raster.reset(1, 400, x);
+  const values = Float32Array.from(steps, (s) => s);
+  raster.update([values], steps, steps.length);
+  // Step 153's sample is drawn at the axis position of step 153 (not at "180", as equal widths per sample put it).
+  const i153 = steps.indexOf(153);
+  assert.equal(raster.first[Math.floor(x(153.5))], i153);
+  assert.equal(raster.max[0][Math.floor(x(153.5))], 153);
+  // Between samples the last one holds: steps 154-172 still show step 153's statistics; 173 the next.
+  assert.equal(raster.first[Math.floor(x(172.5))], i153);
+  assert.equal(raster.first[Math.floor(x(173.5))], i153 + 1);
+  // The first 20 steps fill 20 steps' worth of the axis (40 px), not two thirds of it.
+  assert.equal(raster.first[39], 19);
+  assert.equal(raster.first[40], 19, 'step 19 holds until step 33');
+  assert.equal(raster.first[66], 20);
+  // Past the last sample's own step nothing is drawn.
+  assert.equal(raster.first[Math.floor(x(195))], -1);
+  assert.deepEqual(raster.cellAt(x(100)), [Math.floor(x(93)), Math.floor(x(113))]);
 });
 
-test('BucketGrid: update reports the first bucket that changed', () => {
-  const s = new Float32Array(100).map((_, i) => i);
-  const grid = new BucketGrid(1, 64);
-  assert.equal(grid.update([s], 10), 0);
-  assert.equal(grid.update([s], 20), 10, 'size 1: the new samples start at bucket 10');
-  assert.equal(grid.update([s], 70), 0, 'outgrowing 64 buckets merges pairs: everything moved');
-  assert.equal(grid.size, 2);
-  assert.equal(grid.update([s], 75), 35, 'sample 70 lives in bucket 35');
+test('StepRaster: appending in chunks equals aggregating at once; squeezed pixels keep both extremes', () => {
+  const n = 3000;
+  const steps = Array.from({ length: n }, (_, i) => (i < 1000 ? i : 1000 + (i - 1000) * 7));
+  const a = Float32Array.from({ length: n }, (_, i) => Math.sin(i / 37) + (i % 7 === 0 ? NaN : 0));
+  const b = Float32Array.from({ length: n }, (_, i) => (i === 321 ? 1e6 : i / n));
+  const last = steps[n - 1] + 1;
+  const width = 300;
+  const x = (s: number) => (s / last) * width;
+  const raster = new StepRaster();
+  raster.reset(2, width, x);
+  let done = 0;
+  for (const chunk of [1, 2, 61, 500, 17, 1200, 1219]) {
+    done += chunk;
+    raster.update([a, b], steps, done);
+  }
+  assert.equal(done, n);
+  for (const [r, s] of [a, b].entries()) {
+    const ref = bruteRaster(s, steps, width, x);
+    for (let p = 0; p < width; p++) {
+      assert.deepEqual([raster.min[r][p], raster.max[r][p]], [Math.fround(ref.min[p]), Math.fround(ref.max[p])], `row ${r} pixel ${p}`);
+    }
+  }
+  assert.equal(raster.max[1][Math.floor(x(321))], 1e6, 'the one-step spike is the pixel max');
+});
+
+test('StepRaster: update reports the first pixel that changed', () => {
+  const s = Float32Array.from({ length: 100 }, (_, i) => i);
+  const steps = Array.from({ length: 100 }, (_, i) => i);
+  const raster = new StepRaster();
+  raster.reset(1, 100, (st) => st);
+  assert.equal(raster.update([s], steps, 10), 0);
+  assert.equal(raster.update([s], steps, 20), 9, 'the last old sample (step 9) is redone: it now reaches step 10');
+  assert.equal(raster.update([s], steps, 20), 100, 'nothing new');
 });
 
 test('RunStore: rows follow the graph without containers; stats become columns; extents track values', () => {

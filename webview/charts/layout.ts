@@ -13,9 +13,13 @@ export interface TimeLayout {
   x: ScaleLinear<number, number>;
 }
 
-export function timeLayout(width: number, store: RunStore): TimeLayout {
+/**
+ * `labelWidth`: the left margin the heatmap's row labels need (heatmapLabels.ts sizes it to the longest label);
+ * without it, a quarter of the width.
+ */
+export function timeLayout(width: number, store: RunStore, labelWidth?: number): TimeLayout {
   const w = Math.max(320, Math.floor(width));
-  const left = Math.round(Math.min(280, Math.max(150, w * 0.26)));
+  const left = labelWidth ?? Math.round(Math.min(280, Math.max(150, w * 0.26)));
   const right = 56;
   const plotWidth = Math.max(50, w - left - right);
   const x = scaleLinear().domain(stepDomain(store)).range([0, plotWidth]);

@@ -1,4 +1,6 @@
-// The colour legend above the heatmap: a gradient bar with ticks in display units (decades for log metrics).
+// The colour legend above the heatmap: a title, a gradient bar with ticks in display units (decades for log metrics)
+// and a note. Nothing may be cut off at narrow widths (the panel beside an editor, exported images): the title starts
+// at the left edge, and the note goes under the bar when it does not fit beside it.
 import { axisBottom, scaleLinear, select } from 'd3';
 import type { ColourScale } from '../colour';
 import { SVG_NS } from '../export';
@@ -7,6 +9,8 @@ import type { Palette } from '../theme';
 import { ensure } from './svg';
 
 export const LEGEND_HEIGHT = 46;
+/** Height when the note moves under the bar. */
+const LEGEND_HEIGHT_TALL = 60;
 
 export interface LegendOptions {
   title: string;
@@ -18,7 +22,8 @@ export interface LegendOptions {
   note: string;
 }
 
-export function drawLegend(svgEl: SVGSVGElement, o: LegendOptions): void {
+/** Draws the legend; returns its height. */
+export function drawLegend(svgEl: SVGSVGElement, o: LegendOptions): number {
   const [lo, hi] = o.scale.domain;
   const svg = select(svgEl)
     .attr('width', o.totalWidth)
@@ -46,13 +51,17 @@ export function drawLegend(svgEl: SVGSVGElement, o: LegendOptions): void {
     .attr('offset', (t) => `${t * 100}%`)
     .attr('stop-color', (t) => o.scale.interpolate(t));
 
-  ensure(svg, 'text', 'legend-title')
-    .attr('x', o.left)
+  const title = ensure<SVGTextElement>(svg, 'text', 'legend-title')
+    .attr('x', 2)
     .attr('y', 12)
     .attr('font-size', 11)
     .attr('font-weight', 600)
     .attr('fill', o.palette.fg)
     .text(o.title);
+  // A title wider than the chart is squeezed rather than cut (measured only when laid out: an exported copy keeps it).
+  const titleW = textWidth(title.node());
+  if (titleW > o.totalWidth - 4) title.attr('textLength', o.totalWidth - 4).attr('lengthAdjust', 'spacingAndGlyphs');
+  else title.attr('textLength', null).attr('lengthAdjust', null);
   ensure(svg, 'rect', 'legend-bar')
     .attr('x', o.left)
     .attr('y', 18)
@@ -77,12 +86,26 @@ export function drawLegend(svgEl: SVGSVGElement, o: LegendOptions): void {
   axis.select('.domain').remove();
   axis.selectAll('.tick line').attr('stroke', o.palette.muted);
   axis.selectAll('.tick text').attr('fill', o.palette.muted);
-  ensure(svg, 'text', 'legend-note')
-    .attr('x', o.left + o.width + 12)
-    .attr('y', 27)
+  const note = ensure<SVGTextElement>(svg, 'text', 'legend-note')
     .attr('font-size', 10)
     .attr('fill', o.palette.muted)
     .text(o.note);
+  const beside = o.left + o.width + 12;
+  const fits = beside + textWidth(note.node()) <= o.totalWidth - 2;
+  // Under the bar it starts at the bar, or further left when it would run past the chart's right edge.
+  const under = Math.max(2, Math.min(o.left, o.totalWidth - 2 - textWidth(note.node())));
+  note.attr('x', fits ? beside : under).attr('y', fits ? 27 : 54);
+  const height = fits || !o.note ? LEGEND_HEIGHT : LEGEND_HEIGHT_TALL;
+  svg.attr('height', height);
+  return height;
+}
+
+function textWidth(el: SVGTextElement | null): number {
+  try {
+    return el?.getComputedTextLength() ?? 0;
+  } catch {
+    return 0; // not laid out (a detached or hidden chart)
+  }
 }
 
 function integerTicks(lo: number, hi: number, max: number): number[] {

@@ -26,6 +26,8 @@ const GAP = 24;
 const LR_H = 56;
 const BOTTOM = 26;
 export const LOSS_CHART_HEIGHT = TOP + LOSS_H + GAP + LR_H + BOTTOM;
+/** Each further row of the legend (when its entries do not fit beside each other) pushes the plots down. */
+const LEGEND_ROW = 14;
 
 /** Per-pixel columns of the curves (struct of arrays, reused between frames). */
 interface Columns {
@@ -100,6 +102,8 @@ export class LossChart implements ExportableChart {
   private readonly empty: HTMLParagraphElement;
   private smoothing = 0.6;
   private logScale = false;
+  /** y of the loss plot: below the legend, whose rows wrap at narrow widths. */
+  private top = TOP;
   private smoothed = new Float64Array(0);
   private layout?: TimeLayout;
   private palette?: Palette;
@@ -365,7 +369,10 @@ export class LossChart implements ExportableChart {
     spikeG.select('path').attr('d', 'M-5,-7L5,-7L0,1Z').attr('fill', palette.error);
     spikeG.select('title').text((a) => a.message);
 
-    this.drawLegend(svg, layout, palette, val.length > 0, acc.length > 0, spikes.length > 0);
+    const rows = this.drawLegend(svg, layout, palette, val.length > 0, acc.length > 0, spikes.length > 0);
+    this.top = TOP + LEGEND_ROW * (rows - 1);
+    plot.attr('transform', `translate(${layout.left},${this.top})`);
+    svg.attr('height', this.height());
     this.drawLr(svg, layout, palette, yLr);
 
     const hit = ensure(plot, 'rect', 'hit')
@@ -416,7 +423,7 @@ export class LossChart implements ExportableChart {
     palette: Palette,
     y: ScaleLinear<number, number>,
   ): void {
-    const g = ensure(svg, 'g', 'lr-plot').attr('transform', `translate(${layout.left},${TOP + LOSS_H + GAP})`);
+    const g = ensure(svg, 'g', 'lr-plot').attr('transform', `translate(${layout.left},${this.top + LOSS_H + GAP})`);
     const yAxis = ensure<SVGGElement>(g, 'g', 'y-axis');
     yAxis
       .call(
@@ -457,7 +464,7 @@ export class LossChart implements ExportableChart {
     hasVal: boolean,
     hasAcc: boolean,
     hasSpikes: boolean,
-  ): void {
+  ): number {
     const items: { label: string; colour: string; dash?: string; shape: 'line' | 'band' | 'tri' }[] = [
       { label: 'train (raw)', colour: palette.accent, shape: 'band' },
       { label: `train (EMA ${this.smoothing.toFixed(2)})`, colour: palette.accent, shape: 'line' },
@@ -466,8 +473,6 @@ export class LossChart implements ExportableChart {
     if (hasAcc) items.push({ label: 'val accuracy', colour: palette.accent3, dash: '4 3', shape: 'line' });
     if (hasSpikes) items.push({ label: 'loss spike', colour: palette.error, shape: 'tri' });
     const g = ensure(svg, 'g', 'loss-legend').attr('transform', `translate(${layout.left},10)`);
-    let offset = 0;
-    const widths = items.map((it) => 26 + it.label.length * 6.2 + 14);
     const entries = g
       .selectAll<SVGGElement, (typeof items)[number]>('g.item')
       .data(items)
@@ -476,11 +481,6 @@ export class LossChart implements ExportableChart {
         e.append('path');
         e.append('text');
         return e;
-      })
-      .attr('transform', (_, i) => {
-        const t = `translate(${offset},0)`;
-        offset += widths[i];
-        return t;
       });
     entries
       .select('path')
@@ -497,7 +497,30 @@ export class LossChart implements ExportableChart {
       .attr('font-size', 10)
       .attr('fill', palette.fg)
       .text((d) => d.label);
+      // Entries flow left to right from the plot's left edge and wrap to a new row where the chart ends: at the
+    // panel's width beside an editor the five entries do not fit in one row.
+    const room = layout.width - layout.left - 2;
+    let x = 0;
+    let row = 0;
+    entries.attr('transform', function () {
+      const text = select(this).select<SVGTextElement>('text').node();
+      let w = 24 + 60;
+      try {
+        w = 24 + (text?.getComputedTextLength() ?? 60);
+      } catch {
+        // not laid out: the estimate stands
+      }
+      if (x > 0 && x + w > room) {
+        row++;
+        x = 0;
+      }
+      const t = `translate(${x},${row * LEGEND_ROW})`;
+      x += w + 14;
+      return t;
+    });
+    return row + 1;
   }
+
 
   private hover(ev: MouseEvent): void {
     const layout = this.layout;
@@ -539,6 +562,11 @@ export class LossChart implements ExportableChart {
     return 'loss';
   }
 
+  /** The chart's height: more than LOSS_CHART_HEIGHT when the legend wraps. */
+  private height(): number {
+    return LOSS_CHART_HEIGHT + (this.top - TOP);
+  }
+
   toSvg(): { svg: string; width: number; height: number } {
     const clone = this.svg.cloneNode(true) as SVGSVGElement;
     clone.querySelector('rect.hit')?.remove();
@@ -549,8 +577,9 @@ export class LossChart implements ExportableChart {
     bg.setAttribute('fill', this.palette?.bg ?? '#fff');
     clone.insertBefore(bg, clone.firstChild);
     const width = this.layout?.width ?? 400;
-    clone.setAttribute('viewBox', `0 0 ${width} ${LOSS_CHART_HEIGHT}`);
-    return { svg: serializeSvg(clone), width, height: LOSS_CHART_HEIGHT };
+    const height = this.height();
+    clone.setAttribute('viewBox', `0 0 ${width} ${height}`);
+    return { svg: serializeSvg(clone), width, height };
   }
 
   toCsv(): string {
