@@ -26,7 +26,10 @@ export interface DebugHost {
 
 /**
  * The points of a training step where the debugger may stop, in the order a step reaches them. Each may block
- * (paused) and may throw StopSignal (the host stopped the run).
+ * (paused) and may throw StopSignal (the host stopped the run). In a loop the user writes they fall at: the
+ * step's first module call (batchStart, then layerForward for each tracked module called), loss.backward()
+ * (layerBackward as it reaches each layer, beforeOptimizerStep when it returns) and optimizer.step() (batchEnd
+ * once the step is observed); exhausting the training loader is epochEnd.
  */
 export interface DebugHookPoints {
   /** Before a step's forward pass, with its batch chosen (Step Over stops here; so do Pause and stop on entry). */
