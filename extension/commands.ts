@@ -9,7 +9,7 @@ import { setting, startOptions } from './config';
 import { isModelLanguage } from './editor/modelFile';
 import { GradientPanel } from './panel/gradientPanel';
 import type { ActiveRun, RunManager } from './run/runManager';
-import { parseRunRecord } from './run/runRecord';
+import { readRunRecord } from '../host/run-record';
 import { showRunProgress } from './editor/progress';
 import { pruneRunRecords } from './pruneRuns';
 import { scaffoldModelFile } from './scaffold';
@@ -27,7 +27,7 @@ export function registerCommands(context: vscode.ExtensionContext, runs: RunMana
     reg(Commands.Stop, () => stop(runs)),
     reg(Commands.ShowPanel, () => void panel(false)),
     reg(Commands.OpenRun, (uri) => openRun(runs, uri, () => panel(false))),
-    reg(Commands.NewModelFile, () => scaffoldModelFile(context)),
+    reg(Commands.NewModelFile, () => scaffoldModelFile()),
     // A debug run (Debug Current Model, F5, a launch.json) shows the panel as Train does.
     runs.onDidStartRun((run) => {
       if (run.debug && setting('panel.openOnTrain', vscode.Uri.file(run.state.modelFile))) panel(true);
@@ -153,7 +153,8 @@ async function openRun(runs: RunManager, arg: unknown, showPanel: () => void): P
   }
   if (!uri) return;
   try {
-    const messages = parseRunRecord(fs.readFileSync(uri.fsPath, 'utf8'));
+    // A record is untrusted input: read as a regular file of sane size, off the host's thread, and checked.
+    const messages = await readRunRecord(uri.fsPath);
     const started = messages.find((m) => m.type === 'runStarted');
     const modelFile = started?.type === 'runStarted' ? started.modelFile : uri.fsPath;
     await runs.replay(modelFile, messages);

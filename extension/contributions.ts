@@ -57,7 +57,6 @@ export interface Settings {
   'panel.openOnTrain': boolean;
   'codeLens.enabled': boolean;
   'decorations.enabled': boolean;
-  'intellisense.writeTypes': boolean;
   'runs.keep': number;
 }
 
@@ -108,12 +107,6 @@ const settingSchemas: { [K in keyof Settings]: SettingSchema } = {
     type: 'boolean',
     default: true,
     description: "Show each layer's latest gradient norm and warnings at the end of its line.",
-  },
-  'intellisense.writeTypes': {
-    type: 'boolean',
-    default: true,
-    markdownDescription:
-      "Write the `gradlens` type declarations to `node_modules/gradlens` in the workspace when a model file is opened, so model files get IntelliSense without installing anything.",
   },
   'runs.keep': {
     type: 'integer',
@@ -307,8 +300,13 @@ export function buildContributes(): Record<string, unknown> {
         ],
       },
     ],
+    // IntelliSense for `import ... from 'gradlens'` with nothing written into the workspace (tsserver-plugin.ts;
+    // scripts/package-vsix.mjs packs it under this name). Also for workspace TypeScript versions: users pick theirs.
+    typescriptServerPlugins: [{ name: TSSERVER_PLUGIN, enableForWorkspaceTypeScriptVersions: true }],
   };
 }
+
+export const TSSERVER_PLUGIN = 'gradlens-tsserver-plugin';
 
 export const ACTIVATION_EVENTS: readonly string[] = [
   'onLanguage:typescript',

@@ -12,7 +12,6 @@ import { AnomalyDiagnostics } from './editor/diagnostics';
 import { ErrorReporter } from './editor/errors';
 import { isModelLanguage, isModelSource } from './editor/modelFile';
 import { TrainingStatusBar } from './editor/statusBar';
-import { watchModelFiles } from './intellisense';
 import { GradientPanel } from './panel/gradientPanel';
 import type { EngineConnection } from './run/connection';
 import { RunManager } from './run/runManager';
@@ -39,7 +38,6 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => void GradientPanel.revive(panel, context.extensionUri, runs),
     }),
-    watchModelFiles(context),
     ...trackContextKeys(runs),
   );
 }

@@ -1,10 +1,9 @@
 // "New Model File": asks for a name (model.ts, model-2.ts, ... suggested), writes a small, working model file into
-// the workspace (a spiral classifier, trains in seconds), installs the `gradlens` type declarations next to it so
-// IntelliSense works at once, and opens it.
+// the workspace (a spiral classifier, trains in seconds) and opens it. IntelliSense for `gradlens` needs nothing
+// written: the TypeScript server plugin (tsserver-plugin.ts) resolves the module to the shipped declarations.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { installTypes } from './intellisense';
 import { freeModelFileName, modelFileNameProblem } from './modelFileName';
 
 export const MODEL_TEMPLATE = `// A Gradlens model file: default-export a training definition, then run "Gradlens: Train Current Model"
@@ -31,10 +30,10 @@ export default defineTraining({
 });
 `;
 
-export async function scaffoldModelFile(context: vscode.ExtensionContext): Promise<void> {
+export async function scaffoldModelFile(): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   if (!folder) {
-    // No folder to write into: an untitled file still shows the API, IntelliSense comes once it is saved in a folder.
+    // No folder to write into: an untitled file (the TypeScript server plugin resolves `gradlens` for it too).
     const doc = await vscode.workspace.openTextDocument({ language: 'typescript', content: MODEL_TEMPLATE });
     await vscode.window.showTextDocument(doc);
     return;
@@ -51,12 +50,5 @@ export async function scaffoldModelFile(context: vscode.ExtensionContext): Promi
   const file = path.join(folder, name.trim());
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, MODEL_TEMPLATE);
-  if (vscode.workspace.isTrusted) {
-    try {
-      installTypes(context.extensionPath, folder);
-    } catch (e) {
-      void vscode.window.showWarningMessage(`Gradlens: could not write type declarations (${String(e)}).`);
-    }
-  }
   await vscode.window.showTextDocument(vscode.Uri.file(file));
 }

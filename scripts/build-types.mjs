@@ -1,9 +1,8 @@
 // Emits the `gradlens` module's type declarations (engine/index.ts and everything it reaches) into dist/types/,
-// which the extension copies into a workspace's node_modules/gradlens so model files get IntelliSense with
-// nothing installed. Run by `npm run package` and the e2e; about 5 s.
+// which the extension's TypeScript server plugin (extension/tsserver-plugin.ts) resolves `gradlens` to, so model
+// files get IntelliSense with nothing installed or written into the workspace. Run by `npm run package` and the e2e; about 5 s.
 import ts from 'typescript';
 import { mkdirSync, rmSync, writeFileSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,21 +44,5 @@ const shrink = (dir) => {
 };
 shrink(outDir);
 
-// A hash of the declarations lets the extension refresh a workspace's copy only when the API changed.
-const hash = createHash('sha256');
-const walk = (dir) => {
-  for (const name of readdirSync(dir).sort()) {
-    const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) walk(p);
-    else hash.update(path.relative(outDir, p)).update(readFileSync(p));
-  }
-};
-walk(outDir);
-const typesHash = hash.digest('hex').slice(0, 16);
-const version = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version;
 writeFileSync(path.join(outDir, 'index.d.ts'), "export * from './engine/index';\n");
-writeFileSync(
-  path.join(outDir, 'package.json'),
-  JSON.stringify({ name: 'gradlens', version, description: 'Type declarations of the Gradlens model API (written by the Gradlens extension).', types: 'index.d.ts', typesHash }, null, 2) + '\n',
-);
 console.log(`wrote gradlens type declarations to ${path.relative(root, outDir)}`);

@@ -15,6 +15,11 @@ const entries = [
   { ...node, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['engine/process/child.ts'], outfile: 'dist/engine-child.js', external: ['esbuild'] },
   { ...node, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', external: ['esbuild'] },
+  // tsserver calls the plugin module itself as its factory: the bundle's exports become the default export.
+  {
+    ...node, entryPoints: ['extension/tsserver-plugin.ts'], outfile: 'dist/tsserver-plugin.js',
+    footer: { js: 'module.exports = Object.assign(module.exports.default, module.exports);' },
+  },
   {
     platform: 'browser', target: 'es2022', format: 'iife', bundle: true, sourcemap: 'linked', logLevel: 'warning',
     entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', loader: { '.css': 'text' },

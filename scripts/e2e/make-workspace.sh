@@ -22,6 +22,16 @@ export default defineTraining({
   optimizer: (params) => new optim.SGD(params, { lr: 0.1 }),
 });
 TS
+# A project of its own, as users have: a tsconfig.json and a node_modules without gradlens in it. IntelliSense for
+# `gradlens` must still come from the extension's TypeScript server plugin.
+cat > "$WS/tsconfig.json" <<'JSON'
+{
+  "compilerOptions": { "target": "ES2022", "module": "ESNext", "moduleResolution": "Bundler", "strict": true, "noEmit": true, "skipLibCheck": true }
+}
+JSON
+mkdir -p "$WS/node_modules/left-pad"
+echo '{"name":"left-pad","version":"1.3.0","main":"index.js"}' > "$WS/node_modules/left-pad/package.json"
+echo 'module.exports = (s, n) => String(s).padStart(n);' > "$WS/node_modules/left-pad/index.js"
 cat > "$WS/.vscode/settings.json" <<'JSON'
 {
   "gradlens.training.maxSteps": 180,
