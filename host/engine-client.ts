@@ -9,6 +9,7 @@ import type { CommandBody, ResponseOf } from '../protocol/commands';
 import { ErrorIds } from '../protocol/error-ids';
 import type { EngineMessage, EngineMessageOf, ErrorInfo, HostCommand, StartOptions } from '../protocol/messages';
 import { PROTOCOL_VERSION } from '../protocol/messages';
+import { checkEngineMessage, checkResponseBody } from '../protocol/validate';
 import type { Transport } from '../protocol/transport';
 
 /** An Error carrying the engine's ErrorInfo (request failures). */
@@ -49,10 +50,11 @@ export interface ConnectOptions {
   /** How long `stop()` waits for the engine to end before killing it. */
   stopGraceMs?: number;
   /**
-   * Checks each incoming message against the protocol's JSON Schema (an engine not written in TypeScript); a
-   * message that fails is replaced by an `error` naming the message and the field. Off for our own child.
+   * Checks each incoming message, and each response body against its command's, with the protocol's JSON Schema
+   * (protocol/validate.ts), for an engine not written in TypeScript: a message that fails is replaced by an `error`
+   * naming the message and the field (a failing response rejects its request with it). Off for our own child.
    */
-  validate?: (message: unknown) => { ok: true; message: EngineMessage } | { ok: false; error: ErrorInfo };
+  validate?: boolean;
 }
 
 const HELLO_TIMEOUT_MS = 15_000;
@@ -83,7 +85,7 @@ export function transportPeer(transport: Transport<unknown, unknown>): EnginePee
 
 export class EngineClient {
   private seq = 1;
-  private readonly pendingRequests = new Map<number, { resolve: (body: unknown) => void; reject: (e: Error) => void }>();
+  private readonly pendingRequests = new Map<number, { type: CommandBody['type']; resolve: (body: unknown) => void; reject: (e: Error) => void }>();
   private readonly listeners = new Set<(msg: EngineMessage) => void>();
   private finished = false;
   private record: string | null = null;
@@ -175,7 +177,7 @@ export class EngineClient {
         reject(new EngineError({ id: ErrorIds.notRunning, message: 'The engine process has ended', showUser: false }));
         return;
       }
-      this.pendingRequests.set(seq, { resolve: resolve as (b: unknown) => void, reject });
+      this.pendingRequests.set(seq, { type: cmd.type, resolve: resolve as (b: unknown) => void, reject });
       if (!this.transport.send({ ...cmd, seq })) {
         this.pendingRequests.delete(seq);
         reject(new EngineError({ id: ErrorIds.notRunning, message: 'The engine process is not connected', showUser: false }));
@@ -209,16 +211,23 @@ export class EngineClient {
 
   private onRaw(raw: unknown): void {
     if (!this.options.validate) return this.onEngineMessage(raw as EngineMessage);
-    const checked = this.options.validate(raw);
-    if (checked.ok) return this.onEngineMessage(checked.message);
+    const checked = checkEngineMessage(raw);
+    let problem = checked.ok ? undefined : checked.error;
+    if (checked.ok && checked.value.type === 'response' && checked.value.success) {
+      const pending = this.pendingRequests.get(checked.value.request_seq);
+      const body = pending ? checkResponseBody(pending.type, checked.value.body) : undefined;
+      if (body && !body.ok) problem = body.error;
+    }
+    if (checked.ok && problem === undefined) return this.onEngineMessage(checked.value);
     // A malformed message is reported, not applied; a malformed response still settles its request.
+    const error: ErrorInfo = { id: ErrorIds.invalidMessage, message: `The engine sent an invalid ${problem}`, showUser: true, hint: 'The engine does not follow protocol/schema/protocol.schema.json.' };
     const seq = responseSeq(raw);
     const pending = seq !== undefined ? this.pendingRequests.get(seq) : undefined;
     if (seq !== undefined && pending) {
       this.pendingRequests.delete(seq);
-      pending.reject(new EngineError(checked.error));
+      pending.reject(new EngineError(error));
     }
-    this.emit({ type: 'error', error: checked.error });
+    this.emit({ type: 'error', error });
   }
 
   private onEngineMessage(msg: EngineMessage): void {

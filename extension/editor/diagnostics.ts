@@ -11,6 +11,8 @@ export class AnomalyDiagnostics implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.collection];
   private readonly byFile = new Map<string, vscode.Diagnostic[]>();
   private readonly seen = new Set<string>();
+  /** Bumped by each new run, so a location read for the previous run is dropped. */
+  private generation = 0;
 
   constructor(runs: RunManager) {
     this.disposables.push(
@@ -25,6 +27,7 @@ export class AnomalyDiagnostics implements vscode.Disposable {
   }
 
   private clear(): void {
+    this.generation++;
     this.collection.clear();
     this.byFile.clear();
     this.seen.clear();
@@ -35,7 +38,15 @@ export class AnomalyDiagnostics implements vscode.Disposable {
     const key = `${a.kind}|${a.layer?.id ?? ''}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    const loc = a.layer?.source ?? modelDefinitionLocation(modelFile);
+    if (a.layer?.source) return this.pushAnomaly(a, a.layer.source);
+    // No layer: point at the model's definition, read without blocking the host (the path comes from the run).
+    const generation = this.generation;
+    void modelDefinitionLocation(modelFile).then((loc) => {
+      if (generation === this.generation) this.pushAnomaly(a, loc);
+    });
+  }
+
+  private pushAnomaly(a: Anomaly, loc: SourceLocation): void {
     const severity = a.kind === 'nonFinite' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning;
     const d = new vscode.Diagnostic(lineRange(loc), diagnosticMessage(a), severity);
     d.source = 'Gradlens';

@@ -7,7 +7,7 @@ import { defaultExportLine, isModelSource } from '../../extension/editor/modelFi
 import { RunState, LAYER_HISTORY } from '../../extension/run/runState';
 import { THROUGHPUT_WINDOW } from '../../protocol/throughput';
 import { decorationText, diagnosticMessage, fmt, statusText, tensorSummaryText } from '../../extension/run/format';
-import { parseRunRecord } from '../../extension/run/runRecord';
+import { parseRunRecord } from '../../host/run-record';
 import { parseLearningRateAssignment } from '../../extension/debug/adapter';
 
 const spike: Anomaly = {
