@@ -71,7 +71,7 @@ test('a client asked to validate turns a malformed engine message into an error 
   const seen: EngineMessage[] = [];
   client.onMessage((m) => seen.push(m));
   await assert.rejects(client.request({ type: 'inspect', layerId: '0', what: 'weight' }), (e: unknown) => e instanceof EngineError && e.message === 'The engine sent an invalid response to inspect: mean is missing');
-  engine.send({ type: 'step', step: 1, epoch: 0, batch: 1, batchesPerEpoch: 2, loss: '0.5', lr: 0.1, samplesPerSec: 1, stepMs: 1 });
+  engine.send({ type: 'step', step: 1, epoch: 0, batch: 1, batchesPerEpoch: 2, loss: '0.5', lr: 0.1, samplesPerSec: 1, stepMs: 1 } as Record<string, unknown>);
   engine.send({ type: 'resumed', step: 1 });
   await new Promise((r) => setTimeout(r, 10));
   const errors = seen.filter((m) => m.type === 'error');
