@@ -1,25 +1,19 @@
 // Owns the one current run (trained from a command, debugged, or replayed from a record) and tells the views
 // about it: the status bar, decorations, Problems entries and the panel all subscribe here, so a debug session
-// and a plain training run look the same to them.
+// and a plain training run look the same to them. The run logic is runController.ts (VS Code-free, unit-tested);
+// this class turns its callbacks into VS Code events and its notices into notifications.
 import * as vscode from 'vscode';
 import type { EngineMessage } from '../../protocol/messages';
-import type { EngineConnection, EngineLauncher } from './connection';
-import { RunState } from './runState';
+import type { EngineLauncher } from './connection';
+import { RunController, type ActiveRun } from './runController';
 
-export interface ActiveRun {
-  readonly state: RunState;
-  /** Absent for a replayed record. */
-  readonly connection?: EngineConnection;
-  /** True while a debug session owns the run (its pause/step go through the debugger UI). */
-  readonly debug: boolean;
-}
+export type { ActiveRun } from './runController';
 
 export class RunManager implements vscode.Disposable {
-  private current: ActiveRun | undefined;
-  private unsubscribe: (() => void) | undefined;
   private readonly runEmitter = new vscode.EventEmitter<ActiveRun>();
   private readonly messageEmitter = new vscode.EventEmitter<{ run: ActiveRun; messages: EngineMessage[] }>();
   private readonly endEmitter = new vscode.EventEmitter<ActiveRun>();
+  private readonly controller: RunController;
   /** A new run began (views reset). */
   readonly onDidStartRun = this.runEmitter.event;
   /** Messages applied to the current run's state (already folded in when this fires). */
@@ -27,72 +21,41 @@ export class RunManager implements vscode.Disposable {
   /** The current run finished or its process exited. */
   readonly onDidEndRun = this.endEmitter.event;
 
-  constructor(private readonly launcher: EngineLauncher) {}
+  constructor(launcher: EngineLauncher) {
+    this.controller = new RunController(launcher, {
+      started: (run) => this.runEmitter.fire(run),
+      received: (run, messages) => this.messageEmitter.fire({ run, messages }),
+      ended: (run) => this.endEmitter.fire(run),
+      notice: (text) => void vscode.window.showInformationMessage(`Gradlens: ${text}`),
+    });
+  }
 
   get run(): ActiveRun | undefined {
-    return this.current;
+    return this.controller.run;
   }
 
   /** Live run whose engine process is still there. */
   get live(): ActiveRun | undefined {
-    const r = this.current;
-    return r?.connection && r.state.phase !== 'finished' ? r : undefined;
+    return this.controller.live;
   }
 
   /** Starts an engine process for `modelFile` and makes it the current run; the caller sends `start`. */
-  async launch(modelFile: string, debug: boolean): Promise<ActiveRun> {
-    await this.stopCurrent();
-    const connection = await this.launcher(modelFile);
-    const run: ActiveRun = { state: new RunState(modelFile), connection, debug };
-    this.adopt(run);
-    this.unsubscribe = connection.onMessage((msg) => this.receive(run, [msg]));
-    void connection.exited.then(() => {
-      if (this.current === run && run.state.phase !== 'finished') {
-        // The client emits a synthetic `finished` on a crash; this covers an exit before any message at all.
-        run.state.phase = 'finished';
-        this.endEmitter.fire(run);
-      }
-    });
-    return run;
+  launch(modelFile: string, debug: boolean): Promise<ActiveRun> {
+    return this.controller.launch(modelFile, debug);
   }
 
   /** Shows a recorded run (a .jsonl run record). */
-  async replay(modelFile: string, messages: EngineMessage[]): Promise<ActiveRun> {
-    await this.stopCurrent();
-    const run: ActiveRun = { state: new RunState(modelFile), debug: false };
-    this.adopt(run);
-    this.receive(run, messages);
-    if (run.state.phase !== 'finished') {
-      run.state.phase = 'finished';
-      this.endEmitter.fire(run);
-    }
-    return run;
+  replay(modelFile: string, messages: EngineMessage[]): Promise<ActiveRun> {
+    return this.controller.replay(modelFile, messages);
   }
 
-  async stopCurrent(): Promise<void> {
-    const run = this.live;
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
-    if (run?.connection) await run.connection.stop();
-  }
-
-  private adopt(run: ActiveRun): void {
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
-    this.current = run;
-    this.runEmitter.fire(run);
-  }
-
-  private receive(run: ActiveRun, messages: EngineMessage[]): void {
-    if (this.current !== run) return;
-    const wasFinished = run.state.phase === 'finished';
-    for (const m of messages) run.state.apply(m);
-    this.messageEmitter.fire({ run, messages });
-    if (!wasFinished && run.state.phase === 'finished') this.endEmitter.fire(run);
+  /** Stops the live run; resolves once its engine has ended and its final `finished` reached every view. */
+  stopCurrent(): Promise<void> {
+    return this.controller.stopCurrent();
   }
 
   dispose(): void {
-    void this.stopCurrent();
+    this.controller.dispose();
     this.runEmitter.dispose();
     this.messageEmitter.dispose();
     this.endEmitter.dispose();
