@@ -66,7 +66,9 @@ test('New Model File scaffolds a model with IntelliSense for gradlens', async ()
   // It asks for the file's name, suggesting the first free model.ts (issue 25 item 7).
   const nameInput = page.locator('.quick-input-widget', { hasText: 'New Model File' }).locator('input.input');
   await nameInput.waitFor({ state: 'visible', timeout: 15_000 });
-  assert.equal(await nameInput.inputValue(), 'model.ts');
+  // The palette's own input (">Gradlens: New Model File") stays until the extension has activated and asked: wait
+  // for the name prompt itself (activation is slow on a busy machine).
+  await waitUntil(async () => (await nameInput.inputValue()) === 'model.ts', 60_000, 'the name prompt suggesting model.ts');
   await page.keyboard.press('Enter');
   await page.locator('.tabs-container .tab.active', { hasText: 'model.ts' }).waitFor({ timeout: 30_000 });
   // IntelliSense comes from the extension's TypeScript server plugin: nothing is written into the workspace (which
