@@ -127,6 +127,9 @@ export async function runWorker(): Promise<void> {
   console.log = console.info = console.debug = toLog('info');
   console.warn = toLog('warn');
   console.error = toLog('error');
+  // Writes to process.stdout/stderr would go around the limiter (a worker's stdio is forwarded to the main thread
+  // through a queue that never waits): they become log lines too, split at newlines.
+  const flushStreams = [streamToLog(process.stdout, 'info', limiter), streamToLog(process.stderr, 'warn', limiter)];
   const where = locateInFile(file, safeRead(file));
   // The trainer's `finished` is held back until the model's pending promises have settled (see `rejections`).
   const ending: { msg?: EngineMessageOf<'finished'> } = {};
@@ -159,10 +162,35 @@ export async function runWorker(): Promise<void> {
     post({ type: 'error', error: rejectionInfo(rejections[0], file, where.definition) });
     end.reason = 'error';
   }
+  for (const flush of flushStreams) flush();
   limiter.flush();
   post(end);
   // Let the thread end; the main thread terminates it anyway if the model left timers or handles behind.
   parentPort?.close();
+}
+
+/** Routes a stream's writes into the limiter as lines; returns a function that writes out an unfinished last line. */
+function streamToLog(stream: NodeJS.WriteStream, level: 'info' | 'warn', limiter: LogLimiter): () => void {
+  let partial = '';
+  const write = (chunk: unknown, encoding?: unknown, callback?: unknown): boolean => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    // An unbounded unfinished line (a progress bar drawn with \r) is cut like any long line.
+    if (partial.length > 65536) {
+      lines.push(partial);
+      partial = '';
+    }
+    for (const line of lines) limiter.log(level, line.replace(/\r$/, ''));
+    const done = typeof encoding === 'function' ? encoding : callback;
+    if (typeof done === 'function') queueMicrotask(() => (done as () => void)());
+    return true;
+  };
+  stream.write = write as typeof stream.write;
+  return () => {
+    if (partial) limiter.log(level, partial);
+    partial = '';
+  };
 }
 
 function rejectionInfo(reason: unknown, file: string, fallback: SourceLocation): ErrorInfo {

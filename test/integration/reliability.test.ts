@@ -32,6 +32,7 @@ test('a model printing 20 lines a batch keeps the engine flat in memory, its out
   assert.ok(late - early < 40, `engine RSS ${early.toFixed(0)} -> ${late.toFixed(0)} MB in 4 s`);
   const logs = ofType(messages, 'log');
   assert.match(logs[0].message, /^forward: batch shape \[ 32, 2 \] line 0$/);
+  assert.ok(logs.some((l) => l.message === 'raw stdout line'), 'process.stdout.write arrives as log lines too');
   const notices = logs.filter((l) => /more lines of output .* were left out/.test(l.message));
   assert.ok(notices.length >= 3, 'says how many lines were left out');
   // At most 100 lines a second get through, and one notice per second.
