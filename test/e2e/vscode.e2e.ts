@@ -150,7 +150,16 @@ test('a debug session stops on the loss spike with description, call stack and v
   const description = (await widget.textContent()) ?? '';
   log('exception widget:', description);
   await screenshot(page, ARTIFACTS, '2a-debug-exception-widget');
-  assert.match(description, /Loss spike at step \d+: [\d.]+ is [\d.]+x the running (mean|EWM)/);
+  assert.match(description, /Loss spike at step \d+: [\d.]+ is [\d.]+x /);
+  // Debug Current Model opens the gradient panel as Train does (issue 25 item 4).
+  const debugRows = panelFrame(page).locator('.gl-heatmap-svg g.row-label');
+  await waitUntil(async () => (await debugRows.count()) >= 2, 30_000, 'the gradient panel of the debug run');
+  await waitUntil(
+    async () => new RegExp(path.basename(SPIKE).replace('.', '\\.')).test((await panelFrame(page).locator('h1.gl-title').first().textContent()) ?? ''),
+    30_000,
+    'the panel to show the debugged model',
+  );
+  await screenshot(page, ARTIFACTS, '2b-debug-opens-panel');
 
   await runCommand(page, 'View: Show Run and Debug');
   const stackRows = page.locator('.debug-call-stack .monaco-list-row');
@@ -187,6 +196,32 @@ test('a debug session stops on the loss spike with description, call stack and v
   log('debug session ended:', await statusBarText(page));
 });
 
+test('F5 on a model file with no launch.json starts the Gradlens debugger without asking which debugger', async () => {
+  await clearNotifications(page);
+  // A session left over from an earlier test would take F5 as Continue.
+  if (await page.locator('.debug-toolbar').isVisible()) {
+    await runCommand(page, 'Debug: Stop');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+  }
+  await openFile(page, SPIKE);
+  // Keys go to the editor (a focused webview would keep them).
+  await page.locator('.editor-instance .view-lines').first().click();
+  await page.keyboard.press('F5');
+  const widget = page.locator('.exception-widget');
+  const picker = page.locator('.quick-input-widget', { hasText: /debugger|Select/i });
+  await waitUntil(
+    async () => (await widget.isVisible()) || (await picker.isVisible()),
+    120_000,
+    'a Gradlens stop on the loss spike (or a debugger picker)',
+  );
+  await screenshot(page, ARTIFACTS, '2c-f5-debugs-model');
+  assert.equal(await picker.isVisible(), false, 'F5 asked which debugger to use');
+  assert.match((await widget.textContent()) ?? '', /Loss spike at step \d+/);
+  await page.keyboard.press('Shift+F5');
+  await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 60_000 });
+  await waitUntil(async () => /completed|stopped/.test(await statusBarText(page)), 30_000, 'the F5 run to end');
+});
+
 test('the vanishing-gradient example puts a warning in Problems at its first layer', async () => {
   await openFile(page, VANISHING);
   await runCommand(page, 'Gradlens: Train Current Model');
@@ -202,6 +237,29 @@ test('the vanishing-gradient example puts a warning in Problems at its first lay
   await screenshot(page, ARTIFACTS, '3-vanishing-problems');
   await waitUntil(async () => /completed|stopped|error/.test(await statusBarText(page)), 120_000, 'the run to finish');
   await filter.fill('');
+  // Its ten Linear(64, 64) layers are built in a loop at one line: the panel's rows tell them apart by their module
+  // path, and no label is cut off at the panel's width (issue 25 item 2).
+  await runCommand(page, 'View: Close Panel', 10_000).catch(() => undefined);
+  const labels = panelFrame(page).locator('.gl-heatmap-svg g.row-label text');
+  await waitUntil(async () => (await labels.count()) >= 20, 30_000, 'the loop model rows in the panel');
+  const texts = await labels.allTextContents();
+  log('heatmap labels:', texts.join(' | '));
+  assert.equal(new Set(texts).size, texts.length, `distinct row labels: ${texts.join(' | ')}`);
+  assert.ok(texts.filter((t) => /^\d+\s+Linear\(64, 64\)\s+:\d+$/.test(t)).length >= 9, 'Linear(64, 64) rows with their path and line');
+  const clipped = await panelFrame(page)
+    .locator('svg.gl-heatmap-svg, svg.gl-legend')
+    .evaluateAll((svgs) =>
+      svgs.flatMap((svg) => {
+        const box = svg.getBoundingClientRect();
+        const right = Math.min(box.right, document.documentElement.clientWidth);
+        return Array.from(svg.querySelectorAll('text'))
+          .filter((t) => t.getBoundingClientRect().width > 0)
+          .filter((t) => t.getBoundingClientRect().left < box.left - 0.5 || t.getBoundingClientRect().right > right + 0.5)
+          .map((t) => t.textContent ?? '');
+      }),
+    );
+  assert.deepEqual(clipped, [], 'labels, title and legend inside the panel');
+  await screenshot(page, ARTIFACTS, '3b-loop-model-labels');
 });
 
 test('a syntax error gives a clear error and the extension keeps working', async () => {

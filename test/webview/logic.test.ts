@@ -13,7 +13,7 @@ import { THROUGHPUT_WINDOW } from '../../protocol/throughput';
 import { parseUiState } from '../../webview/uiState';
 import { renderWebviewHtml } from '../../webview/html';
 import { escapeScript, renderReportHtml, scriptJson } from '../../webview/report';
-import { ema } from '../../webview/charts/lossChart';
+import { ema } from '../../webview/charts/lossPaths';
 import { makeSampleRun } from '../../scripts/make-sample-run';
 
 /** Reference raster: for each pixel, the samples whose step span [s_i, s_i+1 or s_i + 1) reaches it (edges rounded). */

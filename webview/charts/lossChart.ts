@@ -1,101 +1,34 @@
 // Loss over steps (raw as a min/max band per pixel, an EMA-smoothed line on top), validation loss and accuracy per
-// epoch, loss-spike markers, and the learning rate in a small chart beneath on the same step axis.
+// epoch, loss-spike markers, and the learning rate in a small chart beneath on the same step axis. The per-pixel
+// columns and paths are in lossPaths.ts, the legend in lossLegend.ts, the learning-rate strip in lossLr.ts, the
+// hover in lossHover.ts and the exports in lossExport.ts.
 import {
   axisLeft,
   axisRight,
   line,
-  pointer,
   scaleLinear,
   scaleLog,
   select,
   type ScaleContinuousNumeric,
   type ScaleLinear,
 } from 'd3';
-import { lowerBound } from '../column';
-import { jsonNumber, serializeSvg, SVG_NS, toCsv, type ExportableChart } from '../export';
-import { fmtNum } from '../format';
+import { SVG_NS, type ExportableChart } from '../export';
 import type { EpochRecord, RunStore } from '../store';
 import type { Palette } from '../theme';
 import type { Tooltip } from '../tooltip';
 import type { TimeLayout } from './layout';
-import { drawStepAxis, ensure, styleAxis } from './svg';
+import { lossCsv, lossJson, lossSvg } from './lossExport';
+import { showLossHover } from './lossHover';
+import { drawLossLegend, LEGEND_ROW } from './lossLegend';
+import { drawLrFrame, LR_HEIGHT } from './lossLr';
+import { bandPath, downsampleLoss, emptyColumns, linePath, type Columns } from './lossPaths';
+import { ensure, styleAxis } from './svg';
 
 const TOP = 24;
 const LOSS_H = 190;
 const GAP = 24;
-const LR_H = 56;
 const BOTTOM = 26;
-export const LOSS_CHART_HEIGHT = TOP + LOSS_H + GAP + LR_H + BOTTOM;
-/** Each further row of the legend (when its entries do not fit beside each other) pushes the plots down. */
-const LEGEND_ROW = 14;
-
-/** Per-pixel columns of the curves (struct of arrays, reused between frames). */
-interface Columns {
-  n: number;
-  x: Float64Array;
-  lo: Float64Array;
-  hi: Float64Array;
-  ema: Float64Array;
-  lr: Float64Array;
-}
-
-const emptyColumns = (): Columns => ({
-  n: 0,
-  x: new Float64Array(0),
-  lo: new Float64Array(0),
-  hi: new Float64Array(0),
-  ema: new Float64Array(0),
-  lr: new Float64Array(0),
-});
-
-/** SVG path through (x[i], y(v[i])), lifting the pen over non-finite values. */
-export function linePath(x: Float64Array, v: Float64Array, n: number, y: (v: number) => number): string {
-  let d = '';
-  let pen = false;
-  for (let i = 0; i < n; i++) {
-    const yy = y(v[i]);
-    if (!Number.isFinite(yy) || !Number.isFinite(v[i])) {
-      pen = false;
-      continue;
-    }
-    d += `${pen ? 'L' : 'M'}${x[i].toFixed(1)},${yy.toFixed(1)}`;
-    pen = true;
-  }
-  return d;
-}
-
-/** Closed band between lo and hi for each run of defined columns. */
-export function bandPath(x: Float64Array, lo: Float64Array, hi: Float64Array, n: number, y: (v: number) => number): string {
-  let d = '';
-  let i = 0;
-  while (i < n) {
-    while (i < n && !(Number.isFinite(lo[i]) && Number.isFinite(hi[i]))) i++;
-    const start = i;
-    while (i < n && Number.isFinite(lo[i]) && Number.isFinite(hi[i])) i++;
-    if (i === start) break;
-    for (let k = start; k < i; k++) d += `${k === start ? 'M' : 'L'}${x[k].toFixed(1)},${y(hi[k]).toFixed(1)}`;
-    for (let k = i - 1; k >= start; k--) d += `L${x[k].toFixed(1)},${y(lo[k]).toFixed(1)}`;
-    d += 'Z';
-  }
-  return d;
-}
-
-/** Debiased exponential moving average (as TensorBoard smooths), NaN where the input is not finite. */
-export function ema(values: ArrayLike<number>, n: number, alpha: number, out = new Float64Array(n)): Float64Array {
-  let acc = 0;
-  let weight = 0;
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    if (!Number.isFinite(v)) {
-      out[i] = NaN;
-      continue;
-    }
-    acc = acc * alpha + (1 - alpha) * v;
-    weight = weight * alpha + (1 - alpha);
-    out[i] = acc / weight;
-  }
-  return out;
-}
+export const LOSS_CHART_HEIGHT = TOP + LOSS_H + GAP + LR_HEIGHT + BOTTOM;
 
 export class LossChart implements ExportableChart {
   private readonly svg: SVGSVGElement;
@@ -151,13 +84,13 @@ export class LossChart implements ExportableChart {
     const n = s.stepNo.length;
     this.empty.hidden = n > 0;
     this.updateEma(n);
-    this.downsample(layout, n);
+    this.cols = downsampleLoss(this.cols, this.store, this.smoothed, layout, n);
     const y = this.lossScale();
     let lrMax = 0;
     for (let c = 0; c < this.cols.n; c++) if (this.cols.lr[c] > lrMax) lrMax = this.cols.lr[c];
     const yLr = scaleLinear()
       .domain([0, lrMax > 0 ? lrMax * 1.1 : 1])
-      .range([LR_H, 0])
+      .range([LR_HEIGHT, 0])
       .nice(3);
     const key = [
       layout.width,
@@ -209,41 +142,7 @@ export class LossChart implements ExportableChart {
     e.n = n;
   }
 
-  /** One column per pixel: raw min/max, the last smoothed value and learning rate in it. */
-  private downsample(layout: TimeLayout, n: number): void {
-    const cap = Math.ceil(layout.plotWidth) + 2;
-    if (this.cols.x.length < cap) {
-      this.cols = { n: 0, x: new Float64Array(cap), lo: new Float64Array(cap), hi: new Float64Array(cap), ema: new Float64Array(cap), lr: new Float64Array(cap) };
-    }
-    const { x, lo, hi, ema: em, lr } = this.cols;
-    const steps = this.store.stepNo.view();
-    const loss = this.store.loss.view();
-    const lrs = this.store.lr.view();
-    const [d0, d1] = layout.x.domain();
-    const k = layout.plotWidth / (d1 - d0);
-    let c = -1;
-    let col = NaN;
-    for (let i = 0; i < n; i++) {
-      const st = steps[i];
-      const cc = Math.floor((st - d0) * k);
-      if (cc !== col) {
-        if (c + 1 >= cap) break;
-        c++;
-        col = cc;
-        x[c] = (st + 0.5 - d0) * k;
-        lo[c] = NaN;
-        hi[c] = NaN;
-      }
-      const v = loss[i];
-      if (Number.isFinite(v)) {
-        if (!(v >= lo[c])) lo[c] = v;
-        if (!(v <= hi[c])) hi[c] = v;
-      }
-      em[c] = this.smoothed[i];
-      lr[c] = lrs[i];
-    }
-    this.cols.n = c + 1;
-  }
+
 
   private drawStatic(
     layout: TimeLayout,
@@ -369,15 +268,15 @@ export class LossChart implements ExportableChart {
     spikeG.select('path').attr('d', 'M-5,-7L5,-7L0,1Z').attr('fill', palette.error);
     spikeG.select('title').text((a) => a.message);
 
-    const rows = this.drawLegend(svg, layout, palette, val.length > 0, acc.length > 0, spikes.length > 0);
+    const rows = drawLossLegend(svg, layout, palette, this.smoothing, val.length > 0, acc.length > 0, spikes.length > 0);
     this.top = TOP + LEGEND_ROW * (rows - 1);
     plot.attr('transform', `translate(${layout.left},${this.top})`);
     svg.attr('height', this.height());
-    this.drawLr(svg, layout, palette, yLr);
+    drawLrFrame(svg, layout, palette, yLr, this.top + LOSS_H + GAP);
 
     const hit = ensure(plot, 'rect', 'hit')
       .attr('width', layout.plotWidth)
-      .attr('height', LOSS_H + GAP + LR_H)
+      .attr('height', LOSS_H + GAP + LR_HEIGHT)
       .attr('fill', 'transparent');
     hit.on('mousemove', (ev: MouseEvent) => this.hover(ev)).on('mouseleave', () => {
       this.tooltip.hide();
@@ -417,146 +316,14 @@ export class LossChart implements ExportableChart {
       .nice();
   }
 
-  private drawLr(
-    svg: ReturnType<typeof select<SVGSVGElement, unknown>>,
-    layout: TimeLayout,
-    palette: Palette,
-    y: ScaleLinear<number, number>,
-  ): void {
-    const g = ensure(svg, 'g', 'lr-plot').attr('transform', `translate(${layout.left},${this.top + LOSS_H + GAP})`);
-    const yAxis = ensure<SVGGElement>(g, 'g', 'y-axis');
-    yAxis
-      .call(
-        axisLeft(y)
-          .ticks(2)
-          .tickFormat((d) => fmtNum(Number(d)))
-          .tickSizeOuter(0),
-      )
-      .attr('font-size', 9);
-    styleAxis(yAxis, palette);
-    ensure(g, 'rect', 'frame')
-      .attr('width', layout.plotWidth)
-      .attr('height', LR_H)
-      .attr('fill', 'none')
-      .attr('stroke', palette.grid);
-    ensure(g, 'path', 'lr-line').attr('fill', 'none').attr('stroke', palette.muted).attr('stroke-width', 1.5);
-    ensure(g, 'text', 'y-title')
-      .attr('x', 4)
-      .attr('y', 10)
-      .attr('font-size', 10)
-      .attr('fill', palette.muted)
-      .text('learning rate');
-    const xAxis = ensure<SVGGElement>(g, 'g', 'x-axis').attr('transform', `translate(0,${LR_H})`);
-    drawStepAxis(xAxis, layout, palette, 'bottom');
-    ensure(g, 'text', 'x-title')
-      .attr('x', -8)
-      .attr('y', LR_H + 20)
-      .attr('text-anchor', 'end')
-      .attr('font-size', 10)
-      .attr('fill', palette.muted)
-      .text('step');
-  }
-
-  private drawLegend(
-    svg: ReturnType<typeof select<SVGSVGElement, unknown>>,
-    layout: TimeLayout,
-    palette: Palette,
-    hasVal: boolean,
-    hasAcc: boolean,
-    hasSpikes: boolean,
-  ): number {
-    const items: { label: string; colour: string; dash?: string; shape: 'line' | 'band' | 'tri' }[] = [
-      { label: 'train (raw)', colour: palette.accent, shape: 'band' },
-      { label: `train (EMA ${this.smoothing.toFixed(2)})`, colour: palette.accent, shape: 'line' },
-    ];
-    if (hasVal) items.push({ label: 'val loss', colour: palette.accent2, shape: 'line' });
-    if (hasAcc) items.push({ label: 'val accuracy', colour: palette.accent3, dash: '4 3', shape: 'line' });
-    if (hasSpikes) items.push({ label: 'loss spike', colour: palette.error, shape: 'tri' });
-    const g = ensure(svg, 'g', 'loss-legend').attr('transform', `translate(${layout.left},10)`);
-    const entries = g
-      .selectAll<SVGGElement, (typeof items)[number]>('g.item')
-      .data(items)
-      .join((enter) => {
-        const e = enter.append('g').attr('class', 'item');
-        e.append('path');
-        e.append('text');
-        return e;
-      });
-    entries
-      .select('path')
-      .attr('d', (d) => (d.shape === 'tri' ? 'M4,-5L14,-5L9,3Z' : d.shape === 'band' ? 'M0,-4H18V4H0Z' : 'M0,0H18'))
-      .attr('fill', (d) => (d.shape === 'line' ? 'none' : d.colour))
-      .attr('fill-opacity', (d) => (d.shape === 'band' ? 0.3 : 1))
-      .attr('stroke', (d) => (d.shape === 'tri' ? 'none' : d.colour))
-      .attr('stroke-width', (d) => (d.shape === 'line' ? 2 : 0.8))
-      .attr('stroke-dasharray', (d) => d.dash ?? null);
-    entries
-      .select('text')
-      .attr('x', 24)
-      .attr('dy', '0.35em')
-      .attr('font-size', 10)
-      .attr('fill', palette.fg)
-      .text((d) => d.label);
-      // Entries flow left to right from the plot's left edge and wrap to a new row where the chart ends: at the
-    // panel's width beside an editor the five entries do not fit in one row.
-    const room = layout.width - layout.left - 2;
-    let x = 0;
-    let row = 0;
-    entries.attr('transform', function () {
-      const text = select(this).select<SVGTextElement>('text').node();
-      let w = 24 + 60;
-      try {
-        w = 24 + (text?.getComputedTextLength() ?? 60);
-      } catch {
-        // not laid out: the estimate stands
-      }
-      if (x > 0 && x + w > room) {
-        row++;
-        x = 0;
-      }
-      const t = `translate(${x},${row * LEGEND_ROW})`;
-      x += w + 14;
-      return t;
-    });
-    return row + 1;
-  }
 
 
   private hover(ev: MouseEvent): void {
-    const layout = this.layout;
-    if (!layout || !this.palette) return;
-    const s = this.store;
-    const n = s.stepNo.length;
-    if (n === 0) return;
-    const plot = select(this.svg).select<SVGGElement>('g.loss-plot');
-    const [px] = pointer(ev, plot.node());
-    const step = Math.floor(layout.x.invert(px));
-    const i = Math.min(n - 1, lowerBound(s.stepNo.view(), step));
-    const st = s.stepNo.get(i);
-    const xs = layout.x(st + 0.5);
-    ensure(plot, 'line', 'crosshair')
-      .attr('display', null)
-      .attr('x1', xs)
-      .attr('x2', xs)
-      .attr('y1', 0)
-      .attr('y2', LOSS_H + GAP + LR_H)
-      .attr('stroke', this.palette.muted)
-      .attr('stroke-opacity', 0.6)
-      .attr('pointer-events', 'none');
-    const lines = [
-      `step ${st}`,
-      `loss ${fmtNum(s.loss.get(i))}`,
-      `smoothed ${fmtNum(this.smoothed[i])}`,
-      `lr ${fmtNum(s.lr.get(i))}`,
-    ];
-    const ep = [...s.epochs].reverse().find((e) => e.step <= st);
-    if (ep?.valLoss !== undefined) {
-      lines.push(`epoch ${ep.epoch} val loss ${fmtNum(ep.valLoss)}${ep.valAccuracy !== undefined ? `, acc ${(ep.valAccuracy * 100).toFixed(1)}%` : ''}`);
+    if (this.layout && this.palette) {
+      showLossHover(ev, { svg: this.svg, store: this.store, layout: this.layout, palette: this.palette, tooltip: this.tooltip, smoothed: this.smoothed, height: LOSS_H + GAP + LR_HEIGHT });
     }
-    const spike = s.anomalies.find((a) => a.kind === 'lossSpike' && a.step === st);
-    if (spike) lines.push(`⚠ ${spike.message}`);
-    this.tooltip.show(lines, ev.clientX, ev.clientY);
   }
+
 
   fileStem(): string {
     return 'loss';
@@ -568,48 +335,15 @@ export class LossChart implements ExportableChart {
   }
 
   toSvg(): { svg: string; width: number; height: number } {
-    const clone = this.svg.cloneNode(true) as SVGSVGElement;
-    clone.querySelector('rect.hit')?.remove();
-    clone.querySelector('line.crosshair')?.remove();
-    const bg = document.createElementNS(SVG_NS, 'rect');
-    bg.setAttribute('width', '100%');
-    bg.setAttribute('height', '100%');
-    bg.setAttribute('fill', this.palette?.bg ?? '#fff');
-    clone.insertBefore(bg, clone.firstChild);
-    const width = this.layout?.width ?? 400;
-    const height = this.height();
-    clone.setAttribute('viewBox', `0 0 ${width} ${height}`);
-    return { svg: serializeSvg(clone), width, height };
+    return lossSvg(this.svg, this.layout?.width ?? 400, this.height(), this.palette?.bg ?? '#fff');
   }
 
   toCsv(): string {
-    const s = this.store;
-    const rows: (string | number)[][] = [['step', 'loss', 'smoothed', 'lr', 'samplesPerSec']];
-    for (let i = 0; i < s.stepNo.length; i++) {
-      rows.push([s.stepNo.get(i), s.loss.get(i), this.smoothed[i], s.lr.get(i), s.samplesPerSec.get(i)]);
-    }
-    rows.push([]);
-    rows.push(['epoch', 'step', 'trainLoss', 'trainAccuracy', 'valLoss', 'valAccuracy', 'durationMs']);
-    for (const e of s.epochs) {
-      rows.push([e.epoch, e.step, e.trainLoss, e.trainAccuracy ?? '', e.valLoss ?? '', e.valAccuracy ?? '', e.durationMs]);
-    }
-    return toCsv(rows);
+    return lossCsv(this.store, this.smoothed);
   }
 
   toJson(): string {
-    const s = this.store;
-    const n = s.stepNo.length;
-    return JSON.stringify({
-      smoothing: this.smoothing,
-      steps: Array.from({ length: n }, (_, i) => ({
-        step: s.stepNo.get(i),
-        loss: jsonNumber(s.loss.get(i)),
-        smoothed: jsonNumber(this.smoothed[i]),
-        lr: jsonNumber(s.lr.get(i)),
-        samplesPerSec: jsonNumber(s.samplesPerSec.get(i)),
-      })),
-      epochs: s.epochs,
-    });
+    return lossJson(this.store, this.smoothed, this.smoothing);
   }
 }
 
