@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Anomaly } from '../protocol/messages';
 import { formatLocation } from '../protocol/messages';
 import { launchEngine } from '../host/launch';
+import { RunProgress } from '../protocol/run-state';
 import { renderReportHtml } from '../webview/report';
 import { redactMessage } from '../webview/report-redact';
 import { ReportReducer } from '../webview/report-reducer';
@@ -95,9 +96,9 @@ async function train(args: TrainArgs): Promise<number> {
   // the CLI's memory flat (it held every message: 709 MB at 2.3M steps).
   if (args.json) process.stdout.write(JSON.stringify(client.hello) + '\n');
   let epochs = args.epochs ?? 1;
-  let lastLoss: number | undefined;
+  // The run's progress as every side folds it (protocol/run-state.ts): bounded, whatever the run's length.
+  const progress = new RunProgress();
   let breakHit: Anomaly | null = null;
-  let failed = false;
   let barShown = false;
   let lastBar = Date.now();
   const clearBar = (): void => {
@@ -106,6 +107,7 @@ async function train(args: TrainArgs): Promise<number> {
   };
   const done = new Promise<void>((resolve) => {
     client.onMessage((msg) => {
+      progress.apply(msg);
       if (args.json) process.stdout.write(JSON.stringify(msg) + '\n');
       switch (msg.type) {
         case 'runStarted':
@@ -119,7 +121,6 @@ async function train(args: TrainArgs): Promise<number> {
           print(formatKernels(msg.backends));
           break;
         case 'step': {
-          lastLoss = msg.loss;
           const now = Date.now();
           if (tty && (now - lastBar > 100 || msg.batch + 1 === msg.batchesPerEpoch)) {
             lastBar = now;
@@ -144,7 +145,7 @@ async function train(args: TrainArgs): Promise<number> {
           if (msg.reason === 'anomaly' && msg.anomaly && !breakHit) {
             breakHit = msg.anomaly;
             clearBar();
-            if (!args.json) process.stderr.write(formatBreak(msg.anomaly, lastLoss) + '\n');
+            if (!args.json) process.stderr.write(formatBreak(msg.anomaly, progress.lastStep?.loss) + '\n');
             void client.stop();
           }
           break;
@@ -156,14 +157,12 @@ async function train(args: TrainArgs): Promise<number> {
           else process.stderr.write(`${msg.level}: ${msg.message}\n`);
           break;
         case 'error':
-          failed = true;
           clearBar();
           if (!args.json) process.stderr.write(formatError(msg.error) + '\n');
           break;
         case 'finished':
           clearBar();
-          if (msg.reason === 'error') failed = true;
-          print(`Finished (${msg.reason}) after ${msg.step >= 0 ? msg.step : '?'} steps in ${(msg.durationMs / 1000).toFixed(1)} s`);
+          print(`Finished (${msg.reason}) after ${progress.step ?? '?'} steps in ${(msg.durationMs / 1000).toFixed(1)} s`);
           resolve();
           break;
       }
@@ -214,6 +213,7 @@ async function train(args: TrainArgs): Promise<number> {
   }
   if (breakHit) return EXIT.breakOn;
   if (interrupted) return EXIT.interrupted;
+  const failed = progress.errors.length > 0 || progress.finished?.reason === 'error';
   return failed || outputFailed ? EXIT.error : EXIT.ok;
 }
 

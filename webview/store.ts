@@ -12,7 +12,7 @@ import type {
   ModelGraph,
   SourceLocation,
 } from '../protocol/messages';
-import { ThroughputMeter } from '../protocol/throughput';
+import { RunProgress } from '../protocol/run-state';
 import { Column } from './column';
 import { METRICS, type MetricId } from './metrics';
 
@@ -109,8 +109,8 @@ export class RunStore {
   readonly loss = Column.f64();
   readonly lr = Column.f64();
   readonly samplesPerSec = Column.f64();
-  /** The status line's samples/s: recent steps while running, the whole run once finished. */
-  private readonly throughput = new ThroughputMeter();
+  /** The run's progress as every side folds it (protocol/run-state.ts): the status line's step and samples/s. */
+  private progress = new RunProgress();
   epochs: EpochRecord[] = [];
   anomalies: Anomaly[] = [];
   hist = new Map<string, HistSeries>();
@@ -141,7 +141,7 @@ export class RunStore {
     this.loss.clear();
     this.lr.clear();
     this.samplesPerSec.clear();
-    this.throughput.clear();
+    this.progress = new RunProgress();
     this.epochs = [];
     this.anomalies = [];
     this.hist.clear();
@@ -180,17 +180,18 @@ export class RunStore {
   }
 
   private ingestOne(m: EngineMessage, ch: Changes): void {
+    if (m.type === 'runStarted' && this.run && this.run.runId !== m.runId) {
+      // A new run in the same panel: start over rather than splice two runs into one chart.
+      this.clear();
+      ch.reset = true;
+    }
+    this.progress.apply(m);
     switch (m.type) {
       case 'hello':
         this.engine = m;
         ch.meta = true;
         return;
       case 'runStarted':
-        if (this.run && this.run.runId !== m.runId) {
-          // A new run in the same panel: start over rather than splice two runs into one chart.
-          this.clear();
-          ch.reset = true;
-        }
         this.run = m;
         this.status = { ...freshStatus(), state: 'running' };
         ch.meta = ch.status = true;
@@ -208,14 +209,13 @@ export class RunStore {
         this.loss.push(m.loss);
         this.lr.push(m.lr);
         this.samplesPerSec.push(m.samplesPerSec);
-        this.throughput.add(m);
         Object.assign(this.status, {
           step: m.step,
           epoch: m.epoch,
           batch: m.batch,
           batchesPerEpoch: m.batchesPerEpoch,
           loss: m.loss,
-          samplesPerSec: this.throughput.recent(),
+          samplesPerSec: this.progress.samplesPerSec(),
         });
         if (this.status.state === 'waiting') this.status.state = 'running';
         ch.steps = ch.status = true;
@@ -270,8 +270,8 @@ export class RunStore {
           this.status.state = m.reason === 'completed' ? 'finished' : m.reason === 'stopped' ? 'stopped' : 'error';
         }
         if (m.reason === 'error' && !this.status.message) this.status.message = 'the run ended with an error';
-        this.status.step = Math.max(this.status.step, m.step);
-        this.status.samplesPerSec = this.throughput.overall();
+        this.status.step = this.progress.step ?? this.status.step;
+        this.status.samplesPerSec = this.progress.samplesPerSec();
         ch.status = true;
         return;
       case 'log':

@@ -17,6 +17,7 @@ import type {
   TensorSummary,
   VariablesResult,
 } from '../../protocol/messages';
+import { RunProgress } from '../../protocol/run-state';
 import type { EngineConnection, EngineLauncher } from '../run/connection';
 
 export interface StopInfo {
@@ -69,8 +70,9 @@ export class TrainingRuntime extends EventEmitter<RuntimeEvents> {
   private nextBreakpointId = 1;
   private layers: LayerInfo[] | undefined;
   private stop_: StopInfo | undefined;
-  private lastStep: number | undefined;
-  private lastLoss: number | undefined;
+  /** The run's progress as every side folds it (protocol/run-state.ts). */
+  private readonly progress = new RunProgress();
+  /** The learning rate: the last step's, or the one the user just set. */
   private lr: number | undefined;
 
   constructor(private readonly launcher: EngineLauncher) {
@@ -86,14 +88,14 @@ export class TrainingRuntime extends EventEmitter<RuntimeEvents> {
   }
 
   get metrics(): { step?: number; loss?: number; lr?: number } {
-    return { step: this.lastStep, loss: this.lastLoss, lr: this.lr };
+    return { step: this.progress.lastStep?.step, loss: this.progress.lastStep?.loss, lr: this.lr };
   }
 
   /** Spawns the engine (slow part first: the debugger UI is still sending breakpoints meanwhile). */
   async launch(modelFile: string): Promise<void> {
     this.connection = await this.launcher(modelFile);
     this.unsubscribe = this.connection.onMessage((m) => this.onMessage(m));
-    void this.connection.exited.then(() => this.end('error', this.lastStep ?? 0));
+    void this.connection.exited.then(() => this.end('error', this.progress.lastStep?.step ?? 0));
   }
 
   /** Starts training with the breakpoints gathered so far. */
@@ -177,7 +179,7 @@ export class TrainingRuntime extends EventEmitter<RuntimeEvents> {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     if (this.connection) await this.connection.stop();
-    this.end('stopped', this.lastStep ?? 0);
+    this.end('stopped', this.progress.lastStep?.step ?? 0);
   }
 
   layerAt(file: string, line: number): LayerInfo | undefined {
@@ -185,14 +187,13 @@ export class TrainingRuntime extends EventEmitter<RuntimeEvents> {
   }
 
   private onMessage(m: EngineMessage): void {
+    this.progress.apply(m);
     switch (m.type) {
       case 'graph':
         this.layers = m.graph.layers;
         this.reverifyBreakpoints();
         break;
       case 'step':
-        this.lastStep = m.step;
-        this.lastLoss = m.loss;
         this.lr = m.lr;
         break;
       case 'paused':

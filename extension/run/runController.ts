@@ -59,7 +59,7 @@ export class RunController {
     void connection.exited.then(() => {
       if (this.current === run && run.state.phase !== 'finished') {
         // The client emits a synthetic `finished` on a crash; this covers an exit before any message at all.
-        run.state.phase = 'finished';
+        run.state.markEnded();
         this.listeners.ended(run);
       }
     });
@@ -73,7 +73,7 @@ export class RunController {
     this.adopt(run);
     this.receive(run, messages);
     if (run.state.phase !== 'finished') {
-      run.state.phase = 'finished';
+      run.state.markEnded();
       this.listeners.ended(run);
     }
     return run;
@@ -94,10 +94,11 @@ export class RunController {
 
   private receive(run: ActiveRun, messages: EngineMessage[]): void {
     if (this.current !== run) return;
-    const wasFinished = run.state.phase === 'finished';
+    const finished = (): boolean => run.state.phase === 'finished';
+    const wasFinished = finished();
     for (const m of messages) run.state.apply(m);
     this.listeners.received(run, messages);
-    if (!wasFinished && run.state.phase === 'finished') this.listeners.ended(run);
+    if (!wasFinished && finished()) this.listeners.ended(run);
   }
 
   dispose(): void {

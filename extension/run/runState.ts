@@ -1,6 +1,8 @@
-// The state of one training run as the extension host sees it, folded from the engine's messages in order:
-// the model graph, the latest step, per-layer recent statistics, the anomalies, the pause state. It knows nothing
-// of VS Code, so the status bar, decorations, diagnostics and panel can all read it and it can be tested alone.
+// The state of one training run as the extension host sees it, folded from the engine's messages in order: the
+// run's progress (phase, last step and epoch, pause, end, errors, throughput: protocol/run-state.ts, the reducer
+// the panel, the debugger and the CLI share), plus what only the editor views need (the model graph, per-layer
+// recent statistics, the anomalies, and the messages a panel opened late replays). It knows nothing of VS Code, so
+// the status bar, decorations, diagnostics and panel can all read it and it can be tested alone.
 import type {
   Anomaly,
   EngineMessage,
@@ -12,12 +14,12 @@ import type {
   ModelGraph,
   RunConfig,
 } from '../../protocol/messages';
-import { ThroughputMeter } from '../../protocol/throughput';
+import { RunProgress, type RunPhase } from '../../protocol/run-state';
+
+export type { RunPhase } from '../../protocol/run-state';
 
 /** How many recent statistics per layer the hover shows. */
 export const LAYER_HISTORY = 8;
-
-export type RunPhase = 'starting' | 'running' | 'paused' | 'finished';
 
 export interface PauseState {
   step: number;
@@ -28,15 +30,9 @@ export interface PauseState {
 }
 
 export class RunState {
-  phase: RunPhase = 'starting';
-  runId?: string;
-  config?: RunConfig;
+  /** The shared reducer: phase, last step and epoch, pause, end, errors, throughput. */
+  readonly progress = new RunProgress();
   graph?: ModelGraph;
-  lastStep?: EngineMessageOf<'step'>;
-  lastEpoch?: EngineMessageOf<'epoch'>;
-  finished?: EngineMessageOf<'finished'>;
-  paused?: PauseState;
-  readonly errors: ErrorInfo[] = [];
   readonly anomalies: Anomaly[] = [];
   /** Recent stats per layer id, oldest first, with the step they belong to. */
   readonly layerHistory = new Map<string, { step: number; stats: LayerStats }[]>();
@@ -48,30 +44,51 @@ export class RunState {
   messages: EngineMessage[] = [];
   private stride = 1;
   private layersById = new Map<string, LayerInfo>();
-  private readonly throughput = new ThroughputMeter();
 
   constructor(
     readonly modelFile: string,
     readonly maxRetained = 200_000,
   ) {}
 
+  get phase(): RunPhase {
+    return this.progress.phase;
+  }
+  get runId(): string | undefined {
+    return this.progress.runStarted?.runId;
+  }
+  get config(): RunConfig | undefined {
+    return this.progress.config;
+  }
+  get lastStep(): EngineMessageOf<'step'> | undefined {
+    return this.progress.lastStep;
+  }
+  get lastEpoch(): EngineMessageOf<'epoch'> | undefined {
+    return this.progress.lastEpoch;
+  }
+  get finished(): EngineMessageOf<'finished'> | undefined {
+    return this.progress.finished;
+  }
+  get paused(): PauseState | undefined {
+    const p = this.progress.paused;
+    return p && { step: p.step, reason: p.reason, description: p.description, anomaly: p.anomaly, frames: p.frames };
+  }
+  get errors(): readonly ErrorInfo[] {
+    return this.progress.errors;
+  }
+
+  /** The engine went away without a `finished`: the run is over. */
+  markEnded(): void {
+    this.progress.markEnded();
+  }
+
   apply(msg: EngineMessage): void {
     if (msg.type === 'response' || msg.type === 'hello') return;
     this.retain(msg);
+    this.progress.apply(msg);
     switch (msg.type) {
-      case 'runStarted':
-        this.runId = msg.runId;
-        this.config = msg.config;
-        this.phase = 'running';
-        break;
       case 'graph':
         this.graph = msg.graph;
         this.layersById = new Map(msg.graph.layers.map((l) => [l.id, l]));
-        break;
-      case 'step':
-        this.lastStep = msg;
-        if (this.phase === 'starting') this.phase = 'running';
-        this.throughput.add(msg);
         break;
       case 'layerStats':
         for (const stats of msg.layers) {
@@ -83,31 +100,6 @@ export class RunState {
         break;
       case 'anomaly':
         this.anomalies.push(msg.anomaly);
-        break;
-      case 'epoch':
-        this.lastEpoch = msg;
-        break;
-      case 'paused':
-        this.phase = 'paused';
-        this.paused = {
-          step: msg.step,
-          reason: msg.reason,
-          description: msg.description,
-          anomaly: msg.anomaly,
-          frames: msg.frames,
-        };
-        break;
-      case 'resumed':
-        this.phase = 'running';
-        this.paused = undefined;
-        break;
-      case 'error':
-        this.errors.push(msg.error);
-        break;
-      case 'finished':
-        this.phase = 'finished';
-        this.paused = undefined;
-        this.finished = msg;
         break;
       default:
         break;
@@ -128,7 +120,7 @@ export class RunState {
 
   /** Samples per second: over the recent steps while the run goes on, over all of them once it has finished. */
   samplesPerSec(): number {
-    return this.phase === 'finished' ? this.throughput.overall() : this.throughput.recent();
+    return this.progress.samplesPerSec();
   }
 
   layer(id: string): LayerInfo | undefined {
