@@ -67,5 +67,7 @@ export function variables(scope: Record<string, unknown>, ref: string): Variable
 function className(v: unknown): string | undefined {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
   const name = (Object.getPrototypeOf(v) as { constructor?: { name?: string } } | null)?.constructor?.name;
-  return name && name !== 'Object' ? name : undefined;
+  // The engine's own classes may carry a leading underscore (_Tensor, behind torch.Tensor): users know them without.
+  const shown = name?.replace(/^_+/, '');
+  return shown && shown !== 'Object' ? shown : undefined;
 }
