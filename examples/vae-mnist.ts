@@ -32,7 +32,7 @@ export default defineTraining({
   loss: ([recon, mu, logvar]: [Tensor, Tensor, Tensor], _target: Tensor, input: Tensor) => {
     const pixels = input.flatten(1).mul(STD).add(MEAN).clamp(0, 1);
     const batch = input.shape[0];
-    const rec = F.binary_cross_entropy(recon.clamp(1e-6, 1 - 1e-6), pixels, 'sum');
+    const rec = F.binary_cross_entropy(recon.clamp(1e-6, 1 - 1e-6), pixels, { reduction: 'sum' });
     return rec.add(F.gaussian_kl(mu, logvar)).div(batch);
   },
   optimizer: (params) => new optim.Adam(params, { lr: 1e-3 }),

@@ -6,6 +6,30 @@ import type { Tensor } from '../tensor';
 import { defaultLayerInit } from './init';
 import { Module } from './module';
 import { Parameter } from './parameter';
+import { P, deviceParam, dtypeParam, signature } from '../signature';
+
+const convPadding = P.custom<ConvPadding>(
+  "an integer, an array of integers, 'same' or 'valid'",
+  (v) => v === 'same' || v === 'valid' || P.intOrTuple.opt().accepts(v),
+);
+
+function convSignature(name: string) {
+  return signature(name, {
+    in_channels: P.int.req(),
+    out_channels: P.int.req(),
+    kernel_size: P.intOrTuple.req(),
+    stride: P.intOrTuple.opt(),
+    padding: convPadding.opt(),
+    dilation: P.intOrTuple.opt(),
+    groups: P.int.opt(),
+    bias: P.bool.opt(),
+    padding_mode: P.unsupported('only zero padding is implemented', 'zeros').opt(),
+    device: deviceParam,
+    dtype: dtypeParam,
+  });
+}
+const conv1dArgs = convSignature('nn.Conv1d');
+const conv2dArgs = convSignature('nn.Conv2d');
 
 export interface ConvLayerOptions {
   stride?: IntOrPair;
@@ -66,8 +90,22 @@ abstract class ConvNd extends Module {
 
 /** 1-D convolution over [N, C_in, L] (or unbatched [C_in, L]). */
 export class Conv1d extends ConvNd {
-  constructor(in_channels: number, out_channels: number, kernel_size: IntOrPair, opts: ConvLayerOptions = {}) {
-    super(in_channels, out_channels, kernel_size, opts, 1);
+  constructor(in_channels: number, out_channels: number, kernel_size: IntOrPair, opts?: ConvLayerOptions);
+  constructor(
+    in_channels: number,
+    out_channels: number,
+    kernel_size: IntOrPair,
+    stride?: IntOrPair,
+    padding?: ConvPadding,
+    dilation?: IntOrPair,
+    groups?: number,
+    bias?: boolean,
+    padding_mode?: 'zeros',
+    opts?: ConvLayerOptions,
+  );
+  constructor(...args: unknown[]) {
+    const a = conv1dArgs(args);
+    super(a.in_channels, a.out_channels, a.kernel_size, { ...a, padding_mode: a.padding_mode ?? undefined }, 1);
   }
 
   forward(x: Tensor): Tensor {
@@ -77,8 +115,22 @@ export class Conv1d extends ConvNd {
 
 /** 2-D convolution over [N, C_in, H, W] (or unbatched [C_in, H, W]). */
 export class Conv2d extends ConvNd {
-  constructor(in_channels: number, out_channels: number, kernel_size: IntOrPair, opts: ConvLayerOptions = {}) {
-    super(in_channels, out_channels, kernel_size, opts, 2);
+  constructor(in_channels: number, out_channels: number, kernel_size: IntOrPair, opts?: ConvLayerOptions);
+  constructor(
+    in_channels: number,
+    out_channels: number,
+    kernel_size: IntOrPair,
+    stride?: IntOrPair,
+    padding?: ConvPadding,
+    dilation?: IntOrPair,
+    groups?: number,
+    bias?: boolean,
+    padding_mode?: 'zeros',
+    opts?: ConvLayerOptions,
+  );
+  constructor(...args: unknown[]) {
+    const a = conv2dArgs(args);
+    super(a.in_channels, a.out_channels, a.kernel_size, { ...a, padding_mode: a.padding_mode ?? undefined }, 2);
   }
 
   forward(x: Tensor): Tensor {

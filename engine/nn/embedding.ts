@@ -7,6 +7,21 @@ import { ShapeError, shapeStr } from '../errors';
 import type { Tensor } from '../tensor';
 import { Module } from './module';
 import { Parameter } from './parameter';
+import { P, deviceParam, dtypeParam, signature } from '../signature';
+
+const embeddingArgs = signature('nn.Embedding', {
+  num_embeddings: P.int.req(),
+  embedding_dim: P.int.req(),
+  padding_idx: P.nullableInt.opt(),
+  max_norm: P.unsupported('max_norm renormalisation is not implemented').opt(),
+  norm_type: P.unsupported('only used with max_norm', 2).opt(),
+  scale_grad_by_freq: P.unsupported('not implemented', false).opt(),
+  sparse: P.unsupported('sparse gradients are not implemented', false).opt(),
+  _weight: P.nullableTensor.opt(),
+  _freeze: P.bool.opt(),
+  device: deviceParam,
+  dtype: dtypeParam,
+});
 
 /** F.embedding(input, weight, padding_idx?): output is input.shape + [embedding_dim]. */
 export function embedding(input: Tensor, weight: Tensor, padding_idx: number | null = null): Tensor {
@@ -41,12 +56,17 @@ export class Embedding extends Module {
   readonly padding_idx: number | null;
   weight: Parameter;
 
-  constructor(
-    readonly num_embeddings: number,
-    readonly embedding_dim: number,
-    opts: { padding_idx?: number | null } = {},
-  ) {
+  readonly num_embeddings: number;
+  readonly embedding_dim: number;
+
+  constructor(num_embeddings: number, embedding_dim: number, opts?: { padding_idx?: number | null });
+  constructor(num_embeddings: number, embedding_dim: number, padding_idx?: number | null, opts?: { padding_idx?: number | null });
+  constructor(...args: unknown[]) {
     super();
+    const opts = embeddingArgs(args);
+    const { num_embeddings, embedding_dim } = opts;
+    this.num_embeddings = num_embeddings;
+    this.embedding_dim = embedding_dim;
     let pad = opts.padding_idx ?? null;
     if (pad !== null) {
       if (!Number.isInteger(pad) || pad >= num_embeddings || pad < -num_embeddings) {
@@ -56,7 +76,13 @@ export class Embedding extends Module {
     }
     this.padding_idx = pad;
     this.weight = new Parameter(full([num_embeddings, embedding_dim], 0));
-    this.weight.normal_(0, 1);
+    if (opts._weight) {
+      if (opts._weight.shape.length !== 2 || opts._weight.shape[0] !== num_embeddings || opts._weight.shape[1] !== embedding_dim) {
+        throw new Error(`Embedding: _weight must have shape [${num_embeddings}, ${embedding_dim}], got [${opts._weight.shape.join(', ')}]`);
+      }
+      this.weight.data.set(opts._weight.data);
+    } else this.weight.normal_(0, 1);
+    if (opts._freeze) this.weight.requires_grad = false;
     if (pad !== null) this.weight.data.fill(0, pad * embedding_dim, (pad + 1) * embedding_dim);
   }
 

@@ -5,7 +5,6 @@ import { ShapeError, shapeStr } from '../errors';
 import { sameShape } from '../ops/broadcast';
 import { split3 } from '../ops/reduce';
 import type { Tensor } from '../tensor';
-import { Module } from './module';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -193,84 +192,4 @@ export function kl_div(input: Tensor, target: Tensor, reduction: Reduction | 'ba
  */
 export function gaussian_kl(mu: Tensor, logvar: Tensor): Tensor {
   return mu.square().add(logvar.exp()).sub(logvar).sub(1).sum().mul(0.5);
-}
-
-// ---- modules -----------------------------------------------------------------------------------
-
-abstract class Loss extends Module<[Tensor, Tensor], Tensor> {
-  constructor(readonly reduction: Reduction = 'mean') {
-    super();
-  }
-  override extra_repr(): string {
-    return this.reduction === 'mean' ? '' : `reduction='${this.reduction}'`;
-  }
-}
-
-export class MSELoss extends Loss {
-  constructor(opts: { reduction?: Reduction } = {}) {
-    super(opts.reduction);
-  }
-  forward(input: Tensor, target: Tensor): Tensor {
-    return mse_loss(input, target, this.reduction);
-  }
-}
-
-export class L1Loss extends Loss {
-  constructor(opts: { reduction?: Reduction } = {}) {
-    super(opts.reduction);
-  }
-  forward(input: Tensor, target: Tensor): Tensor {
-    return l1_loss(input, target, this.reduction);
-  }
-}
-
-export class CrossEntropyLoss extends Loss {
-  readonly ignore_index: number;
-  readonly label_smoothing: number;
-  constructor(opts: { reduction?: Reduction; ignore_index?: number; label_smoothing?: number } = {}) {
-    super(opts.reduction);
-    this.ignore_index = opts.ignore_index ?? -100;
-    this.label_smoothing = opts.label_smoothing ?? 0;
-  }
-  forward(input: Tensor, target: Tensor): Tensor {
-    return cross_entropy(input, target, this.reduction, this.ignore_index, this.label_smoothing);
-  }
-}
-
-export class NLLLoss extends Loss {
-  constructor(opts: { reduction?: Reduction } = {}) {
-    super(opts.reduction);
-  }
-  forward(input: Tensor, target: Tensor): Tensor {
-    return nll_loss(input, target, this.reduction);
-  }
-}
-
-export class BCELoss extends Loss {
-  constructor(opts: { reduction?: Reduction } = {}) {
-    super(opts.reduction);
-  }
-  forward(input: Tensor, target: Tensor): Tensor {
-    return binary_cross_entropy(input, target, this.reduction);
-  }
-}
-
-export class BCEWithLogitsLoss extends Loss {
-  readonly pos_weight: number | undefined;
-  constructor(opts: { reduction?: Reduction; pos_weight?: number } = {}) {
-    super(opts.reduction);
-    this.pos_weight = opts.pos_weight;
-  }
-  forward(input: Tensor, target: Tensor): Tensor {
-    return binary_cross_entropy_with_logits(input, target, this.reduction, this.pos_weight);
-  }
-}
-
-export class KLDivLoss extends Module<[Tensor, Tensor], Tensor> {
-  constructor(readonly opts: { reduction?: Reduction | 'batchmean' } = {}) {
-    super();
-  }
-  forward(input: Tensor, target: Tensor): Tensor {
-    return kl_div(input, target, this.opts.reduction ?? 'mean');
-  }
 }

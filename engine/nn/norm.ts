@@ -6,6 +6,7 @@ import type { Tensor } from '../tensor';
 import { Module } from './module';
 import { batch_norm, layer_norm } from './norm-functional';
 import { Parameter } from './parameter';
+import { P, deviceParam, dtypeParam, signature } from '../signature';
 
 /** A float as Python prints it (1e-05, 0.1), so reprs read like PyTorch's. */
 export function pyFloat(v: number): string {
@@ -22,6 +23,38 @@ export interface BatchNormOptions {
   track_running_stats?: boolean;
 }
 
+export interface LayerNormOptions {
+  eps?: number;
+  elementwise_affine?: boolean;
+  /** Only true: a LayerNorm without its bias is not implemented. */
+  bias?: true;
+}
+
+const batchNormSignatures = new Map(
+  ['nn.BatchNorm1d', 'nn.BatchNorm2d'].map((name) => [
+    name,
+    signature(name, {
+      num_features: P.int.req(),
+      eps: P.num.opt(),
+      momentum: P.nullableNum.opt(),
+      affine: P.bool.opt(),
+      track_running_stats: P.bool.opt(),
+      device: deviceParam,
+      dtype: dtypeParam,
+    }),
+  ]),
+);
+const batchNormSignature = (name: string) => batchNormSignatures.get(name)!;
+
+const layerNormArgs = signature('nn.LayerNorm', {
+  normalized_shape: P.intOrTuple.req(),
+  eps: P.num.opt(),
+  elementwise_affine: P.bool.opt(),
+  bias: P.unsupported('a LayerNorm without bias is not implemented', true).opt(),
+  device: deviceParam,
+  dtype: dtypeParam,
+});
+
 abstract class BatchNorm extends Module {
   readonly eps: number;
   readonly momentum: number | null;
@@ -33,11 +66,13 @@ abstract class BatchNorm extends Module {
   declare running_var: Tensor | null;
   declare num_batches_tracked: Tensor | null;
 
-  constructor(
-    readonly num_features: number,
-    opts: BatchNormOptions = {},
-  ) {
+  readonly num_features: number;
+
+  constructor(name: string, args: readonly unknown[]) {
     super();
+    const opts = batchNormSignature(name)(args);
+    const num_features = opts.num_features;
+    this.num_features = num_features;
     this.eps = opts.eps ?? 1e-5;
     this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
     this.affine = opts.affine ?? true;
@@ -96,6 +131,18 @@ abstract class BatchNorm extends Module {
 
 /** Batch normalisation over [N, C] or [N, C, L] (statistics per channel C). */
 export class BatchNorm1d extends BatchNorm {
+  constructor(num_features: number, opts?: BatchNormOptions);
+  constructor(
+    num_features: number,
+    eps?: number,
+    momentum?: number | null,
+    affine?: boolean,
+    track_running_stats?: boolean,
+    opts?: BatchNormOptions,
+  );
+  constructor(...args: unknown[]) {
+    super('nn.BatchNorm1d', args);
+  }
   protected checkInput(x: Tensor): void {
     const expected = `[N, ${this.num_features}] or [N, ${this.num_features}, L]`;
     if (x.shape.length !== 2 && x.shape.length !== 3) {
@@ -107,6 +154,18 @@ export class BatchNorm1d extends BatchNorm {
 
 /** Batch normalisation over [N, C, H, W] (statistics per channel C). */
 export class BatchNorm2d extends BatchNorm {
+  constructor(num_features: number, opts?: BatchNormOptions);
+  constructor(
+    num_features: number,
+    eps?: number,
+    momentum?: number | null,
+    affine?: boolean,
+    track_running_stats?: boolean,
+    opts?: BatchNormOptions,
+  );
+  constructor(...args: unknown[]) {
+    super('nn.BatchNorm2d', args);
+  }
   protected checkInput(x: Tensor): void {
     const expected = `[N, ${this.num_features}, H, W]`;
     if (x.shape.length !== 4) throw new ShapeError('batch_norm', `expected 4D input (got ${x.shape.length}D input)`, expected, shapeStr(x.shape));
@@ -122,8 +181,12 @@ export class LayerNorm extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
 
-  constructor(normalized_shape: number | readonly number[], opts: { eps?: number; elementwise_affine?: boolean } = {}) {
+  constructor(normalized_shape: number | readonly number[], opts?: LayerNormOptions);
+  constructor(normalized_shape: number | readonly number[], eps?: number, elementwise_affine?: boolean, bias?: true, opts?: LayerNormOptions);
+  constructor(...args: unknown[]) {
     super();
+    const opts = layerNormArgs(args);
+    const normalized_shape = opts.normalized_shape;
     this.normalized_shape = typeof normalized_shape === 'number' ? [normalized_shape] : Array.from(normalized_shape);
     this.eps = opts.eps ?? 1e-5;
     this.elementwise_affine = opts.elementwise_affine ?? true;

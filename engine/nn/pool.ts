@@ -4,6 +4,33 @@ import { ntuple, type IntOrPair } from '../ops/conv';
 import { adaptive_avg_pool2d, avg_pool2d, max_pool2d } from '../ops/pool';
 import type { Tensor } from '../tensor';
 import { Module } from './module';
+import { P, signature } from '../signature';
+
+const maxPoolArgs = signature('nn.MaxPool2d', {
+  kernel_size: P.intOrTuple.req(),
+  stride: P.nullableIntOrTuple.opt(),
+  padding: P.intOrTuple.opt(),
+  dilation: P.intOrTuple.opt(),
+  return_indices: P.unsupported('Gradlens does not return pooling indices', false).opt(),
+  ceil_mode: P.bool.opt(),
+});
+const avgPoolArgs = signature('nn.AvgPool2d', {
+  kernel_size: P.intOrTuple.req(),
+  stride: P.nullableIntOrTuple.opt(),
+  padding: P.intOrTuple.opt(),
+  ceil_mode: P.bool.opt(),
+  count_include_pad: P.bool.opt(),
+  divisor_override: P.nullableInt.opt(),
+});
+const adaptiveArgs = signature('nn.AdaptiveAvgPool2d', {
+  output_size: P.custom<number | readonly (number | null)[]>(
+    'an integer or an array of integers (or null)',
+    (v) => Number.isInteger(v) || (Array.isArray(v) && v.every((x) => x === null || Number.isInteger(x))),
+  ).req(),
+});
+
+type MaxPoolOptions = { stride?: IntOrPair | null; padding?: IntOrPair; dilation?: IntOrPair; return_indices?: false; ceil_mode?: boolean };
+type AvgPoolOptions = { stride?: IntOrPair | null; padding?: IntOrPair; ceil_mode?: boolean; count_include_pad?: boolean; divisor_override?: number | null };
 
 const show = (v: IntOrPair | readonly (number | null)[]): string =>
   typeof v === 'number' ? String(v) : `(${v.map((x) => (x === null ? 'None' : String(x))).join(', ')})`;
@@ -13,11 +40,23 @@ export class MaxPool2d extends Module {
   readonly padding: IntOrPair;
   readonly ceil_mode: boolean;
 
+  readonly kernel_size: IntOrPair;
+
+  constructor(kernel_size: IntOrPair, opts?: MaxPoolOptions);
   constructor(
-    readonly kernel_size: IntOrPair,
-    opts: { stride?: IntOrPair | null; padding?: IntOrPair; dilation?: IntOrPair; ceil_mode?: boolean } = {},
-  ) {
+    kernel_size: IntOrPair,
+    stride?: IntOrPair | null,
+    padding?: IntOrPair,
+    dilation?: IntOrPair,
+    return_indices?: false,
+    ceil_mode?: boolean,
+    opts?: MaxPoolOptions,
+  );
+  constructor(...args: unknown[]) {
     super();
+    const opts = maxPoolArgs(args);
+    const kernel_size = opts.kernel_size;
+    this.kernel_size = kernel_size;
     if (opts.dilation !== undefined && ntuple(opts.dilation, 2, 'dilation', 1).some((d) => d !== 1)) {
       throw new Error('MaxPool2d: dilation other than 1 is not supported');
     }
@@ -42,11 +81,23 @@ export class AvgPool2d extends Module {
   readonly count_include_pad: boolean;
   readonly divisor_override: number | null;
 
+  readonly kernel_size: IntOrPair;
+
+  constructor(kernel_size: IntOrPair, opts?: AvgPoolOptions);
   constructor(
-    readonly kernel_size: IntOrPair,
-    opts: { stride?: IntOrPair | null; padding?: IntOrPair; ceil_mode?: boolean; count_include_pad?: boolean; divisor_override?: number | null } = {},
-  ) {
+    kernel_size: IntOrPair,
+    stride?: IntOrPair | null,
+    padding?: IntOrPair,
+    ceil_mode?: boolean,
+    count_include_pad?: boolean,
+    divisor_override?: number | null,
+    opts?: AvgPoolOptions,
+  );
+  constructor(...args: unknown[]) {
     super();
+    const opts = avgPoolArgs(args);
+    const kernel_size = opts.kernel_size;
+    this.kernel_size = kernel_size;
     this.stride = opts.stride ?? kernel_size;
     this.padding = opts.padding ?? 0;
     this.ceil_mode = opts.ceil_mode ?? false;
@@ -70,8 +121,11 @@ export class AvgPool2d extends Module {
 }
 
 export class AdaptiveAvgPool2d extends Module {
-  constructor(readonly output_size: number | readonly (number | null)[]) {
+  readonly output_size: number | readonly (number | null)[];
+  constructor(output_size: number | readonly (number | null)[]);
+  constructor(...args: unknown[]) {
     super();
+    this.output_size = adaptiveArgs(args).output_size;
   }
 
   forward(x: Tensor): Tensor {

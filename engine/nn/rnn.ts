@@ -12,6 +12,46 @@ import { pyFloat } from './norm';
 import { Parameter } from './parameter';
 import { GATES, recurrentLayer, type CellKind } from './rnn-sequence';
 import { dropout as dropoutFn } from './shape-layers';
+import { P, deviceParam, dtypeParam, signature } from '../signature';
+
+// PyTorch's order: RNN has nonlinearity before bias; LSTM has proj_size after bidirectional.
+const rnnArgs = signature('nn.RNN', {
+  input_size: P.int.req(),
+  hidden_size: P.int.req(),
+  num_layers: P.int.opt(),
+  nonlinearity: P.oneOf('tanh', 'relu').opt(),
+  bias: P.bool.opt(),
+  batch_first: P.bool.opt(),
+  dropout: P.num.opt(),
+  bidirectional: P.bool.opt(),
+  device: deviceParam,
+  dtype: dtypeParam,
+});
+const lstmArgs = signature('nn.LSTM', {
+  input_size: P.int.req(),
+  hidden_size: P.int.req(),
+  num_layers: P.int.opt(),
+  bias: P.bool.opt(),
+  batch_first: P.bool.opt(),
+  dropout: P.num.opt(),
+  bidirectional: P.bool.opt(),
+  proj_size: P.unsupported('LSTM projections are not implemented', 0).opt(),
+  device: deviceParam,
+  dtype: dtypeParam,
+});
+const gruArgs = signature('nn.GRU', {
+  input_size: P.int.req(),
+  hidden_size: P.int.req(),
+  num_layers: P.int.opt(),
+  bias: P.bool.opt(),
+  batch_first: P.bool.opt(),
+  dropout: P.num.opt(),
+  bidirectional: P.bool.opt(),
+  device: deviceParam,
+  dtype: dtypeParam,
+});
+
+type RNNArgsTail = [num_layers?: number, bias?: boolean, batch_first?: boolean, dropout?: number, bidirectional?: false, opts?: RNNOptions];
 
 export interface RNNOptions {
   num_layers?: number;
@@ -158,10 +198,22 @@ abstract class RNNBase<A extends unknown[], R> extends Module<A, R> {
 export class RNN extends RNNBase<[input: Tensor, hx?: Tensor | null], [Tensor, Tensor]> {
   readonly nonlinearity: 'tanh' | 'relu';
 
-  constructor(input_size: number, hidden_size: number, opts: RNNOptions & { nonlinearity?: 'tanh' | 'relu' } = {}) {
+  constructor(input_size: number, hidden_size: number, opts?: RNNOptions & { nonlinearity?: 'tanh' | 'relu' });
+  constructor(
+    input_size: number,
+    hidden_size: number,
+    num_layers?: number,
+    nonlinearity?: 'tanh' | 'relu',
+    bias?: boolean,
+    batch_first?: boolean,
+    dropout?: number,
+    bidirectional?: false,
+    opts?: RNNOptions & { nonlinearity?: 'tanh' | 'relu' },
+  );
+  constructor(...args: unknown[]) {
+    const opts = rnnArgs(args);
     const nl = opts.nonlinearity ?? 'tanh';
-    if (nl !== 'tanh' && nl !== 'relu') throw new Error(`Unknown nonlinearity '${String(nl)}'. Select from 'tanh' or 'relu'.`);
-    super(nl === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', input_size, hidden_size, opts);
+    super(nl === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', opts.input_size, opts.hidden_size, opts);
     this.nonlinearity = nl;
   }
 
@@ -174,8 +226,11 @@ export class RNN extends RNNBase<[input: Tensor, hx?: Tensor | null], [Tensor, T
 
 /** LSTM with gates (i, f, g, o); returns [output, [h_n, c_n]]. */
 export class LSTM extends RNNBase<[input: Tensor, hx?: readonly [Tensor, Tensor] | null], [Tensor, [Tensor, Tensor]]> {
-  constructor(input_size: number, hidden_size: number, opts: RNNOptions = {}) {
-    super('LSTM', input_size, hidden_size, opts);
+  constructor(input_size: number, hidden_size: number, opts?: RNNOptions);
+  constructor(input_size: number, hidden_size: number, ...rest: RNNArgsTail);
+  constructor(...args: unknown[]) {
+    const opts = lstmArgs(args);
+    super('LSTM', opts.input_size, opts.hidden_size, opts);
   }
 
   forward(input: Tensor, hx: readonly [Tensor, Tensor] | null = null): [Tensor, [Tensor, Tensor]] {
@@ -187,8 +242,11 @@ export class LSTM extends RNNBase<[input: Tensor, hx?: readonly [Tensor, Tensor]
 
 /** GRU with gates (r, z, n); returns [output, h_n]. */
 export class GRU extends RNNBase<[input: Tensor, hx?: Tensor | null], [Tensor, Tensor]> {
-  constructor(input_size: number, hidden_size: number, opts: RNNOptions = {}) {
-    super('GRU', input_size, hidden_size, opts);
+  constructor(input_size: number, hidden_size: number, opts?: RNNOptions);
+  constructor(input_size: number, hidden_size: number, ...rest: RNNArgsTail);
+  constructor(...args: unknown[]) {
+    const opts = gruArgs(args);
+    super('GRU', opts.input_size, opts.hidden_size, opts);
   }
 
   forward(input: Tensor, hx: Tensor | null = null): [Tensor, Tensor] {

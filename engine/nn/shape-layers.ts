@@ -4,13 +4,22 @@ import { defaultGenerator } from '../random';
 import { flatten, reshape } from '../ops/shape';
 import type { Tensor } from '../tensor';
 import { Module } from './module';
+import { P, signature } from '../signature';
+
+const flattenArgs = signature('nn.Flatten', { start_dim: P.int.opt(), end_dim: P.int.opt() });
+const unflattenArgs = signature('nn.Unflatten', { dim: P.int.req(), unflattened_size: P.intList.req() });
+const dropoutArgs = signature('nn.Dropout', { p: P.num.opt(), inplace: P.bool.opt() });
 
 export class Flatten extends Module {
-  constructor(
-    readonly start_dim = 1,
-    readonly end_dim = -1,
-  ) {
+  readonly start_dim: number;
+  readonly end_dim: number;
+  constructor(start_dim?: number, end_dim?: number);
+  constructor(opts: { start_dim?: number; end_dim?: number });
+  constructor(...args: unknown[]) {
     super();
+    const a = flattenArgs(args);
+    this.start_dim = a.start_dim ?? 1;
+    this.end_dim = a.end_dim ?? -1;
   }
   forward(x: Tensor): Tensor {
     return flatten(x, this.start_dim, this.end_dim);
@@ -18,11 +27,14 @@ export class Flatten extends Module {
 }
 
 export class Unflatten extends Module {
-  constructor(
-    readonly dim: number,
-    readonly unflattened_size: number[],
-  ) {
+  readonly dim: number;
+  readonly unflattened_size: readonly number[];
+  constructor(dim: number, unflattened_size: readonly number[]);
+  constructor(...args: unknown[]) {
     super();
+    const a = unflattenArgs(args);
+    this.dim = a.dim;
+    this.unflattened_size = a.unflattened_size;
   }
   forward(x: Tensor): Tensor {
     const d = this.dim < 0 ? this.dim + x.shape.length : this.dim;
@@ -48,8 +60,14 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
 }
 
 export class Dropout extends Module {
-  constructor(readonly p = 0.5) {
+  readonly p: number;
+  constructor(p?: number, inplace?: boolean);
+  constructor(opts: { p?: number; inplace?: boolean });
+  constructor(...args: unknown[]) {
     super();
+    const p = dropoutArgs(args).p ?? 0.5;
+    if (p < 0 || p > 1) throw new Error(`Dropout: dropout probability has to be between 0 and 1, but got ${p}`);
+    this.p = p;
   }
   forward(x: Tensor): Tensor {
     return dropout(x, this.p, this.training);

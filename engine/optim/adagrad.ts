@@ -5,6 +5,9 @@ import { requireNonNegative } from './errors';
 import { Optimizer } from './optimizer';
 import type { BaseHyper, ParamGroup, ParamsArg } from './types';
 import { residentFloat32 } from '../storage';
+import { optimizerSignature } from './signatures';
+
+const adagradArgs = optimizerSignature('Adagrad', ['params', 'lr', 'lr_decay', 'weight_decay', 'initial_accumulator_value', 'eps', 'foreach'], ['maximize', 'differentiable', 'fused']);
 
 export interface AdagradHyper extends BaseHyper {
   lr_decay: number;
@@ -17,7 +20,12 @@ export type AdagradOptions = Partial<AdagradHyper>;
 export type AdagradState = { step: number; sum: Float32Array };
 
 export class Adagrad extends Optimizer<AdagradHyper, AdagradState> {
-  constructor(params: ParamsArg<AdagradHyper>, options: AdagradOptions = {}) {
+  constructor(params: ParamsArg<AdagradHyper>, options?: AdagradOptions);
+  constructor(params: ParamsArg<AdagradHyper>, lr?: number, lr_decay?: number, weight_decay?: number, initial_accumulator_value?: number, eps?: number, options?: AdagradOptions);
+  constructor(...args: unknown[]) {
+    const bound = adagradArgs(args);
+    const params = bound.params as ParamsArg<AdagradHyper>;
+    const options = bound.options as AdagradOptions;
     super(params, {
       lr: options.lr ?? 1e-2,
       lr_decay: options.lr_decay ?? 0,

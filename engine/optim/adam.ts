@@ -6,6 +6,10 @@ import { ValueError, requireNonNegative } from './errors';
 import { Optimizer } from './optimizer';
 import type { BaseHyper, ParamGroup, ParamsArg } from './types';
 import { residentFloat32 } from '../storage';
+import { optimizerSignature } from './signatures';
+
+const adamArgs = optimizerSignature('Adam', ['params', 'lr', 'betas', 'eps', 'weight_decay', 'amsgrad'], ['foreach', 'maximize', 'capturable', 'differentiable', 'fused']);
+const adamWArgs = optimizerSignature('AdamW', ['params', 'lr', 'betas', 'eps', 'weight_decay', 'amsgrad'], ['maximize', 'foreach', 'capturable', 'differentiable', 'fused']);
 
 export interface AdamHyper extends BaseHyper {
   betas: [number, number];
@@ -68,13 +72,23 @@ abstract class AdamFamily extends Optimizer<AdamHyper, AdamState> {
 }
 
 export class Adam extends AdamFamily {
-  constructor(params: ParamsArg<AdamHyper>, options: AdamOptions = {}) {
+  constructor(params: ParamsArg<AdamHyper>, options?: AdamOptions);
+  constructor(params: ParamsArg<AdamHyper>, lr?: number, betas?: readonly [number, number], eps?: number, weight_decay?: number, amsgrad?: boolean, options?: AdamOptions);
+  constructor(...args: unknown[]) {
+    const bound = adamArgs(args);
+    const params = bound.params as ParamsArg<AdamHyper>;
+    const options = bound.options as AdamOptions;
     super(params, options, 0, false);
   }
 }
 
 export class AdamW extends AdamFamily {
-  constructor(params: ParamsArg<AdamHyper>, options: AdamOptions = {}) {
+  constructor(params: ParamsArg<AdamHyper>, options?: AdamOptions);
+  constructor(params: ParamsArg<AdamHyper>, lr?: number, betas?: readonly [number, number], eps?: number, weight_decay?: number, amsgrad?: boolean, options?: AdamOptions);
+  constructor(...args: unknown[]) {
+    const bound = adamWArgs(args);
+    const params = bound.params as ParamsArg<AdamHyper>;
+    const options = bound.options as AdamOptions;
     super(params, options, 1e-2, true);
   }
 }

@@ -7,6 +7,9 @@ import { requireNonNegative } from './errors';
 import { Optimizer } from './optimizer';
 import type { BaseHyper, ParamGroup, ParamsArg } from './types';
 import { residentFloat32 } from '../storage';
+import { optimizerSignature } from './signatures';
+
+const rMSpropArgs = optimizerSignature('RMSprop', ['params', 'lr', 'alpha', 'eps', 'weight_decay', 'momentum', 'centered', 'capturable', 'foreach', 'maximize', 'differentiable'], []);
 
 export interface RMSpropHyper extends BaseHyper {
   alpha: number;
@@ -20,7 +23,12 @@ export type RMSpropOptions = Partial<RMSpropHyper>;
 export type RMSpropState = { step: number; square_avg: Float32Array; momentum_buffer?: Float32Array; grad_avg?: Float32Array };
 
 export class RMSprop extends Optimizer<RMSpropHyper, RMSpropState> {
-  constructor(params: ParamsArg<RMSpropHyper>, options: RMSpropOptions = {}) {
+  constructor(params: ParamsArg<RMSpropHyper>, options?: RMSpropOptions);
+  constructor(params: ParamsArg<RMSpropHyper>, lr?: number, alpha?: number, eps?: number, weight_decay?: number, momentum?: number, centered?: boolean, options?: RMSpropOptions);
+  constructor(...args: unknown[]) {
+    const bound = rMSpropArgs(args);
+    const params = bound.params as ParamsArg<RMSpropHyper>;
+    const options = bound.options as RMSpropOptions;
     super(params, {
       lr: options.lr ?? 1e-2,
       alpha: options.alpha ?? 0.99,

@@ -6,6 +6,9 @@ import { ValueError, requireNonNegative } from './errors';
 import { Optimizer } from './optimizer';
 import type { BaseHyper, ParamGroup, ParamsArg } from './types';
 import { residentFloat32 } from '../storage';
+import { optimizerSignature } from './signatures';
+
+const sGDArgs = optimizerSignature('SGD', ['params', 'lr', 'momentum', 'dampening', 'weight_decay', 'nesterov'], ['maximize', 'foreach', 'differentiable', 'fused']);
 
 export interface SGDHyper extends BaseHyper {
   momentum: number;
@@ -19,7 +22,12 @@ export type SGDOptions = Partial<SGDHyper>;
 export type SGDState = { momentum_buffer: Float32Array | null };
 
 export class SGD extends Optimizer<SGDHyper, SGDState> {
-  constructor(params: ParamsArg<SGDHyper>, options: SGDOptions = {}) {
+  constructor(params: ParamsArg<SGDHyper>, options?: SGDOptions);
+  constructor(params: ParamsArg<SGDHyper>, lr?: number, momentum?: number, dampening?: number, weight_decay?: number, nesterov?: boolean, options?: SGDOptions);
+  constructor(...args: unknown[]) {
+    const bound = sGDArgs(args);
+    const params = bound.params as ParamsArg<SGDHyper>;
+    const options = bound.options as SGDOptions;
     super(params, {
       // lr has no default in PyTorch's SGD: every group must then name one.
       lr: options.lr,

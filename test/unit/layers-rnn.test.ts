@@ -202,5 +202,5 @@ test('errors: feature size, rank, initial state shape, bidirectional', () => {
   assert.throws(() => lstm(rnd([4, 2, 3]), [rnd([1, 2, 5]), rnd([2, 2, 5])]), /h_0 .*expected \[2, 2, 5\], got \[1, 2, 5\]/);
   assert.throws(() => new nn.GRU(3, 5, { batch_first: true })(rnd([2, 4, 6])), /expected \[N, T, 3\], got \[2, 4, 6\]/);
   assert.throws(() => new nn.GRU(3, 5, { bidirectional: true }), /bidirectional=true is not supported/);
-  assert.throws(() => new nn.RNN(3, 5, { nonlinearity: 'sigmoid' as 'tanh' }), /Unknown nonlinearity 'sigmoid'/);
+  assert.throws(() => new nn.RNN(3, 5, { nonlinearity: 'sigmoid' as 'tanh' }), /nn.RNN\(\): argument 'nonlinearity' must be one of 'tanh', 'relu', got 'sigmoid'/);
 });

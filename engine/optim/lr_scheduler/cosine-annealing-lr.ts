@@ -2,6 +2,7 @@
 // (including past T_max, where the schedule climbs back up) equal torch's get_last_lr() rather than the closed
 // form, which differs from it once anything else has touched the lr.
 import { LRScheduler, pyMod, type SchedulableOptimizer } from './scheduler';
+import { cosineAnnealingLRArgs } from './signatures';
 
 export interface CosineAnnealingLROptions {
   eta_min?: number;
@@ -12,7 +13,13 @@ export class CosineAnnealingLR extends LRScheduler {
   T_max: number;
   eta_min: number;
 
-  constructor(optimizer: SchedulableOptimizer, T_max: number, options: CosineAnnealingLROptions = {}) {
+  constructor(optimizer: SchedulableOptimizer, T_max: number, options?: CosineAnnealingLROptions);
+  constructor(optimizer: SchedulableOptimizer, T_max: number, eta_min?: number, last_epoch?: number, options?: CosineAnnealingLROptions);
+  constructor(...args: unknown[]) {
+    const a = cosineAnnealingLRArgs(args);
+    const optimizer = a.optimizer as SchedulableOptimizer;
+    const T_max = a.T_max;
+    const options = a;
     super(optimizer, options.last_epoch ?? -1);
     this.T_max = T_max;
     this.eta_min = options.eta_min ?? 0;

@@ -3,6 +3,7 @@
 // with cycle_momentum the momentum moves the opposite way. Meant to be stepped every batch.
 import { ValueError } from '../errors';
 import { LRScheduler, perGroup, type SchedulableOptimizer, type SchedulerGroup } from './scheduler';
+import { cyclicLRArgs } from './signatures';
 
 export type CyclicMode = 'triangular' | 'triangular2' | 'exp_range';
 
@@ -32,7 +33,13 @@ export class CyclicLR extends LRScheduler {
   max_momentums: number[];
   private readonly custom_scale: ((x: number) => number) | null;
 
-  constructor(optimizer: SchedulableOptimizer, base_lr: number | readonly number[], max_lr: number | readonly number[], options: CyclicLROptions = {}) {
+  constructor(optimizer: SchedulableOptimizer, base_lr: number | readonly number[], max_lr: number | readonly number[], options?: CyclicLROptions);
+  constructor(optimizer: SchedulableOptimizer, base_lr: number | readonly number[], max_lr: number | readonly number[], step_size_up?: number, step_size_down?: number | null, mode?: CyclicMode, gamma?: number, scale_fn?: ((x: number) => number) | null, scale_mode?: 'cycle' | 'iterations', cycle_momentum?: boolean, base_momentum?: number | readonly number[], max_momentum?: number | readonly number[], last_epoch?: number, options?: CyclicLROptions);
+  constructor(...args: unknown[]) {
+    const a = cyclicLRArgs(args);
+    const optimizer = a.optimizer as SchedulableOptimizer;
+    const { base_lr, max_lr } = a;
+    const options = a as CyclicLROptions;
     const last_epoch = options.last_epoch ?? -1;
     const groups = optimizer.param_groups as SchedulerGroup[];
     const baseLrs = perGroup(optimizer, 'base_lr', base_lr);

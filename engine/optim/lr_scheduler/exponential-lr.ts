@@ -1,10 +1,17 @@
 // ExponentialLR: multiply the lr by gamma every epoch.
 import { LRScheduler, type SchedulableOptimizer } from './scheduler';
+import { exponentialLRArgs } from './signatures';
 
 export class ExponentialLR extends LRScheduler {
   gamma: number;
 
-  constructor(optimizer: SchedulableOptimizer, gamma: number, options: { last_epoch?: number } = {}) {
+  constructor(optimizer: SchedulableOptimizer, gamma: number, options?: { last_epoch?: number });
+  constructor(optimizer: SchedulableOptimizer, gamma: number, last_epoch?: number, options?: { last_epoch?: number });
+  constructor(...args: unknown[]) {
+    const a = exponentialLRArgs(args);
+    const optimizer = a.optimizer as SchedulableOptimizer;
+    const gamma = a.gamma;
+    const options = a;
     super(optimizer, options.last_epoch ?? -1);
     this.gamma = gamma;
     this._initial_step();

@@ -2,6 +2,7 @@
 // for all.
 import { ValueError } from '../errors';
 import { LRScheduler, type SchedulableOptimizer } from './scheduler';
+import { lambdaLRArgs, multiplicativeLRArgs } from './signatures';
 
 export type LrLambda = (epoch: number) => number;
 
@@ -16,7 +17,13 @@ export class LambdaLR extends LRScheduler {
   // Functions are left out of state_dict, as PyTorch leaves out the lambdas.
   private readonly lr_lambdas: LrLambda[];
 
-  constructor(optimizer: SchedulableOptimizer, lr_lambda: LrLambda | readonly LrLambda[], options: { last_epoch?: number } = {}) {
+  constructor(optimizer: SchedulableOptimizer, lr_lambda: LrLambda | readonly LrLambda[], options?: { last_epoch?: number });
+  constructor(optimizer: SchedulableOptimizer, lr_lambda: LrLambda | readonly LrLambda[], last_epoch?: number, options?: { last_epoch?: number });
+  constructor(...args: unknown[]) {
+    const a = lambdaLRArgs(args);
+    const optimizer = a.optimizer as SchedulableOptimizer;
+    const lr_lambda = a.lr_lambda as LrLambda | readonly LrLambda[];
+    const options = a;
     super(optimizer, options.last_epoch ?? -1);
     this.lr_lambdas = lambdasFor(optimizer, lr_lambda);
     this._initial_step();
@@ -30,7 +37,13 @@ export class LambdaLR extends LRScheduler {
 export class MultiplicativeLR extends LRScheduler {
   private readonly lr_lambdas: LrLambda[];
 
-  constructor(optimizer: SchedulableOptimizer, lr_lambda: LrLambda | readonly LrLambda[], options: { last_epoch?: number } = {}) {
+  constructor(optimizer: SchedulableOptimizer, lr_lambda: LrLambda | readonly LrLambda[], options?: { last_epoch?: number });
+  constructor(optimizer: SchedulableOptimizer, lr_lambda: LrLambda | readonly LrLambda[], last_epoch?: number, options?: { last_epoch?: number });
+  constructor(...args: unknown[]) {
+    const a = multiplicativeLRArgs(args);
+    const optimizer = a.optimizer as SchedulableOptimizer;
+    const lr_lambda = a.lr_lambda as LrLambda | readonly LrLambda[];
+    const options = a;
     super(optimizer, options.last_epoch ?? -1);
     this.lr_lambdas = lambdasFor(optimizer, lr_lambda);
     this._initial_step();

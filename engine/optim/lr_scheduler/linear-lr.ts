@@ -2,6 +2,7 @@
 // and ConstantLR (hold it at factor for total_iters epochs), with PyTorch's recursive updates.
 import { ValueError } from '../errors';
 import { LRScheduler, type SchedulableOptimizer } from './scheduler';
+import { linearLRArgs, constantLRArgs } from './signatures';
 
 export interface LinearLROptions {
   start_factor?: number;
@@ -15,7 +16,12 @@ export class LinearLR extends LRScheduler {
   end_factor: number;
   total_iters: number;
 
-  constructor(optimizer: SchedulableOptimizer, options: LinearLROptions = {}) {
+  constructor(optimizer: SchedulableOptimizer, options?: LinearLROptions);
+  constructor(optimizer: SchedulableOptimizer, start_factor?: number, end_factor?: number, total_iters?: number, last_epoch?: number, options?: LinearLROptions);
+  constructor(...args: unknown[]) {
+    const a = linearLRArgs(args);
+    const optimizer = a.optimizer as SchedulableOptimizer;
+    const options = a;
     const start_factor = options.start_factor ?? 1 / 3;
     const end_factor = options.end_factor ?? 1;
     if (start_factor > 1 || !(start_factor > 0)) {
@@ -53,7 +59,12 @@ export class ConstantLR extends LRScheduler {
   factor: number;
   total_iters: number;
 
-  constructor(optimizer: SchedulableOptimizer, options: ConstantLROptions = {}) {
+  constructor(optimizer: SchedulableOptimizer, options?: ConstantLROptions);
+  constructor(optimizer: SchedulableOptimizer, factor?: number, total_iters?: number, last_epoch?: number, options?: ConstantLROptions);
+  constructor(...args: unknown[]) {
+    const a = constantLRArgs(args);
+    const optimizer = a.optimizer as SchedulableOptimizer;
+    const options = a;
     const factor = options.factor ?? 1 / 3;
     if (factor > 1 || !(factor >= 0)) throw new ValueError('Constant multiplicative factor expected to be between 0 and 1.');
     super(optimizer, options.last_epoch ?? -1);

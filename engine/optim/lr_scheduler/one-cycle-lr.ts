@@ -4,6 +4,7 @@
 // max_momentum. The lr and momentum bounds are stored in the groups, as PyTorch does.
 import { ValueError } from '../errors';
 import { LRScheduler, perGroup, type SchedulableOptimizer, type SchedulerGroup } from './scheduler';
+import { oneCycleLRArgs } from './signatures';
 
 export interface OneCycleLROptions {
   max_lr?: number | readonly number[];
@@ -44,8 +45,11 @@ export class OneCycleLR extends LRScheduler {
   /** OneCycleLR(opt, max_lr, { total_steps }) as in PyTorch, or OneCycleLR(opt, { max_lr, total_steps }). */
   constructor(optimizer: SchedulableOptimizer, max_lr: number | readonly number[], options?: OneCycleLROptions);
   constructor(optimizer: SchedulableOptimizer, options: OneCycleLROptions & { max_lr: number | readonly number[] });
-  constructor(optimizer: SchedulableOptimizer, a: number | readonly number[] | OneCycleLROptions, b: OneCycleLROptions = {}) {
-    const o: OneCycleLROptions = typeof a === 'number' || Array.isArray(a) ? { ...b, max_lr: a as number | readonly number[] } : (a as OneCycleLROptions);
+  constructor(optimizer: SchedulableOptimizer, max_lr: number | readonly number[], total_steps?: number | null, epochs?: number | null, steps_per_epoch?: number | null, pct_start?: number, anneal_strategy?: 'cos' | 'linear', cycle_momentum?: boolean, base_momentum?: number | readonly number[], max_momentum?: number | readonly number[], div_factor?: number, final_div_factor?: number, three_phase?: boolean, last_epoch?: number, options?: OneCycleLROptions);
+  constructor(...args: unknown[]) {
+    const a = oneCycleLRArgs(args);
+    const optimizer = a.optimizer as SchedulableOptimizer;
+    const o = a as OneCycleLROptions;
     if (o.max_lr === undefined) throw new ValueError('OneCycleLR needs max_lr');
     let total: number;
     if (o.total_steps === undefined && o.epochs === undefined && o.steps_per_epoch === undefined) {

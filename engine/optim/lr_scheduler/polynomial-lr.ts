@@ -1,5 +1,6 @@
 // PolynomialLR: lr0 * (1 - t / total_iters)^power, reaching 0 at total_iters, through PyTorch's recursive update.
 import { LRScheduler, type SchedulableOptimizer } from './scheduler';
+import { polynomialLRArgs } from './signatures';
 
 export interface PolynomialLROptions {
   total_iters?: number;
@@ -11,7 +12,12 @@ export class PolynomialLR extends LRScheduler {
   total_iters: number;
   power: number;
 
-  constructor(optimizer: SchedulableOptimizer, options: PolynomialLROptions = {}) {
+  constructor(optimizer: SchedulableOptimizer, options?: PolynomialLROptions);
+  constructor(optimizer: SchedulableOptimizer, total_iters?: number, power?: number, last_epoch?: number, options?: PolynomialLROptions);
+  constructor(...args: unknown[]) {
+    const a = polynomialLRArgs(args);
+    const optimizer = a.optimizer as SchedulableOptimizer;
+    const options = a;
     super(optimizer, options.last_epoch ?? -1);
     this.total_iters = options.total_iters ?? 5;
     this.power = options.power ?? 1;

@@ -3,6 +3,7 @@
 // therefore not a SchedulerLike; call it from defineTraining's onStep or your own loop.
 import { ValueError } from '../errors';
 import type { SchedulableOptimizer } from './scheduler';
+import { reduceLROnPlateauArgs } from './signatures';
 
 export interface ReduceLROnPlateauOptions {
   mode?: 'min' | 'max';
@@ -32,7 +33,12 @@ export class ReduceLROnPlateau {
   last_epoch = 0;
   private _last_lr: number[];
 
-  constructor(optimizer: SchedulableOptimizer, options: ReduceLROnPlateauOptions = {}) {
+  constructor(optimizer: SchedulableOptimizer, options?: ReduceLROnPlateauOptions);
+  constructor(optimizer: SchedulableOptimizer, mode?: 'min' | 'max', factor?: number, patience?: number, threshold?: number, threshold_mode?: 'rel' | 'abs', cooldown?: number, min_lr?: number | readonly number[], eps?: number, options?: ReduceLROnPlateauOptions);
+  constructor(...args: unknown[]) {
+    const a = reduceLROnPlateauArgs(args);
+    const optimizer = a.optimizer as SchedulableOptimizer;
+    const options = a as ReduceLROnPlateauOptions;
     const factor = options.factor ?? 0.1;
     if (factor >= 1) throw new ValueError('Factor should be < 1.0.');
     this.factor = factor;

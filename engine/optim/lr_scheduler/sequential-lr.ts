@@ -3,6 +3,7 @@
 import type { SchedulerLike } from '../../definition';
 import { ValueError } from '../errors';
 import type { LRScheduler, SchedulableOptimizer, SchedulerStateDict } from './scheduler';
+import { sequentialLRArgs, chainedSchedulerArgs } from './signatures';
 
 export class SequentialLR implements SchedulerLike {
   readonly optimizer: SchedulableOptimizer;
@@ -11,7 +12,14 @@ export class SequentialLR implements SchedulerLike {
   private readonly _milestones: number[];
   private _last_lr: number[];
 
-  constructor(optimizer: SchedulableOptimizer, schedulers: LRScheduler[], milestones: readonly number[], options: { last_epoch?: number } = {}) {
+  constructor(optimizer: SchedulableOptimizer, schedulers: LRScheduler[], milestones: readonly number[], options?: { last_epoch?: number });
+  constructor(optimizer: SchedulableOptimizer, schedulers: LRScheduler[], milestones: readonly number[], last_epoch?: number, options?: { last_epoch?: number });
+  constructor(...args: unknown[]) {
+    const a = sequentialLRArgs(args);
+    const optimizer = a.optimizer as SchedulableOptimizer;
+    const schedulers = a.schedulers as LRScheduler[];
+    const milestones = a.milestones;
+    const options = a;
     schedulers.forEach((s, i) => {
       if (s.optimizer !== optimizer) {
         throw new ValueError(
@@ -71,7 +79,10 @@ export class ChainedScheduler implements SchedulerLike {
   private readonly _schedulers: LRScheduler[];
   private _last_lr: number[];
 
-  constructor(schedulers: LRScheduler[]) {
+  constructor(schedulers: LRScheduler[], optimizer?: SchedulableOptimizer | null);
+  constructor(...args: unknown[]) {
+    const a = chainedSchedulerArgs(args);
+    const schedulers = a.schedulers as LRScheduler[];
     if (schedulers.length === 0) throw new ValueError('ChainedScheduler needs at least one scheduler');
     schedulers.forEach((s, i) => {
       if (s.optimizer !== schedulers[0].optimizer) {

@@ -1,5 +1,6 @@
 // StepLR and MultiStepLR: multiply the lr by gamma every step_size epochs, or at each listed milestone.
 import { LRScheduler, type SchedulableOptimizer } from './scheduler';
+import { stepLRArgs, multiStepLRArgs } from './signatures';
 
 export interface StepLROptions {
   gamma?: number;
@@ -10,7 +11,13 @@ export class StepLR extends LRScheduler {
   step_size: number;
   gamma: number;
 
-  constructor(optimizer: SchedulableOptimizer, step_size: number, options: StepLROptions = {}) {
+  constructor(optimizer: SchedulableOptimizer, step_size: number, options?: StepLROptions);
+  constructor(optimizer: SchedulableOptimizer, step_size: number, gamma?: number, last_epoch?: number, options?: StepLROptions);
+  constructor(...args: unknown[]) {
+    const a = stepLRArgs(args);
+    const optimizer = a.optimizer as SchedulableOptimizer;
+    const step_size = a.step_size;
+    const options = a;
     super(optimizer, options.last_epoch ?? -1);
     this.step_size = step_size;
     this.gamma = options.gamma ?? 0.1;
@@ -33,7 +40,13 @@ export class MultiStepLR extends LRScheduler {
   milestones: number[];
   gamma: number;
 
-  constructor(optimizer: SchedulableOptimizer, milestones: readonly number[], options: StepLROptions = {}) {
+  constructor(optimizer: SchedulableOptimizer, milestones: readonly number[], options?: StepLROptions);
+  constructor(optimizer: SchedulableOptimizer, milestones: readonly number[], gamma?: number, last_epoch?: number, options?: StepLROptions);
+  constructor(...args: unknown[]) {
+    const a = multiStepLRArgs(args);
+    const optimizer = a.optimizer as SchedulableOptimizer;
+    const milestones = a.milestones;
+    const options = a;
     super(optimizer, options.last_epoch ?? -1);
     this.milestones = [...milestones].sort((a, b) => a - b);
     this.gamma = options.gamma ?? 0.1;

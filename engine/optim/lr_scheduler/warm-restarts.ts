@@ -2,6 +2,7 @@
 // T_i multiplied by T_mult at every restart. step(epoch) accepts fractional epochs (stepping per batch).
 import { ValueError } from '../errors';
 import { LRScheduler, type SchedulableOptimizer } from './scheduler';
+import { warmRestartsArgs } from './signatures';
 
 export interface CosineAnnealingWarmRestartsOptions {
   T_mult?: number;
@@ -16,7 +17,13 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   eta_min: number;
   T_cur: number;
 
-  constructor(optimizer: SchedulableOptimizer, T_0: number, options: CosineAnnealingWarmRestartsOptions = {}) {
+  constructor(optimizer: SchedulableOptimizer, T_0: number, options?: CosineAnnealingWarmRestartsOptions);
+  constructor(optimizer: SchedulableOptimizer, T_0: number, T_mult?: number, eta_min?: number, last_epoch?: number, options?: CosineAnnealingWarmRestartsOptions);
+  constructor(...args: unknown[]) {
+    const a = warmRestartsArgs(args);
+    const optimizer = a.optimizer as SchedulableOptimizer;
+    const T_0 = a.T_0;
+    const options = a;
     const T_mult = options.T_mult ?? 1;
     if (!Number.isInteger(T_0) || T_0 <= 0) throw new ValueError(`Expected positive integer T_0, but got ${T_0}`);
     if (!Number.isInteger(T_mult) || T_mult < 1) throw new ValueError(`Expected integer T_mult >= 1, but got ${T_mult}`);
