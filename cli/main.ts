@@ -7,6 +7,7 @@ import type { Anomaly } from '../protocol/messages';
 import { formatLocation } from '../protocol/messages';
 import { launchEngine } from '../host/launch';
 import { RunProgress } from '../protocol/run-state';
+import { RecordChecker } from '../host/run-record';
 import { renderReportHtml } from '../webview/report';
 import { redactMessage } from '../webview/report-redact';
 import { ReportReducer } from '../webview/report-reducer';
@@ -23,15 +24,21 @@ class CliError extends Error {}
  * Streams a run record into a report of bounded size (report-reducer.ts): any run length opens in seconds, and
  * neither the record nor its messages are ever held whole. `redact` leaves out stacks, absolute paths and the pid.
  */
-async function writeReport(record: string, out: string, title: string, redact: boolean): Promise<{ steps: number; skipped: number }> {
+async function writeReport(record: string, out: string, title: string, redact: boolean): Promise<{ steps: number; skipped: number; problem?: string }> {
   const reducer = new ReportReducer();
-  const scan = await scanRecord(record, (v) => reducer.push(v));
+  // A record is untrusted input: each message is checked against the protocol's schema (host/run-record.ts).
+  const checker = new RecordChecker('update Gradlens', 'message');
+  const scan = await scanRecord(record, (v) => {
+    const m = checker.check(v);
+    if (m) reducer.push(m);
+  });
+  if (checker.newer) throw new CliError(`${record}: ${checker.newer}`);
   const reduced = reducer.result();
   if (reduced.messages.length === 0) throw new CliError(`${record} holds no Gradlens messages (is it a run record, .gradlens/runs/*.jsonl?)`);
   const folders = [...new Set(reduced.messages.flatMap((m) => (m.type === 'runStarted' ? [path.dirname(m.modelFile)] : [])).concat(process.cwd(), path.dirname(path.resolve(record)), homedir()))];
   const messages = redact ? reduced.messages.map((m) => redactMessage(m, { folders })) : reduced.messages;
   writeFileSync(out, renderReportHtml(messages, { title, bundlePath: path.join(__dirname, 'webview.js') }));
-  return { steps: reduced.steps, skipped: reduced.skipped + scan.unreadable };
+  return { steps: reduced.steps, skipped: reduced.skipped + scan.unreadable + checker.invalid, problem: checker.firstProblem };
 }
 
 /** Creates the folder an output file goes into, before any training, so a bad path fails at once and says why. */
@@ -240,7 +247,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         checkRecord(args.runFile);
         prepareOutput('--out', args.out);
         const made = await writeReport(args.runFile, args.out, `Gradlens: ${path.basename(args.runFile)}`, args.redact);
-        if (made.skipped > 0) process.stderr.write(`gradlens: skipped ${made.skipped} malformed line(s) of ${args.runFile}\n`);
+        if (made.skipped > 0) process.stderr.write(`gradlens: skipped ${made.skipped} malformed line(s) of ${args.runFile}${made.problem ? ` (first: ${made.problem})` : ''}\n`);
         process.stdout.write(`Report: ${args.out} (${made.steps.toLocaleString('en-US')} steps)\n`);
         return EXIT.ok;
       });

@@ -31,20 +31,30 @@ export class RecordChecker {
   /** The first problem found, e.g. "line 7: step message: loss must be a number (got "abc")". */
   firstProblem: string | undefined;
   invalid = 0;
+  /** Set when the record is of a newer protocol (check() also throws, which a streaming reader may swallow). */
+  newer: string | undefined;
 
-  constructor(private readonly update = 'update the extension') {}
+  /**
+   * @param update what to tell the user to update when the record is newer.
+   * @param unit what a position counts: 'line' (a whole record) or 'message' (a stream that skips unreadable lines).
+   */
+  constructor(
+    private readonly update = 'update the extension',
+    private readonly unit: 'line' | 'message' = 'line',
+  ) {}
 
   /** The message on the next line, or undefined when it does not fit the protocol (then see firstProblem). */
   check(value: unknown, lineNumber = this.line + 1): EngineMessage | undefined {
     this.line = lineNumber;
     const hello = value as { type?: unknown; protocolVersion?: unknown } | null;
     if (hello && hello.type === 'hello' && typeof hello.protocolVersion === 'number' && hello.protocolVersion > PROTOCOL_VERSION) {
-      throw new RunRecordError(newerProtocolMessage(hello.protocolVersion, this.update));
+      this.newer = newerProtocolMessage(hello.protocolVersion, this.update);
+      throw new RunRecordError(this.newer);
     }
     const checked = checkEngineMessage(value);
     if (checked.ok) return checked.value;
     this.invalid++;
-    this.firstProblem ??= `line ${lineNumber}: ${checked.error}`;
+    this.firstProblem ??= `${this.unit} ${lineNumber}: ${checked.error}`;
     return undefined;
   }
 }

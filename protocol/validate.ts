@@ -30,7 +30,7 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 export function checkEngineMessage(value: unknown): Checked<EngineMessage> {
   const type = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { type?: unknown }).type : undefined;
   const label = typeof type === 'string' ? `${type} message` : 'message';
-  const problem = check(definitions.EngineMessage, value, '');
+  const problem = report(compile(definitions.EngineMessage)(value));
   return problem === undefined ? { ok: true, value: value as EngineMessage } : { ok: false, error: `${label}: ${problem}` };
 }
 
@@ -38,7 +38,7 @@ export function checkEngineMessage(value: unknown): Checked<EngineMessage> {
 export function checkResponseBody<T extends HostCommandType>(command: T, body: unknown): Checked<ResponseBodies[T]> {
   if (body === undefined) return { ok: true, value: body as ResponseBodies[T] };
   const schema = definitions.ResponseBodies.properties?.[command];
-  const problem = schema ? check(schema, body, '') : undefined;
+  const problem = schema ? report(compile(schema)(body)) : undefined;
   return problem === undefined ? { ok: true, value: body as ResponseBodies[T] } : { ok: false, error: `response to ${command}: ${problem}` };
 }
 
@@ -48,8 +48,24 @@ function resolve(schema: Schema): Schema {
   return s;
 }
 
-function at(path: string): string {
-  return path || 'the message';
+/** Where a value failed (path segments from the top, built only on failure) and what is wrong. */
+interface Failure {
+  path: string[];
+  /** The sentence after the field's name, e.g. "must be a number (got "abc")". */
+  text: string;
+}
+
+type Checker = (value: unknown) => Failure | undefined;
+
+function report(f: Failure | undefined): string | undefined {
+  if (!f) return undefined;
+  const where = f.path.reduce((acc, seg) => (seg.startsWith('[') ? acc + seg : acc ? `${acc}.${seg}` : seg), '');
+  return `${where || 'the message'} ${f.text}`;
+}
+
+function within(seg: string, f: Failure | undefined): Failure | undefined {
+  if (f) f.path.unshift(seg);
+  return f;
 }
 
 function describe(v: unknown): string {
@@ -63,63 +79,103 @@ function jsonType(v: unknown): string {
   return typeof v;
 }
 
-/** undefined when `value` fits `schema`, else one sentence naming the field. */
-function check(schemaIn: Schema, value: unknown, path: string): string | undefined {
-  const schema = resolve(schemaIn);
-  if (schema.anyOf) return checkAnyOf(schema.anyOf, value, path);
-  if (schema.not && Object.keys(schema.not).length === 0) return undefined; // "no value": never sent, never checked
-  if ('const' in schema && value !== schema.const) return `${at(path)} must be ${describe(schema.const)} (got ${describe(value)})`;
-  if (schema.enum && !schema.enum.includes(value)) {
-    return `${at(path)} must be one of ${schema.enum.map(describe).join(', ')} (got ${describe(value)})`;
+// Each schema node is compiled once into a checker (a record of a long run holds millions of messages).
+const compiled = new Map<Schema, Checker>();
+
+function compile(schemaIn: Schema): Checker {
+  const known = compiled.get(schemaIn);
+  if (known) return known;
+  let impl: Checker = () => undefined;
+  // Registered before it is built: the schema is recursive through $ref.
+  const checker: Checker = (v) => impl(v);
+  compiled.set(schemaIn, checker);
+  impl = build(resolve(schemaIn));
+  return checker;
+}
+
+function build(schema: Schema): Checker {
+  if (schema.anyOf) return buildAnyOf(schema.anyOf);
+  if (schema.not && Object.keys(schema.not).length === 0) return () => undefined; // "no value": never sent
+  const parts: Checker[] = [];
+  if ('const' in schema) {
+    const c = schema.const;
+    parts.push((v) => (v === c ? undefined : { path: [], text: `must be ${describe(c)} (got ${describe(v)})` }));
+  }
+  if (schema.enum) {
+    const allowed = schema.enum;
+    parts.push((v) => (allowed.includes(v) ? undefined : { path: [], text: `must be one of ${allowed.map(describe).join(', ')} (got ${describe(v)})` }));
   }
   if (schema.type !== undefined) {
-    const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-    if (!types.some((t) => fitsType(t, value))) return `${at(path)} must be ${types.map(article).join(' or ')} (got ${describe(value)})`;
+    const types = ([] as string[]).concat(schema.type);
+    const wanted = types.map(article).join(' or ');
+    parts.push((v) => (types.some((t) => fitsType(t, v)) ? undefined : { path: [], text: `must be ${wanted} (got ${describe(v)})` }));
   }
-  if (jsonType(value) === 'array' && schema.items) {
-    const list = value as unknown[];
-    for (let i = 0; i < list.length; i++) {
-      const p = check(schema.items, list[i], `${path}[${i}]`);
-      if (p) return p;
-    }
+  if (schema.items) {
+    const item = compile(schema.items);
+    parts.push((v) => {
+      if (!Array.isArray(v)) return undefined;
+      for (let i = 0; i < v.length; i++) {
+        const f = item(v[i]);
+        if (f) return within(`[${i}]`, f);
+      }
+      return undefined;
+    });
   }
-  if (jsonType(value) === 'object' && (schema.properties || schema.required || typeof schema.additionalProperties === 'object')) {
-    const obj = value as Record<string, unknown>;
-    for (const key of schema.required ?? []) {
-      if (!(key in obj)) return `${join(path, key)} is missing`;
-    }
-    for (const [key, v] of Object.entries(obj)) {
-      const sub = schema.properties?.[key] ?? (typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined);
-      if (!sub) continue;
-      const p = check(sub, v, join(path, key));
-      if (p) return p;
-    }
+  if (schema.properties || schema.required || typeof schema.additionalProperties === 'object') {
+    const required = schema.required ?? [];
+    const props = new Map(Object.entries(schema.properties ?? {}).map(([k, sub]) => [k, compile(sub)]));
+    const extra = typeof schema.additionalProperties === 'object' ? compile(schema.additionalProperties) : undefined;
+    parts.push((v) => {
+      if (jsonType(v) !== 'object') return undefined;
+      const obj = v as Record<string, unknown>;
+      for (const key of required) if (!(key in obj)) return { path: [key], text: 'is missing' };
+      for (const key in obj) {
+        const sub = props.get(key) ?? extra;
+        if (!sub) continue;
+        const f = sub(obj[key]);
+        if (f) return within(key, f);
+      }
+      return undefined;
+    });
   }
-  return undefined;
+  return (v) => {
+    for (const part of parts) {
+      const f = part(v);
+      if (f) return f;
+    }
+    return undefined;
+  };
 }
 
 /**
  * A union: when its members are told apart by a `type` constant (the protocol's messages), the member named by the
  * value's type is checked, so the error names the field that is wrong rather than "matches no member".
  */
-function checkAnyOf(members: Schema[], value: unknown, path: string): string | undefined {
+function buildAnyOf(members: Schema[]): Checker {
   const resolved = members.map(resolve);
-  const tags = resolved.map((m) => (m.properties?.type && 'const' in resolve(m.properties.type) ? resolve(m.properties.type).const : undefined));
-  if (tags.every((t) => t !== undefined) && jsonType(value) === 'object') {
-    const tag = (value as { type?: unknown }).type;
-    const i = tags.findIndex((t) => t === tag);
-    if (i < 0) return `${join(path, 'type')} must be one of ${tags.map(describe).join(', ')} (got ${describe(tag)})`;
-    return check(resolved[i], value, path);
+  const tags = resolved.map((m) => (m.properties?.type ? resolve(m.properties.type).const : undefined));
+  if (tags.every((t) => typeof t === 'string')) {
+    const byTag = new Map(tags.map((t, i) => [t, compile(members[i])]));
+    const names = tags.map(describe).join(', ');
+    return (v) => {
+      if (jsonType(v) !== 'object') return { path: [], text: `must be an object (got ${describe(v)})` };
+      const tag = (v as { type?: unknown }).type;
+      const member = typeof tag === 'string' ? byTag.get(tag) : undefined;
+      return member ? member(v) : { path: ['type'], text: `must be one of ${names} (got ${describe(tag)})` };
+    };
   }
-  const problems: string[] = [];
-  for (const m of resolved) {
-    const p = check(m, value, path);
-    if (p === undefined) return undefined;
-    problems.push(p);
-  }
-  // The member of the value's own JSON type says most about what is wrong.
-  const sameType = resolved.findIndex((m) => m.type !== undefined && ([] as string[]).concat(m.type).some((t) => fitsType(t, value)));
-  return sameType >= 0 ? problems[sameType] : `${at(path)} has none of the allowed forms (${problems.join('; ')})`;
+  const checkers = members.map(compile);
+  return (v) => {
+    const failures: Failure[] = [];
+    for (const c of checkers) {
+      const f = c(v);
+      if (!f) return undefined;
+      failures.push(f);
+    }
+    // The member of the value's own JSON type says most about what is wrong.
+    const same = resolved.findIndex((m) => m.type !== undefined && ([] as string[]).concat(m.type).some((t) => fitsType(t, v)));
+    return same >= 0 ? failures[same] : { path: [], text: `has none of the allowed forms (${failures.map((f) => report(f)).join('; ')})` };
+  };
 }
 
 function fitsType(t: string, v: unknown): boolean {
@@ -137,8 +193,4 @@ function fitsType(t: string, v: unknown): boolean {
 
 function article(t: string): string {
   return t === 'array' || t === 'object' || t === 'integer' ? `an ${t}` : t === 'null' ? 'null' : `a ${t}`;
-}
-
-function join(path: string, key: string): string {
-  return path ? `${path}.${key}` : key;
 }
