@@ -212,6 +212,8 @@ export class EngineClient {
   private onRaw(raw: unknown): void {
     if (!this.options.validate) return this.onEngineMessage(raw as EngineMessage);
     const checked = checkEngineMessage(raw);
+    // A message type this host does not know is ignored, as the protocol says (a newer engine's addition).
+    if (!checked.ok && checked.unknownType) return;
     let problem = checked.ok ? undefined : checked.error;
     if (checked.ok && checked.value.type === 'response' && checked.value.success) {
       const pending = this.pendingRequests.get(checked.value.request_seq);

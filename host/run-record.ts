@@ -31,6 +31,8 @@ export class RecordChecker {
   /** The first problem found, e.g. "line 7: step message: loss must be a number (got "abc")". */
   firstProblem: string | undefined;
   invalid = 0;
+  /** Messages of a type this host does not know (skipped, not errors). */
+  ignored = 0;
   /** Set when the record is of a newer protocol (check() also throws, which a streaming reader may swallow). */
   newer: string | undefined;
 
@@ -53,6 +55,11 @@ export class RecordChecker {
     }
     const checked = checkEngineMessage(value);
     if (checked.ok) return checked.value;
+    if (checked.unknownType) {
+      // A message type added by a newer engine of this protocol version: ignored, as the protocol says.
+      this.ignored++;
+      return undefined;
+    }
     this.invalid++;
     this.firstProblem ??= `${this.unit} ${lineNumber}: ${checked.error}`;
     return undefined;
@@ -60,8 +67,8 @@ export class RecordChecker {
 }
 
 /**
- * Parses and checks a whole record. A torn last line (a process killed mid-write) is skipped; any other line that
- * is not JSON or not a valid message is an error naming it.
+ * Parses and checks a whole record. A torn last line (a process killed mid-write) and messages of unknown types (a
+ * newer engine's additions) are skipped; any other line that is not JSON or not a valid message is an error naming it.
  */
 export function parseRunRecord(text: string): EngineMessage[] {
   const lines = text.split('\n');
@@ -81,9 +88,10 @@ export function parseRunRecord(text: string): EngineMessage[] {
     if (typeof value !== 'object' || value === null || typeof (value as { type?: unknown }).type !== 'string') {
       throw new RunRecordError(`line ${i + 1} is not a Gradlens message`);
     }
+    const ignoredBefore = checker.ignored;
     const msg = checker.check(value, i + 1);
-    if (!msg) throw new RunRecordError(checker.firstProblem ?? `line ${i + 1} is not a valid message`);
-    out.push(msg);
+    if (msg) out.push(msg);
+    else if (checker.ignored === ignoredBefore) throw new RunRecordError(checker.firstProblem ?? `line ${i + 1} is not a valid message`);
   }
   if (!out.length) throw new RunRecordError('the file holds no messages');
   return out;

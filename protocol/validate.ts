@@ -24,14 +24,20 @@ interface Schema {
 
 const definitions = (schemaJson as unknown as { definitions: Record<string, Schema> }).definitions;
 
-export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
+/**
+ * `unknownType`: a message of a type this host does not know. The protocol lets a newer engine add message types
+ * without a new version (docs/protocol.md: consumers ignore what they do not know), so callers skip it.
+ */
+export type Checked<T> = { ok: true; value: T } | { ok: false; error: string; unknownType?: true };
 
 /** An EngineMessage (also a run record's line), or what is wrong with it. */
 export function checkEngineMessage(value: unknown): Checked<EngineMessage> {
   const type = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { type?: unknown }).type : undefined;
   const label = typeof type === 'string' ? `${type} message` : 'message';
-  const problem = report(compile(definitions.EngineMessage)(value));
-  return problem === undefined ? { ok: true, value: value as EngineMessage } : { ok: false, error: `${label}: ${problem}` };
+  const failure = compile(definitions.EngineMessage)(value);
+  if (!failure) return { ok: true, value: value as EngineMessage };
+  const unknownType = typeof type === 'string' && failure.path.length === 1 && failure.path[0] === 'type';
+  return { ok: false, error: `${label}: ${report(failure)}`, ...(unknownType ? { unknownType: true as const } : {}) };
 }
 
 /** The body of a successful response to a command of type T, or what is wrong with it. */
