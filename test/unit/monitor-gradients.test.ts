@@ -4,6 +4,7 @@ import { DEFAULT_THRESHOLDS } from '../../protocol/thresholds';
 import { VanishingGradientDetector } from '../../engine/monitor/detectors/vanishing-gradient';
 import { ExplodingGradientDetector } from '../../engine/monitor/detectors/exploding-gradient';
 import { UpdateRatioDetector } from '../../engine/monitor/detectors/update-ratio';
+import type { Anomaly } from '../../protocol/messages';
 import { grads, sample } from './monitor-helpers';
 
 const th = DEFAULT_THRESHOLDS;
@@ -90,4 +91,30 @@ test('updateRatio: outside [1e-8, 10] fires, 1e-3 does not, zero-gradient layers
   for (let s = 0; s < 5; s++) lo.push(...d2.observe(sample(s, 1, { stats: st(1e-9) }), th));
   assert.equal(lo.length, 1);
   assert.match(lo[0].hint, /raise the learning rate/i);
+});
+
+test('updateRatio: a tiny update on a converged run is convergence; a large one still fires', () => {
+  const st = (r: number) => [{ id: '0', gradNorm: 1e-6, updateRatio: r, weightNorm: 40 }];
+  // The loss fell from 0.7 to 0.001: the updates shrink with the gradients, as they should.
+  const loss = (s: number) => (s < 30 ? 0.7 : 0.001);
+  const d = new UpdateRatioDetector();
+  const out: Anomaly[] = [];
+  for (let s = 0; s < 200; s++) out.push(...d.observe(sample(s, loss(s), { stats: s >= 150 ? st(1e-10) : undefined }), th));
+  assert.deepEqual(out.map((a) => a.message), []);
+  for (let s = 200; s < 205; s++) out.push(...d.observe(sample(s, loss(s), { stats: st(20) }), th));
+  assert.equal(out.length, 1);
+  assert.match(out[0].message, /above/);
+});
+
+test('vanishing: the mean |grad| rule is silent on a converged run; AUTOTRAINER\'s ratio still judges it', () => {
+  const loss = (s: number) => (s < 30 ? 0.7 : 1e-5);
+  const d = new VanishingGradientDetector();
+  const out: Anomaly[] = [];
+  // Every layer's gradient is tiny because the loss is (measured: 66 warnings on a 50,000-step two-moons MLP).
+  for (let s = 0; s < 200; s++) out.push(...d.observe(sample(s, loss(s), { stats: s >= 150 ? grads([2e-7, 5e-7], [1e-8, 3e-8]) : undefined }), th));
+  assert.deepEqual(out.map((a) => a.message), []);
+  // The first layer gets a thousandth of the last one's gradient: vanishing, converged or not.
+  for (let s = 200; s < 205; s++) out.push(...d.observe(sample(s, loss(s), { stats: grads([1e-8, 1e-3], [1e-10, 1e-5]) }), th));
+  assert.equal(out.length, 1);
+  assert.equal(out[0].rule.id, 'autotrainer.vanishing');
 });

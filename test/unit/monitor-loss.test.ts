@@ -104,3 +104,31 @@ test('oscillation: a loss bouncing up and down without progress fires; noisy des
   assert.ok((out[0].evidence.signFlipFrac as number) > 0.95);
   assert.deepEqual(feed(new OscillationDetector(), healthy(3000)), []);
 });
+
+/** A run that learns: from ~0.7 down to ~0.7% of it (a converged classifier), with costly batches now and then. */
+const learnsToZero = (n: number, scale = 1) =>
+  Array.from({ length: n }, (_, i) => scale * (0.005 + 0.69 * Math.exp(-i / 100)) * (1 + 0.3 * noise(i)) * (i % 97 === 0 ? 20 : 1));
+
+test('lossPlateau: a converged run (loss below a tenth of its start) is done, not on a plateau', () => {
+  // Measured: a 50,000-step 2-16-1 MLP on two-moons raised 35 plateau warnings at losses of 0.004 and below.
+  assert.deepEqual(feed(new LossPlateauDetector(), learnsToZero(5000)), []);
+  // The same level, reached from a start only 3x higher, is not converged: it is a plateau.
+  const stuckHigh = Array.from({ length: 800 }, (_, i) => (i < 20 ? 0.06 : 0.02) * (1 + 0.002 * noise(i)));
+  assert.equal(feed(new LossPlateauDetector(), stuckHigh).length, 1);
+});
+
+test('lossPlateau: small-batch noise too large to see a 1% change does not pass for a plateau', () => {
+  // Batch size 4: a block mean of 50 losses with +-100% noise is only good to ~25%; its best block is a lucky one.
+  const noisy = Array.from({ length: 2000 }, (_, i) => 0.3 * (1 + noise(i)));
+  assert.deepEqual(feed(new LossPlateauDetector(), noisy), []);
+  const out = feed(new LossPlateauDetector(), Array.from({ length: 800 }, (_, i) => 2.3026 + 0.002 * noise(i)));
+  assert.ok((out[0].evidence.resolution as number) < th.plateauRelTol);
+});
+
+test('oscillation: a converged loss flipping up and down is noise around a small value, not an oscillation', () => {
+  const start = Array.from({ length: 50 }, () => 0.7);
+  const bouncingLow = Array.from({ length: 400 }, (_, i) => 0.01 + (i % 2 ? 0.004 : -0.004));
+  assert.deepEqual(feed(new OscillationDetector(), [...start, ...bouncingLow]), []);
+  const bouncingHigh = Array.from({ length: 400 }, (_, i) => 0.5 + (i % 2 ? 0.2 : -0.2));
+  assert.equal(feed(new OscillationDetector(), [...start, ...bouncingHigh]).length, 1);
+});

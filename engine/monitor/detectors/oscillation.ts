@@ -1,16 +1,21 @@
 // Loss oscillation (a Gradlens rule): over the last oscillationWindow steps, at least oscillationFrac of the
 // consecutive loss differences flip sign and the loss is not trending down. Independent noise flips sign 2/3
 // of the time on average, so a threshold of 0.85 over 100 steps is about 4 standard deviations above noise;
-// a learning rate that makes the optimizer bounce across a valley flips on nearly every step.
+// a learning rate that makes the optimizer bounce across a valley flips on nearly every step. A converged run
+// (LossProgress) is exempt: its batch-to-batch wiggles are noise around a small loss, and over a long run that noise
+// crosses any flip-fraction threshold now and then.
 import type { Anomaly, DetectorRule, DetectorThresholds } from '../../../protocol/messages';
 import { anomaly, fmt, type Detector, type StepSample } from '../detector';
+import { CONVERGED_FRACTION, LossProgress } from '../loss-progress';
 
 export class OscillationDetector implements Detector {
   readonly kind = 'oscillation' as const;
   private losses: number[] = [];
   private fired = false;
+  private readonly progress = new LossProgress();
 
   observe(sample: StepSample, th: DetectorThresholds): Anomaly[] {
+    this.progress.observe(sample, th);
     if (!Number.isFinite(sample.loss)) return [];
     const size = Math.max(8, Math.round(th.oscillationWindow));
     this.losses.push(sample.loss);
@@ -43,12 +48,13 @@ export class OscillationDetector implements Detector {
       return [];
     }
     // "Not going down": less than 1% progress between the two halves of the window.
-    if (this.fired || second < first * 0.99) return [];
+    if (this.fired || second < first * 0.99 || this.progress.converged) return [];
     this.fired = true;
     const rule: DetectorRule = {
       id: 'gradlens.oscillation',
-      description: 'Over oscillationWindow steps, at least oscillationFrac of consecutive loss changes flip sign and the loss does not go down.',
-      thresholds: { oscillationWindow: size, oscillationFrac: th.oscillationFrac },
+      description:
+        'Over oscillationWindow steps, at least oscillationFrac of consecutive loss changes flip sign, the loss does not go down, and it is still above convergedFraction of its start.',
+      thresholds: { oscillationWindow: size, oscillationFrac: th.oscillationFrac, convergedFraction: CONVERGED_FRACTION },
       source: 'Gradlens (see docs/detectors.md)',
     };
     return [

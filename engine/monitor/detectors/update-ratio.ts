@@ -1,21 +1,29 @@
 // Update-to-weight ratio ||w_after - w_before|| / ||w_before||: a healthy step moves weights by roughly 1e-3 of
 // their size. Far below, the layer does not learn; far above, it is being rewritten each step.
-// SageMaker Debugger weight_update_ratio and TheDeepChecker thresholds.
+// SageMaker Debugger weight_update_ratio and TheDeepChecker thresholds. The low side is a learning problem only on a
+// run that still has something to learn: once the loss has converged (LossProgress) the gradients, and with them
+// the updates, shrink towards zero as they should, and a long run's weights keep growing (a separable problem
+// pushes its logits out), so the ratio sinks below 1e-8 on a perfectly healthy run. The high side always counts.
 import type { Anomaly, DetectorRule, DetectorThresholds } from '../../../protocol/messages';
 import { anomaly, fmt, layerRef, Latch, statsById, type Detector, type StepSample } from '../detector';
+import { CONVERGED_FRACTION, LossProgress } from '../loss-progress';
 
 export class UpdateRatioDetector implements Detector {
   readonly kind = 'updateRatio' as const;
   private readonly latch = new Latch();
+  private readonly progress = new LossProgress();
 
   observe(sample: StepSample, th: DetectorThresholds): Anomaly[] {
+    this.progress.observe(sample, th);
     if (!sample.stats) return [];
+    const converged = this.progress.converged;
     const out: Anomaly[] = [];
     const byId = statsById(sample.stats);
     const rule: DetectorRule = {
       id: 'sagemaker.updateRatio',
-      description: 'The update-to-weight ratio of a layer is outside [updateRatioLow, updateRatioHigh].',
-      thresholds: { updateRatioLow: th.updateRatioLow, updateRatioHigh: th.updateRatioHigh },
+      description:
+        'The update-to-weight ratio of a layer is above updateRatioHigh, or below updateRatioLow while the loss is still above convergedFraction of its start.',
+      thresholds: { updateRatioLow: th.updateRatioLow, updateRatioHigh: th.updateRatioHigh, convergedFraction: CONVERGED_FRACTION },
       source: 'SageMaker Debugger weight_update_ratio; TheDeepChecker (Ben Braiek & Khomh, TOSEM 2022)',
     };
     for (const meta of sample.layers) {
@@ -23,7 +31,7 @@ export class UpdateRatioDetector implements Detector {
       const r = s?.updateRatio;
       // A layer with no gradient at all is the vanishing/dead detectors' business, not a learning-rate problem.
       if (r === undefined || !Number.isFinite(r) || !(s?.gradNorm && s.gradNorm > 0)) continue;
-      const low = r < th.updateRatioLow;
+      const low = r < th.updateRatioLow && !converged;
       const high = r > th.updateRatioHigh;
       if (this.latch.update(meta.id, low || high, th.patience)) {
         out.push(
