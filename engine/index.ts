@@ -11,3 +11,5 @@ export * as nn from './nn';
 export * as data from './data/index';
 export * as F from './nn/functional';
 export * as optim from './optim';
+export * as torch from './torch';
+export { Device } from './device';

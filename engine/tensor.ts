@@ -13,6 +13,9 @@ import * as un from './ops/unary';
 export type NestedArray = number | NestedArray[];
 type Operand = Tensor | number;
 
+const shapeArg = (shape: number[] | [readonly number[]]): readonly number[] =>
+  shape.length === 1 && Array.isArray(shape[0]) ? (shape[0] as readonly number[]) : (shape as number[]);
+
 export class Tensor {
   data: Float32Array;
   shape: number[];
@@ -242,11 +245,12 @@ export class Tensor {
   }
 
   // ---- shape ---------------------------------------------------------------------------------
-  view(...shape: number[]): Tensor {
-    return shp.reshape(this, shape, 'view');
+  /** view(2, -1) or view([2, -1]), as PyTorch accepts both. */
+  view(...shape: number[] | [readonly number[]]): Tensor {
+    return shp.reshape(this, shapeArg(shape), 'view');
   }
-  reshape(...shape: number[]): Tensor {
-    return shp.reshape(this, shape, 'reshape');
+  reshape(...shape: number[] | [readonly number[]]): Tensor {
+    return shp.reshape(this, shapeArg(shape), 'reshape');
   }
   flatten(start_dim = 0, end_dim = -1): Tensor {
     return shp.flatten(this, start_dim, end_dim);

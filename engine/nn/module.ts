@@ -7,6 +7,7 @@ import { popLayer, pushLayer, type LayerContext } from '../context';
 import { Tensor } from '../tensor';
 import { captureCallSite } from './callsite';
 import { Parameter } from './parameter';
+import { toDevice, type DeviceLike } from '../device';
 
 /** Observes every module call (used by the trainer for statistics, breakpoints and stepping). */
 export interface ModuleCallObserver {
@@ -168,27 +169,70 @@ export abstract class Module<A extends unknown[] = [Tensor], R = Tensor> {
     for (const p of this.parameters()) p.grad = null;
   }
 
+  /** Parameters and buffers by PyTorch's key names (fc1.weight, features.1.running_mean), module by module as torch orders them. */
   state_dict(): Record<string, Tensor> {
     const out: Record<string, Tensor> = {};
-    for (const [n, p] of this.named_parameters()) out[n] = p;
-    for (const [n, b] of this.named_buffers()) out[n] = b;
+    const seen = new Set<Tensor>();
+    for (const [name, m] of this.named_modules()) {
+      const key = (k: string): string => (name ? `${name}.${k}` : k);
+      for (const [pn, p] of m.named_own_parameters()) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        out[key(pn)] = p;
+      }
+      for (const bn of m._bufferNames()) {
+        const t = (m as unknown as Record<string, unknown>)[bn];
+        if (t instanceof Tensor) out[key(bn)] = t;
+      }
+    }
     return out;
   }
 
-  load_state_dict(state: Record<string, Tensor | ArrayLike<number>>, strict = true): void {
+  /**
+   * Copies `state` (what state_dict() or torch.load returned) into this module's parameters and buffers. With strict
+   * (the default) every key must match, as in PyTorch; a shape mismatch is always an error. All problems are
+   * reported at once, naming the keys.
+   */
+  load_state_dict(state: Record<string, Tensor | ArrayLike<number>>, strict = true): { missing_keys: string[]; unexpected_keys: string[] } {
+    if (state === null || typeof state !== 'object') throw new TypeError(`load_state_dict(): expected a state dict (an object of tensors), got ${String(state)}`);
     const own = this.state_dict();
-    for (const [name, value] of Object.entries(state)) {
-      const target = own[name];
-      if (!target) {
-        if (strict) throw new Error(`load_state_dict: unexpected key "${name}"`);
-        continue;
+    const unexpected = Object.keys(state).filter((k) => !(k in own));
+    const missing = Object.keys(own).filter((k) => !(k in state));
+    const problems: string[] = [];
+    for (const [name, target] of Object.entries(own)) {
+      if (!(name in state)) continue;
+      const value = state[name];
+      const shape = value instanceof Tensor ? value.shape : [value.length];
+      const fits = value instanceof Tensor ? shape.length === target.shape.length && shape.every((d, i) => d === target.shape[i]) : value.length === target.data.length;
+      if (!fits) {
+        problems.push(`size mismatch for ${name}: copying a param with shape [${shape.join(', ')}] from checkpoint, the shape in current model is [${target.shape.join(', ')}]`);
       }
-      target.copy_(value);
     }
-    if (strict) {
-      const missing = Object.keys(own).filter((k) => !(k in state));
-      if (missing.length) throw new Error(`load_state_dict: missing keys ${missing.join(', ')}`);
-    }
+    if (strict && unexpected.length) problems.unshift(`Unexpected key(s) in state_dict: ${unexpected.map((k) => `"${k}"`).join(', ')}`);
+    if (strict && missing.length) problems.unshift(`Missing key(s) in state_dict: ${missing.map((k) => `"${k}"`).join(', ')}`);
+    if (problems.length) throw new Error(`Error(s) in loading state_dict for ${this.typeName}:\n\t${problems.join('\n\t')}`);
+    for (const [name, target] of Object.entries(own)) if (name in state) target.copy_(state[name]);
+    return { missing_keys: missing, unexpected_keys: unexpected };
+  }
+
+  /** This module: Gradlens computes on the CPU, so .to('cpu') is a no-op and any other device throws. */
+  to(device: DeviceLike): this {
+    toDevice(device, `${this.typeName}.to()`);
+    return this;
+  }
+
+  cpu(): this {
+    return this;
+  }
+
+  /** This module (already float32). */
+  float(): this {
+    return this;
+  }
+
+  /** Gradlens has no float64: a clear error instead of a silent float32 run. */
+  double(): this {
+    throw new Error(`${this.typeName}.double(): Gradlens computes in float32 only; leave .double() out`);
   }
 
   apply(fn: (m: AnyModule) => void): this {

@@ -1,0 +1,110 @@
+// The torch namespace, the device no-ops and save/load/load_state_dict as a ported PyTorch script uses them.
+// (Value semantics against PyTorch itself are in test/reference/torch-api.test.ts.)
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { nn, torch, type Tensor } from '../../engine/index';
+
+class Net extends nn.Module {
+  fc1 = new nn.Linear(4, 3);
+  fc2 = new nn.Linear(3, 2);
+  forward(x: Tensor): Tensor {
+    return this.fc2(torch.relu(this.fc1(x)));
+  }
+}
+
+test('devices: the CPU is a no-op, any other device a clear error', () => {
+  const device = torch.device(torch.cuda.is_available() ? 'cuda' : 'cpu');
+  assert.equal(String(device), 'cpu');
+  const x = torch.ones(2, 4);
+  assert.equal(x.to(device), x);
+  assert.equal(x.cpu(), x);
+  const model = new Net();
+  assert.equal(model.to(device), model);
+  assert.equal(model.to('cpu').cpu(), model);
+  assert.throws(() => torch.device('cuda'), /torch\.device\(\): device 'cuda' is not available in Gradlens, which computes on the CPU/);
+  assert.throws(() => x.to('cuda:0'), /Tensor\.to\(\): device 'cuda:0' is not available/);
+  assert.throws(() => model.to('mps'), /Net\.to\(\): device 'mps' is not available/);
+  assert.throws(() => model.double(), /Net\.double\(\): Gradlens computes in float32 only/);
+});
+
+test('factories take PyTorch size forms; manual_seed makes randn repeat', () => {
+  assert.deepEqual(torch.zeros(2, 3).shape, [2, 3]);
+  assert.deepEqual(torch.zeros([2, 3]).shape, [2, 3]);
+  assert.equal(torch.ones(2, 2, { requires_grad: true }).requires_grad, true);
+  torch.manual_seed(7);
+  const a = Array.from(torch.randn(5).data);
+  torch.manual_seed(7);
+  assert.deepEqual(Array.from(torch.randn([5]).data), a);
+  assert.deepEqual(Array.from(torch.arange(0, 6, 2).data), [0, 2, 4]);
+  assert.deepEqual(Array.from(torch.tensor([[1, 2], [3, 4]]).view([4]).data), [1, 2, 3, 4]);
+  assert.throws(() => torch.zeros(2, -1), /torch\.zeros\(\): size must be non-negative integers/);
+});
+
+test("the seeds' evaluation loop reads as in PyTorch", () => {
+  const outputs = torch.tensor([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]]);
+  const targets = torch.tensor([1, 0, 0]);
+  let correct = 0;
+  torch.no_grad(() => {
+    const [values, predicted] = torch.max(outputs, 1);
+    assert.deepEqual(Array.from(values.data), Array.from(Float32Array.from([0.9, 0.8, 0.7])));
+    correct += predicted.eq(targets).sum().item();
+  });
+  assert.equal(correct, 2);
+  assert.equal(torch.max(outputs).item(), Math.fround(0.9));
+  assert.throws(() => torch.max(outputs.data as unknown as Tensor, 1), /torch\.max\(\): got a Float32Array; in Gradlens Tensor\.data is the raw values/);
+});
+
+test('Tensor methods: size(dim), view_as, new_zeros, detach, clone, flatten, split errors', () => {
+  const x = torch.arange(6).reshape(2, 3);
+  assert.equal(x.size(1), 3);
+  assert.deepEqual(torch.arange(6).view_as(x).shape, [2, 3]);
+  const z = x.new_zeros(4, 1);
+  assert.deepEqual([z.shape, Array.from(z.data)], [[4, 1], [0, 0, 0, 0]]);
+  const w = torch.ones(2, { requires_grad: true });
+  assert.equal(w.detach().requires_grad, false);
+  const c = x.clone();
+  c.data[0] = 42;
+  assert.equal(x.data[0], 0);
+  assert.deepEqual(torch.flatten(torch.ones(2, 3, 4), 1).shape, [2, 12]);
+  assert.equal(x.argmax().item(), 5);
+  assert.throws(() => x.split([1, 2], 0), /sum to 2 \(the size of dim 0\), but they sum to 3/);
+});
+
+test('save/load round-trips a state_dict with PyTorch key names; load_state_dict names what does not fit', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gradlens-save-'));
+  try {
+    const file = path.join(dir, 'model.pt');
+    const a = new Net();
+    torch.save(a.state_dict(), file);
+    const b = new Net();
+    b.load_state_dict(torch.load(file));
+    assert.deepEqual(Object.keys(b.state_dict()), ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']);
+    for (const [k, v] of Object.entries(a.state_dict())) assert.deepEqual(Array.from(b.state_dict()[k].data), Array.from(v.data), k);
+
+    const sd = torch.load(file);
+    delete sd['fc2.bias'];
+    sd['fc3.weight'] = torch.zeros(1);
+    sd['fc1.weight'] = torch.zeros(4, 3);
+    assert.throws(
+      () => new Net().load_state_dict(sd),
+      (e: Error) =>
+        e.message.includes('Error(s) in loading state_dict for Net') &&
+        e.message.includes('Missing key(s) in state_dict: "fc2.bias"') &&
+        e.message.includes('Unexpected key(s) in state_dict: "fc3.weight"') &&
+        e.message.includes('size mismatch for fc1.weight: copying a param with shape [4, 3] from checkpoint, the shape in current model is [3, 4]'),
+    );
+    const partial = torch.load(file);
+    delete partial['fc2.bias'];
+    assert.deepEqual(new Net().load_state_dict(partial, false), { missing_keys: ['fc2.bias'], unexpected_keys: [] });
+
+    const foreign = path.join(dir, 'torch.pt');
+    writeFileSync(foreign, 'PK\u0003\u0004 not json');
+    assert.throws(() => torch.load(foreign), /PyTorch's \.pt files cannot be read/);
+    assert.throws(() => torch.save({ model: new Net() }, file), /torch\.save\(\): cannot save obj\.model \(Net\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
