@@ -53,6 +53,16 @@ test('deadRelu: AUTOTRAINER zero-gradient rule fires for a layer feeding a ReLU,
   for (let s = 0; s < 5; s++) assert.deepEqual(d2.observe(sample(s, 1, { stats: [{ id: '0', gradZeroFrac: 0.69 }] }), th), []);
 });
 
+test('deadRelu: on a converged run exactly-zero gradients are a zero loss gradient, not dead units', () => {
+  // Measured: a 200,000-step 2-16-1 MLP on two-moons (loss 1e-7) got 267 dyingRelu warnings from float32 zeros.
+  const d = new DeadReluDetector();
+  const loss = (s: number) => (s < 30 ? 0.7 : 1e-7);
+  const stats = [{ id: '0', gradNorm: 1e-9, gradZeroFrac: 0.9 }];
+  const out = [];
+  for (let s = 0; s < 200; s++) out.push(...d.observe(sample(s, loss(s), { stats: s >= 150 ? stats : undefined }), th));
+  assert.equal(out.length, 0);
+});
+
 const TANH: LayerMeta[] = [...MLP.slice(0, 1), { id: '1', name: 'Tanh()', type: 'Tanh' }, MLP[2]];
 const act = (satFrac: number) => ({ mean: 0, std: 1, min: -1, max: 1, zeroFrac: 0, satFrac, nonFinite: 0 });
 
