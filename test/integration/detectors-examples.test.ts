@@ -1,6 +1,6 @@
 // The detectors judged on both sides with the bundled examples: the broken vanishing-sigmoid stack is flagged
 // at its early layers; the healthy MLP and CNN train without vanishing/exploding/dead warnings; a learning-rate
-// jump makes a loss spike.
+// jump makes a loss spike; a converged run and a batch-size-4 run raise none of the "not learning" warnings.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -9,6 +9,8 @@ import { EXAMPLES, ofType, runModel, killAll } from './harness';
 after(killAll);
 
 const QUIET_ON_HEALTHY = ['vanishingGradient', 'explodingGradient', 'deadRelu'];
+/** What a run that learns and then converges must not be told: it is not stuck, bouncing or frozen. */
+const QUIET_WHEN_CONVERGED = ['vanishingGradient', 'explodingGradient', 'deadRelu', 'lossPlateau', 'oscillation', 'updateRatio', 'lossSpike'];
 
 test('vanishing-sigmoid: vanishing gradients flagged at its early layers, pointing at their lines', async () => {
   const file = path.join(EXAMPLES, 'vanishing-sigmoid.ts');
@@ -51,3 +53,17 @@ test('binary-classifier: 30 epochs of a converging run raise no lossSpike (the b
   const spikes = ofType(messages, 'anomaly').map((a) => a.anomaly).filter((a) => a.kind === 'lossSpike');
   assert.deepEqual(spikes.map((a) => a.message), []);
 });
+
+for (const [label, file, epochs] of [
+  ['binary-classifier.ts, 60 epochs (converged)', path.join(EXAMPLES, 'binary-classifier.ts'), 60],
+  ['binary-classifier.ts, batch size 4', path.join(EXAMPLES, '..', 'bench', 'replay-models', 'binary-classifier-bs4.ts'), undefined],
+] as const) {
+  test(`${label}: no plateau, oscillation, update-ratio, vanishing, dead or spike warnings on a healthy run`, async () => {
+    // Replayed before the converged-run gates (bench/detectors-replay.ts): the batch-size-4 run got a lossPlateau at
+    // step 519, and long converged runs got plateau, vanishing and dying-ReLU warnings by the hundred.
+    const { messages } = await runModel(file, epochs ? { epochs } : {});
+    assert.equal(ofType(messages, 'finished')[0].reason, 'completed');
+    const bad = ofType(messages, 'anomaly').map((a) => a.anomaly).filter((a) => QUIET_WHEN_CONVERGED.includes(a.kind));
+    assert.deepEqual(bad.map((a) => `${a.kind} step ${a.step}: ${a.message}`), []);
+  });
+}
