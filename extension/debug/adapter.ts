@@ -1,14 +1,13 @@
 // The debug adapter: translates DAP requests into TrainingRuntime calls, one method per request, and runtime events
-// into DAP events. A training run is one thread; its call stack is the training step, then the layer frames.
+// into DAP events. A training run is one thread; its call stack is the training step, then the layer frames. The
+// Variables view's tree is variables.ts. About 390 lines: one short method per DAP request (twenty of them).
 import * as path from 'node:path';
 import {
   BreakpointEvent,
   ContinuedEvent,
   DebugSession,
-  Handles,
   InitializedEvent,
   OutputEvent,
-  Scope,
   Source,
   StackFrame,
   StoppedEvent,
@@ -16,10 +15,11 @@ import {
   Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { AnomalyBreakpoint, AnomalyKind, InspectWhat, StartOptions, TensorSummary, VariableInfo } from '../../protocol/messages';
+import type { AnomalyBreakpoint, AnomalyKind, StartOptions } from '../../protocol/messages';
 import { ANOMALY_FILTERS, type LaunchArguments } from '../contributions';
-import { ANOMALY_TITLES, fmt, shape, tensorSummaryText } from '../run/format';
+import { ANOMALY_TITLES, tensorSummaryText } from '../run/format';
 import type { BreakpointState, RuntimeOutput, StopInfo, TrainingRuntime } from './runtime';
+import { VariablesTree } from './variables';
 
 const THREAD_ID = 1;
 
@@ -41,30 +41,10 @@ export interface GradlensLaunchRequestArguments extends DebugProtocol.LaunchRequ
   startOptions?: StartOptions;
 }
 
-/** What a variables reference points at. */
-type VarRef =
-  | { kind: 'metrics' }
-  | { kind: 'layers' }
-  | { kind: 'layer'; layerId: string }
-  | { kind: 'tensor'; layerId: string; what: InspectWhat }
-  | { kind: 'summary'; summary: TensorSummary; layerId?: string; what?: InspectWhat; expression?: string }
-  | { kind: 'values'; values: number[]; shape: number[] }
-  | { kind: 'optimizer' }
-  /** A node of the engine's variables tree (its `variables` command; '' is the root). */
-  | { kind: 'engine'; ref: string };
-
 const STOP_REASONS = { anomaly: 'exception', breakpoint: 'breakpoint', step: 'step', pause: 'pause', entry: 'entry' };
-const TENSORS: [InspectWhat, string][] = [
-  ['weight', 'weights'],
-  ['grad', 'gradients'],
-  ['activation', 'activations'],
-  ['outGrad', 'output gradient'],
-];
-/** Values shown per expandable chunk: a [784, 256] weight must not become 200k rows at once. */
-const CHUNK = 100;
 
 export class GradlensDebugSession extends DebugSession {
-  private readonly refs = new Handles<VarRef>();
+  private readonly vars: VariablesTree;
   private configurationDone!: () => void;
   private readonly configured = new Promise<void>((resolve) => (this.configurationDone = resolve));
   /** DAP frame id -> index in the current stop's frames. */
@@ -72,6 +52,7 @@ export class GradlensDebugSession extends DebugSession {
 
   constructor(private readonly runtime: TrainingRuntime) {
     super();
+    this.vars = new VariablesTree(runtime);
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
     runtime.on('stopped', (s) => this.onStopped(s));
@@ -224,16 +205,7 @@ export class GradlensDebugSession extends DebugSession {
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
     const index = this.frameIds.get(args.frameId);
     const frame = index !== undefined ? this.runtime.stopInfo?.frames[index] : undefined;
-    const scopes: DebugProtocol.Scope[] = [];
-    if (frame?.layerId !== undefined) {
-      const layer = this.runtime.graphLayers.find((l) => l.id === frame.layerId);
-      scopes.push(new Scope(`Layer ${layer?.name ?? frame.layerId}`, this.refs.create({ kind: 'layer', layerId: frame.layerId }), false));
-    }
-    scopes.push(new Scope('Metrics', this.refs.create({ kind: 'metrics' }), false));
-    scopes.push(new Scope('Layers', this.refs.create({ kind: 'layers' }), false));
-    scopes.push(new Scope('Optimizer', this.refs.create({ kind: 'optimizer' }), false));
-    scopes.push(new Scope('Batch', this.refs.create({ kind: 'engine', ref: JSON.stringify(['batch']) }), true));
-    response.body = { scopes };
+    response.body = { scopes: this.vars.scopes(frame?.layerId) };
     this.sendResponse(response);
   }
 
@@ -242,8 +214,7 @@ export class GradlensDebugSession extends DebugSession {
     args: DebugProtocol.VariablesArguments,
   ): Promise<void> {
     try {
-      const ref = this.refs.get(args.variablesReference);
-      response.body = { variables: ref ? await this.variablesOf(ref, args) : [] };
+      response.body = { variables: await this.vars.children(args) };
       this.sendResponse(response);
     } catch (e) {
       this.sendErrorResponse(response, { id: DapErrorIds.variablesFailed, format: errorText(e), showUser: false });
@@ -254,9 +225,9 @@ export class GradlensDebugSession extends DebugSession {
     response: DebugProtocol.SetVariableResponse,
     args: DebugProtocol.SetVariableArguments,
   ): Promise<void> {
-    const ref = this.refs.get(args.variablesReference);
+    const kind = this.vars.kindOf(args.variablesReference);
     const lr = Number(args.value);
-    if ((ref?.kind === 'optimizer' || ref?.kind === 'metrics') && args.name === 'lr' && Number.isFinite(lr) && lr >= 0) {
+    if ((kind === 'optimizer' || kind === 'metrics') && args.name === 'lr' && Number.isFinite(lr) && lr >= 0) {
       try {
         await this.runtime.setLearningRate(lr);
         response.body = { value: String(lr) };
@@ -287,7 +258,7 @@ export class GradlensDebugSession extends DebugSession {
         response.body = {
           result: r.tensor ? `${r.result}  ${tensorSummaryText(r.tensor)}` : r.result,
           variablesReference: r.tensor
-            ? this.refs.create({ kind: 'summary', summary: r.tensor, expression: args.expression })
+            ? this.vars.summaryRef(r.tensor, args.expression)
             : 0,
         };
       }
@@ -360,7 +331,7 @@ export class GradlensDebugSession extends DebugSession {
   }
 
   private onStopped(s: StopInfo): void {
-    this.refs.reset();
+    this.vars.reset();
     this.frameIds.clear();
     const event = new StoppedEvent(STOP_REASONS[s.reason], THREAD_ID, s.anomaly ? s.description : undefined);
     const body = event.body as DebugProtocol.StoppedEvent['body'];
@@ -391,155 +362,6 @@ export class GradlensDebugSession extends DebugSession {
     };
   }
 
-  private async variablesOf(ref: VarRef, args: DebugProtocol.VariablesArguments): Promise<DebugProtocol.Variable[]> {
-    switch (ref.kind) {
-      case 'metrics': {
-        const m = this.runtime.metrics;
-        const stop = this.runtime.stopInfo;
-        return [
-          plain('step', String(stop?.step ?? m.step ?? '-')),
-          plain('loss', fmt(m.loss)),
-          plain('lr', m.lr === undefined ? '-' : String(m.lr)),
-          ...(stop?.anomaly ? [plain('anomaly', stop.anomaly.message)] : []),
-        ];
-      }
-      case 'layers':
-        return this.runtime.graphLayers.map((l) => ({
-          name: l.id,
-          value: `${l.name}${l.outputShape ? ' -> ' + shape(l.outputShape) : ''} (${l.paramCount} params)`,
-          variablesReference: this.refs.create({ kind: 'layer', layerId: l.id }),
-        }));
-      case 'layer': {
-        const layer = this.runtime.graphLayers.find((l) => l.id === ref.layerId);
-        const out: DebugProtocol.Variable[] = [];
-        if (this.runtime.stopInfo?.frames[0]?.layerId === ref.layerId) {
-          // Stopped before this layer's forward: the engine binds the layer's input as `input` (not at a backward stop).
-          const input = await this.runtime.evaluate('input').catch(() => undefined);
-          if (input?.tensor) {
-            out.push({ name: 'input', value: tensorSummaryText(input.tensor), variablesReference: this.refs.create({ kind: 'summary', summary: input.tensor, expression: 'input' }) });
-          }
-        }
-        for (const [what, label] of TENSORS) {
-          if ((what === 'weight' || what === 'grad') && layer && layer.paramCount === 0) continue;
-          try {
-            const s = await this.runtime.inspect(ref.layerId, what);
-            out.push({
-              name: label,
-              value: tensorSummaryText(s),
-              variablesReference: this.refs.create({ kind: 'summary', summary: s, layerId: ref.layerId, what }),
-            });
-          } catch (e) {
-            out.push(plain(label, errorText(e)));
-          }
-        }
-        if (layer?.params.length) {
-          out.push(plain('parameters', layer.params.map((p) => `${p.name} ${shape(p.shape)}`).join(', ')));
-        }
-        if (layer?.source) out.push(plain('source', `${path.basename(layer.source.file)}:${layer.source.line}`));
-        return out;
-      }
-      case 'tensor': {
-        const s = await this.runtime.inspect(ref.layerId, ref.what);
-        return this.summaryChildren({ kind: 'summary', summary: s, layerId: ref.layerId, what: ref.what });
-      }
-      case 'summary':
-        return this.summaryChildren(ref);
-      case 'values':
-        return this.valueChildren(ref.values, ref.shape, args);
-      case 'optimizer':
-        return this.optimizerVariables();
-      case 'engine':
-        return this.engineVariables(ref.ref);
-    }
-  }
-
-  private async summaryChildren(ref: Extract<VarRef, { kind: 'summary' }>): Promise<DebugProtocol.Variable[]> {
-    const s = ref.summary;
-    const out = [
-      plain('shape', shape(s.shape)),
-      plain('mean', fmt(s.mean)),
-      plain('std', fmt(s.std)),
-      plain('min', fmt(s.min)),
-      plain('max', fmt(s.max)),
-      plain('norm', fmt(s.norm)),
-      plain('NaN count', String(s.nanCount)),
-      plain('Inf count', String(s.infCount)),
-    ];
-    let values = s.values;
-    if (!values && ref.layerId !== undefined && ref.what) {
-      values = (await this.runtime.inspect(ref.layerId, ref.what, true)).values;
-    }
-    if (values) {
-      out.push({
-        name: 'values',
-        value: shape(s.shape),
-        variablesReference: this.refs.create({ kind: 'values', values, shape: s.shape }),
-        indexedVariables: s.shape.length > 1 ? s.shape[0] : values.length,
-      });
-    }
-    return out;
-  }
-
-  /** Rows of a row-major tensor: the first dimension indexes, the rest expands further (paged by VS Code). */
-  private valueChildren(values: number[], dims: number[], args: DebugProtocol.VariablesArguments): DebugProtocol.Variable[] {
-    const rows = dims.length > 1 ? dims[0] : values.length;
-    const start = args.start ?? 0;
-    const count = args.count ?? Math.min(rows, CHUNK);
-    const out: DebugProtocol.Variable[] = [];
-    const inner = dims.slice(1);
-    const rowSize = inner.reduce((a, b) => a * b, 1);
-    for (let i = start; i < Math.min(rows, start + count); i++) {
-      if (dims.length > 1) {
-        const row = values.slice(i * rowSize, (i + 1) * rowSize);
-        out.push({
-          name: `[${i}]`,
-          value: `${shape(inner)} ${row.slice(0, 6).map(fmt).join(', ')}${row.length > 6 ? ', …' : ''}`,
-          variablesReference: this.refs.create({ kind: 'values', values: row, shape: inner }),
-          indexedVariables: inner.length > 1 ? inner[0] : row.length,
-        });
-      } else {
-        out.push(plain(`[${i}]`, fmt(values[i])));
-      }
-    }
-    return out;
-  }
-
-  /** The optimizer's class and its first parameter group's settings (lr, momentum...), from the engine's tree. */
-  private async optimizerVariables(): Promise<DebugProtocol.Variable[]> {
-    try {
-      const roots = await this.runtime.variables('');
-      const type = roots.variables.find((v) => v.name === 'optimizer')?.type;
-      const group = await this.runtime.variables(JSON.stringify(['optimizer', 'param_groups', '0']));
-      return [
-        ...(type ? [plain('type', type)] : []),
-        ...group.variables.filter((v) => v.name !== 'params').map((v) => this.engineVariable(v)),
-      ];
-    } catch (e) {
-      return [plain('unavailable', errorText(e))];
-    }
-  }
-
-  private async engineVariables(ref: string): Promise<DebugProtocol.Variable[]> {
-    try {
-      return (await this.runtime.variables(ref)).variables.map((v) => this.engineVariable(v));
-    } catch (e) {
-      return [plain('unavailable', errorText(e))];
-    }
-  }
-
-  private engineVariable(v: VariableInfo): DebugProtocol.Variable {
-    return {
-      name: v.name,
-      // A tensor reads as its shape (a batch's x is "[16, 2]"); its statistics are one level down.
-      value: v.shape ? shape(v.shape) : v.value,
-      ...(v.type ? { type: v.type } : {}),
-      variablesReference: v.ref ? this.refs.create({ kind: 'engine', ref: v.ref }) : 0,
-    };
-  }
-}
-
-function plain(name: string, value: string): DebugProtocol.Variable {
-  return { name, value, variablesReference: 0 };
 }
 
 /** `lr = 0.01`, `lr 0.01` or `learning_rate = 1e-3` in the Debug Console sets the learning rate. */
