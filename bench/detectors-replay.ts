@@ -41,7 +41,8 @@ async function replay(file: string): Promise<Counts> {
     } else if (m.type === 'step') {
       flush();
       counts.steps++;
-      pending = { step: m.step as number, epoch: m.epoch as number, loss: (m.loss as number | null) ?? NaN, layers };
+      const loss = (m.loss as number | null) ?? NaN;
+      pending = { step: m.step as number, epoch: m.epoch as number, loss, lr: m.lr as number | undefined, layers };
     } else if (m.type === 'layerStats' && pending && m.step === pending.step) {
       pending.stats = m.layers as LayerStats[];
     } else if (m.type === 'anomaly') {

@@ -35,6 +35,8 @@ export interface StepSample {
   step: number;
   epoch: number;
   loss: number;
+  /** The learning rate the step was taken with (the first parameter group's), where known. */
+  lr?: number;
   /** Layers in forward-call order (the order gradients are compared in: first = nearest the input). */
   layers: readonly LayerMeta[];
   /** Per-layer statistics, present on the steps they were computed. */

@@ -1,5 +1,6 @@
 // How far the loss has come down: the level it started at (the mean of the first warmupSteps losses) against its
-// recent level (the mean of the last RECENT_WINDOW losses). A run whose recent loss is below CONVERGED_FRACTION of
+// recent level (the median of the last RECENT_WINDOW losses: a converged classifier meets a confidently wrong
+// batch now and then, one loss of 3 among losses of 1e-7, and a mean would call the run unconverged for 100 steps). A run whose recent loss is below CONVERGED_FRACTION of
 // its start has learned what it came to learn: its loss stops improving, its gradients and updates shrink with the
 // loss, and its batch-to-batch wiggles are noise around a small value. The plateau, oscillation, low update-ratio
 // and mean-|grad| vanishing rules are about a run that is NOT learning, so they hold their fire on such a run.
@@ -16,7 +17,6 @@ export class LossProgress {
   private startSum = 0;
   private startCount = 0;
   private readonly recent: number[] = [];
-  private recentSum = 0;
 
   observe(sample: StepSample, th: DetectorThresholds): void {
     const loss = sample.loss;
@@ -26,8 +26,7 @@ export class LossProgress {
       this.startCount++;
     }
     this.recent.push(loss);
-    this.recentSum += loss;
-    if (this.recent.length > RECENT_WINDOW) this.recentSum -= this.recent.shift() as number;
+    if (this.recent.length > RECENT_WINDOW) this.recent.shift();
   }
 
   /** The mean of the first losses (undefined before any finite loss). */
@@ -35,9 +34,13 @@ export class LossProgress {
     return this.startCount > 0 ? this.startSum / this.startCount : undefined;
   }
 
-  /** The mean of the last RECENT_WINDOW losses (undefined before any finite loss). */
+  /** The median of the last RECENT_WINDOW losses (undefined before any finite loss). Sorted on demand: the rules
+   * ask only on statistics steps or when they are about to fire. */
   get current(): number | undefined {
-    return this.recent.length > 0 ? this.recentSum / this.recent.length : undefined;
+    const n = this.recent.length;
+    if (n === 0) return undefined;
+    const sorted = [...this.recent].sort((a, b) => a - b);
+    return n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   /**

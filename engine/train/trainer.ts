@@ -311,6 +311,7 @@ export class Trainer {
   private observeStep(loss: number, stats: boolean, nonFinite: StepSample['nonFinite']): Anomaly[] {
     const th = this.monitor.current;
     const sample: StepSample = { step: this.step, epoch: this.epoch, loss, layers: this.telemetry.layerMetas(), nonFinite };
+    sample.lr = this.setup.optimizer.param_groups[0]?.lr;
     if (stats) {
       const layerStats = this.telemetry.layerStats(th);
       sample.stats = layerStats;

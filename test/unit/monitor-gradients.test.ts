@@ -118,3 +118,20 @@ test('vanishing: the mean |grad| rule is silent on a converged run; AUTOTRAINER\
   assert.equal(out.length, 1);
   assert.equal(out[0].rule.id, 'autotrainer.vanishing');
 });
+
+test('updateRatio: the low bound follows a schedule that lowers the learning rate; at the peak rate it fires', () => {
+  const st = (r: number) => [{ id: '0', gradNorm: 0.5, updateRatio: r, weightNorm: 3 }];
+  // Cosine decay from 0.1 to 1e-6 by step 100: a 1e-5-fold smaller lr gives a 1e-5-fold smaller update (1e-3 -> 1e-8).
+  const d = new UpdateRatioDetector();
+  const out: Anomaly[] = [];
+  for (let s = 0; s <= 110; s++) {
+    // ...then held at its floor for 10 steps, where the ratio (9e-9) is below the unscaled bound.
+    const lr = s >= 100 ? 1e-6 : 1e-6 + (0.1 - 1e-6) * 0.5 * (1 + Math.cos((Math.PI * s) / 100));
+    out.push(...d.observe(sample(s, 1, { lr, stats: st(1e-2 * lr * 0.9) }), th));
+  }
+  assert.deepEqual(out.map((a) => a.message), []);
+  // The same ratio at the run's peak learning rate is a layer that does not learn.
+  for (let s = 111; s < 116; s++) out.push(...d.observe(sample(s, 1, { lr: 0.1, stats: st(9e-9) }), th));
+  assert.equal(out.length, 1);
+  assert.equal(out[0].evidence.lowBound, th.updateRatioLow);
+});
