@@ -129,3 +129,18 @@ export function kl_div(...args: unknown[]): Tensor {
   const a = klArgs(args);
   return ls.kl_div(a.input, a.target, a.reduction ?? 'mean');
 }
+
+const smoothL1Args = signature('F.smooth_l1_loss', {
+  input: P.tensor.req(),
+  target: P.tensor.req(),
+  size_average: deprecatedReduce,
+  reduce: deprecatedReduce,
+  reduction,
+  beta: P.num.opt(),
+});
+export function smooth_l1_loss(input: Tensor, target: Tensor, opts?: { reduction?: Reduction; beta?: number }): Tensor;
+export function smooth_l1_loss(input: Tensor, target: Tensor, size_average?: Deprecated, reduce?: Deprecated, reduction?: Reduction, beta?: number): Tensor;
+export function smooth_l1_loss(...args: unknown[]): Tensor {
+  const a = smoothL1Args(args);
+  return ls.smooth_l1_loss(a.input, a.target, a.reduction, a.beta ?? 1);
+}

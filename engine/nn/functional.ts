@@ -9,7 +9,7 @@ import * as cv from '../ops/conv';
 import * as pl from '../ops/pool';
 import * as nf from './norm-functional';
 import { embedding as embeddingOp } from './embedding';
-import { dropout as dropoutOp } from './shape-layers';
+import { dropout as dropoutOp, dropout2d as dropout2dOp } from './shape-layers';
 import type { Tensor } from '../tensor';
 import type { ConvPadding, IntOrPair } from '../ops/conv';
 import { P, dtypeParam, signature } from '../signature';
@@ -107,6 +107,14 @@ export function dropout(input: Tensor, opts: { p?: number; training?: boolean; i
 export function dropout(...args: unknown[]): Tensor {
   const a = dropoutArgs(args);
   return dropoutOp(a.input, a.p ?? 0.5, a.training ?? true);
+}
+
+const dropout2dArgs = signature('F.dropout2d', { input: P.tensor.req(), p: P.num.opt(), training: P.bool.opt(), inplace });
+export function dropout2d(input: Tensor, p?: number, training?: boolean, inplace?: boolean): Tensor;
+export function dropout2d(input: Tensor, opts: { p?: number; training?: boolean; inplace?: boolean }): Tensor;
+export function dropout2d(...args: unknown[]): Tensor {
+  const a = dropout2dArgs(args);
+  return dropout2dOp(a.input, a.p ?? 0.5, a.training ?? true);
 }
 
 const convSpec = {

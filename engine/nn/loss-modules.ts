@@ -10,6 +10,7 @@ import {
   l1_loss,
   mse_loss,
   nll_loss,
+  smooth_l1_loss,
   type Reduction,
 } from './loss';
 import { Module } from './module';
@@ -20,6 +21,7 @@ const noWeight = P.unsupported('class weights are not implemented').opt();
 const plainSignature = (name: string) => signature(name, { size_average: deprecatedReduce, reduce: deprecatedReduce, reduction });
 const mseArgs = plainSignature('nn.MSELoss');
 const l1Args = plainSignature('nn.L1Loss');
+const smoothL1Args = signature('nn.SmoothL1Loss', { size_average: deprecatedReduce, reduce: deprecatedReduce, reduction, beta: P.num.opt() });
 const crossEntropyArgs = signature('nn.CrossEntropyLoss', {
   weight: noWeight,
   size_average: deprecatedReduce,
@@ -168,5 +170,20 @@ export class KLDivLoss extends Module<[Tensor, Tensor], Tensor> {
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return kl_div(input, target, this.opts.reduction ?? 'mean');
+  }
+}
+
+type SmoothL1Options = { reduction?: Reduction; beta?: number };
+export class SmoothL1Loss extends Loss {
+  readonly beta: number;
+  constructor(opts?: SmoothL1Options);
+  constructor(size_average?: Deprecated, reduce?: Deprecated, reduction?: Reduction, beta?: number, opts?: SmoothL1Options);
+  constructor(...args: unknown[]) {
+    const a = smoothL1Args(args);
+    super(a.reduction);
+    this.beta = a.beta ?? 1;
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return smooth_l1_loss(input, target, this.reduction, this.beta);
   }
 }

@@ -57,6 +57,25 @@ export function l1_loss(input: Tensor, target: Tensor, reduction: Reduction = 'm
   return elementwiseLoss('l1_loss', input, target, reduction, (x, y) => Math.abs(x - y), (x, y) => Math.sign(x - y));
 }
 
+/** Huber-like: 0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta elsewhere (beta 0: L1), as torch.nn.SmoothL1Loss. */
+export function smooth_l1_loss(input: Tensor, target: Tensor, reduction: Reduction = 'mean', beta = 1): Tensor {
+  if (!(beta >= 0)) throw new Error(`smooth_l1_loss: beta must be non-negative, got ${beta}`);
+  return elementwiseLoss(
+    'smooth_l1_loss',
+    input,
+    target,
+    reduction,
+    (x, y) => {
+      const d = Math.abs(x - y);
+      return d < beta ? (0.5 * d * d) / beta : d - 0.5 * beta;
+    },
+    (x, y) => {
+      const d = x - y;
+      return Math.abs(d) < beta ? d / beta : Math.sign(d);
+    },
+  );
+}
+
 export function binary_cross_entropy(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
   for (const v of input.data) {
     if (v < 0 || v > 1) {

@@ -1,4 +1,4 @@
-// Layers that only move data around: Flatten, Unflatten, Dropout.
+// Layers that only move data around: Flatten, Unflatten, Dropout, Dropout2d.
 import { makeOp } from '../autograd';
 import { defaultGenerator } from '../random';
 import { flatten, reshape } from '../ops/shape';
@@ -9,6 +9,7 @@ import { P, signature } from '../signature';
 const flattenArgs = signature('nn.Flatten', { start_dim: P.int.opt(), end_dim: P.int.opt() });
 const unflattenArgs = signature('nn.Unflatten', { dim: P.int.req(), unflattened_size: P.intList.req() });
 const dropoutArgs = signature('nn.Dropout', { p: P.num.opt(), inplace: P.bool.opt() });
+const dropout2dArgs = signature('nn.Dropout2d', { p: P.num.opt(), inplace: P.bool.opt() });
 
 export class Flatten extends Module {
   readonly start_dim: number;
@@ -71,6 +72,49 @@ export class Dropout extends Module {
   }
   forward(x: Tensor): Tensor {
     return dropout(x, this.p, this.training);
+  }
+  override extra_repr(): string {
+    return `p=${this.p}`;
+  }
+}
+
+/**
+ * Channel dropout: zeroes whole channels of [N, C, ...] (or unbatched [C, H, W]) with probability p in training and
+ * scales the kept ones by 1/(1-p), as torch.nn.functional.dropout2d.
+ */
+export function dropout2d(x: Tensor, p = 0.5, training = true): Tensor {
+  if (p < 0 || p > 1) throw new Error(`dropout2d: dropout probability has to be between 0 and 1, but got ${p}`);
+  if (!training || p === 0) return x;
+  if (x.shape.length !== 3 && x.shape.length !== 4) {
+    throw new Error(`dropout2d: expected a 3-D [C, H, W] or 4-D [N, C, H, W] input, got [${x.shape.join(', ')}]`);
+  }
+  const planeSize = x.shape.slice(-2).reduce((a, b) => a * b, 1);
+  const planes = x.data.length / planeSize;
+  const scale = p === 1 ? 0 : 1 / (1 - p);
+  const keep = new Float32Array(planes);
+  for (let i = 0; i < planes; i++) keep[i] = defaultGenerator.next() >= p ? scale : 0;
+  const n = x.data.length;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = x.data[i] * keep[(i / planeSize) | 0];
+  return makeOp('dropout2d', [x], out, x.shape.slice(), (g) => {
+    const gx = new Float32Array(n);
+    for (let i = 0; i < n; i++) gx[i] = g[i] * keep[(i / planeSize) | 0];
+    return [gx];
+  });
+}
+
+export class Dropout2d extends Module {
+  readonly p: number;
+  constructor(p?: number, inplace?: boolean);
+  constructor(opts: { p?: number; inplace?: boolean });
+  constructor(...args: unknown[]) {
+    super();
+    const p = dropout2dArgs(args).p ?? 0.5;
+    if (p < 0 || p > 1) throw new Error(`Dropout2d: dropout probability has to be between 0 and 1, but got ${p}`);
+    this.p = p;
+  }
+  forward(x: Tensor): Tensor {
+    return dropout2d(x, this.p, this.training);
   }
   override extra_repr(): string {
     return `p=${this.p}`;

@@ -4,6 +4,7 @@ export { SGD, type SGDOptions, type SGDHyper, type SGDState } from './sgd';
 export { Adam, AdamW, type AdamOptions, type AdamHyper, type AdamState } from './adam';
 export { RMSprop, type RMSpropOptions, type RMSpropHyper, type RMSpropState } from './rmsprop';
 export { Adagrad, type AdagradOptions, type AdagradHyper, type AdagradState } from './adagrad';
+export { Adadelta, type AdadeltaOptions, type AdadeltaHyper, type AdadeltaState } from './adadelta';
 export { ValueError } from './errors';
 export type {
   ParamGroup,

@@ -30,9 +30,11 @@ interface LayerCase extends LayerSpec {
 
 const isTensor = (v: unknown): v is Tensor => v instanceof Tensor;
 
+// layers_ported.json: the layers added for ported PyTorch scripts (issue 21), same format.
 const fixture = loadFixture<LayerCase>('layers.json');
+const cases = [...fixture.cases, ...loadFixture<LayerCase>('layers_ported.json').cases];
 
-for (const c of fixture.cases) {
+for (const c of cases) {
   test(`layers/${c.name}`, () => {
     const m = buildLayer(c);
     const named = new Map(m.named_parameters());
@@ -54,7 +56,7 @@ for (const c of fixture.cases) {
 
     const inputs = c.inputs.map((t, i) => toTensor(t, c.input_grads[i] !== null));
     const out =
-      c.name.endsWith('_initial_state') && c.layer === 'LSTM'
+      c.name.endsWith('_initial_state') && (c.layer === 'LSTM' || c.layer === 'LSTMCell')
         ? callModule(m, inputs[0], [inputs[1], inputs[2]])
         : callModule(m, ...inputs);
     const outs = flattenOutputs(out, isTensor);

@@ -23,6 +23,8 @@ function vaeKl(mu: Tensor, logvar: Tensor): Tensor {
 }
 
 const fixture = loadFixture<LossCase>('losses.json');
+// losses_ported.json: the losses added for ported PyTorch scripts (issue 21), same format.
+fixture.cases.push(...loadFixture<LossCase>('losses_ported.json').cases);
 
 for (const c of fixture.cases.filter((k) => k.loss === 'vae_kl')) {
   // Both the expression a user writes with Tensor ops and the engine's helper F.gaussian_kl.

@@ -26,6 +26,8 @@ interface StepOptimizer {
 type OptimizerCtor = new (params: Tensor[], opts?: Record<string, ArgJson>) => StepOptimizer;
 
 const fixture = loadFixture<OptimCase>('optim.json');
+// optim_ported.json: the optimizers added for ported PyTorch scripts (issue 21), same format.
+fixture.cases.push(...loadFixture<OptimCase>('optim_ported.json').cases);
 
 const parameters = (ts: TensorJson[]): Tensor[] => ts.map((t) => new nn.Parameter(toTensor(t)));
 
