@@ -239,7 +239,9 @@ test('the vanishing-gradient example puts a warning in Problems at its first lay
   await filter.fill('');
   // Its ten Linear(64, 64) layers are built in a loop at one line: the panel's rows tell them apart by their module
   // path, and no label is cut off at the panel's width (issue 25 item 2).
-  await runCommand(page, 'View: Close Panel', 10_000).catch(() => undefined);
+  // Hide the Problems panel so the whole heatmap shows in the screenshot.
+  await runCommand(page, 'View: Toggle Panel Visibility', 10_000).catch(() => undefined);
+  await page.keyboard.press('Escape');
   const labels = panelFrame(page).locator('.gl-heatmap-svg g.row-label text');
   await waitUntil(async () => (await labels.count()) >= 20, 30_000, 'the loop model rows in the panel');
   const texts = await labels.allTextContents();

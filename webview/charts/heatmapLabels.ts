@@ -46,8 +46,8 @@ export class TextMeasure {
     this.ctx = doc.createElement('canvas').getContext('2d');
   }
 
-  width(text: string, size: number, family: string): number {
-    const font = `${size}px ${family}`;
+  width(text: string, size: number, family: string, weight = ''): number {
+    const font = `${weight ? `${weight} ` : ''}${size}px ${family}`;
     if (font !== this.font) {
       this.font = font;
       this.cache.clear();

@@ -6,11 +6,16 @@ import type { ColourScale } from '../colour';
 import { SVG_NS } from '../export';
 import { fmtDecade } from '../format';
 import type { Palette } from '../theme';
+import { TextMeasure } from './heatmapLabels';
 import { ensure } from './svg';
 
 export const LEGEND_HEIGHT = 46;
 /** Height when the note moves under the bar. */
 const LEGEND_HEIGHT_TALL = 60;
+/** A title too wide for the chart takes a second line this much lower. */
+const TITLE_LINE = 13;
+
+let measure: TextMeasure | undefined;
 
 export interface LegendOptions {
   title: string;
@@ -51,20 +56,34 @@ export function drawLegend(svgEl: SVGSVGElement, o: LegendOptions): number {
     .attr('offset', (t) => `${t * 100}%`)
     .attr('stop-color', (t) => o.scale.interpolate(t));
 
+  // Measured on a canvas, not with getComputedTextLength: a panel in the background has no layout to measure.
+  measure ??= new TextMeasure(svgEl.ownerDocument);
+  const family = o.palette.fontFamily;
+  const room = o.totalWidth - 4;
+  const [head, tail] = splitTitle(o.title);
+  const wrap = tail !== '' && measure.width(o.title, 11, family, '600') > room;
   const title = ensure<SVGTextElement>(svg, 'text', 'legend-title')
     .attr('x', 2)
     .attr('y', 12)
     .attr('font-size', 11)
     .attr('font-weight', 600)
     .attr('fill', o.palette.fg)
-    .text(o.title);
-  // A title wider than the chart is squeezed rather than cut (measured only when laid out: an exported copy keeps it).
-  const titleW = textWidth(title.node());
-  if (titleW > o.totalWidth - 4) title.attr('textLength', o.totalWidth - 4).attr('lengthAdjust', 'spacingAndGlyphs');
-  else title.attr('textLength', null).attr('lengthAdjust', null);
+    .text(null);
+  // Too wide for one line: the metric's name, then what it shows on a second line.
+  title
+    .selectAll('tspan')
+    .data(wrap ? [head, tail] : [o.title])
+    .join('tspan')
+    .attr('x', 2)
+    .attr('dy', (_, i) => (i === 0 ? null : TITLE_LINE))
+    .text((t) => t)
+    // A line still wider than the chart (the narrowest panels) is squeezed to fit rather than cut.
+    .attr('textLength', (t) => (measure && measure.width(t, 11, family, '600') > room ? room : null))
+    .attr('lengthAdjust', (t) => (measure && measure.width(t, 11, family, '600') > room ? 'spacingAndGlyphs' : null));
+  const shift = wrap ? TITLE_LINE : 0;
   ensure(svg, 'rect', 'legend-bar')
     .attr('x', o.left)
-    .attr('y', 18)
+    .attr('y', 18 + shift)
     .attr('width', o.width)
     .attr('height', 10)
     .attr('rx', 2)
@@ -74,7 +93,7 @@ export function drawLegend(svgEl: SVGSVGElement, o: LegendOptions): number {
   const ticks = o.scale.log
     ? integerTicks(lo, hi, Math.max(2, Math.floor(o.width / 40)))
     : x.ticks(Math.max(2, Math.floor(o.width / 60)));
-  const axis = ensure<SVGGElement>(svg, 'g', 'legend-axis').attr('transform', `translate(${o.left},28)`);
+  const axis = ensure<SVGGElement>(svg, 'g', 'legend-axis').attr('transform', `translate(${o.left},${28 + shift})`);
   axis
     .call(
       axisBottom(x)
@@ -91,21 +110,20 @@ export function drawLegend(svgEl: SVGSVGElement, o: LegendOptions): number {
     .attr('fill', o.palette.muted)
     .text(o.note);
   const beside = o.left + o.width + 12;
-  const fits = beside + textWidth(note.node()) <= o.totalWidth - 2;
+  const noteW = measure.width(o.note, 10, family);
+  const fits = beside + noteW <= o.totalWidth - 2;
   // Under the bar it starts at the bar, or further left when it would run past the chart's right edge.
-  const under = Math.max(2, Math.min(o.left, o.totalWidth - 2 - textWidth(note.node())));
-  note.attr('x', fits ? beside : under).attr('y', fits ? 27 : 54);
-  const height = fits || !o.note ? LEGEND_HEIGHT : LEGEND_HEIGHT_TALL;
+  const under = Math.max(2, Math.min(o.left, o.totalWidth - 2 - noteW));
+  note.attr('x', fits ? beside : under).attr('y', (fits ? 27 : 54) + shift);
+  const height = (fits || !o.note ? LEGEND_HEIGHT : LEGEND_HEIGHT_TALL) + shift;
   svg.attr('height', height);
   return height;
 }
 
-function textWidth(el: SVGTextElement | null): number {
-  try {
-    return el?.getComputedTextLength() ?? 0;
-  } catch {
-    return 0; // not laid out (a detached or hidden chart)
-  }
+/** "Gradient norm — log10 ‖∇‖ (...)" -> the name and what it shows; [title, ''] when there is no dash. */
+function splitTitle(title: string): [string, string] {
+  const i = title.indexOf(' — ');
+  return i < 0 ? [title, ''] : [title.slice(0, i + 2), title.slice(i + 3)];
 }
 
 function integerTicks(lo: number, hi: number, max: number): number[] {
