@@ -1,4 +1,4 @@
-// torch.utils.data.DataLoader over a Split: batches of { x, y } Tensors whose shapes are the per-sample shapes
+// torch.utils.data.DataLoader over a Split: batches of [inputs, targets] (also readable as { x, y }) Tensors whose shapes are the per-sample shapes
 // prefixed by the batch size. Shuffling is reproducible: epoch e permutes with a generator derived from (seed, e)
 // only, so the order of an epoch does not depend on how many epochs ran before or on any other random draw.
 import { Generator } from '../random';
@@ -14,11 +14,23 @@ export interface DataLoaderOptions {
   drop_last: boolean;
 }
 
-export interface Batch {
+/**
+ * One batch: `[inputs, targets]` as PyTorch's loader yields it (`for (const [inputs, targets] of loader)`), and the
+ * same two tensors as `x` and `y` (`for (const { x, y } of loader)`, what defineTraining uses).
+ */
+export type Batch = readonly [inputs: Tensor, targets: Tensor] & {
   /** [B, ...xShape] */
-  x: Tensor;
+  readonly x: Tensor;
   /** [B, ...yShape]; [B] for class indices. */
-  y: Tensor;
+  readonly y: Tensor;
+};
+
+/** [x, y] with x and y also readable by name; the names are not enumerable, so the batch prints as a pair. */
+export function makeBatch(x: Tensor, y: Tensor): Batch {
+  const pair = [x, y];
+  Object.defineProperty(pair, 'x', { value: x, enumerable: false });
+  Object.defineProperty(pair, 'y', { value: y, enumerable: false });
+  return pair as unknown as Batch;
 }
 
 export class DataLoader implements Iterable<Batch> {
@@ -111,7 +123,7 @@ export class DataLoader implements Iterable<Batch> {
           else y.set(sy.subarray(i * ys, (i + 1) * ys), k * ys);
         }
       }
-      yield { x: new Tensor(x, [size, ...this.xShape]), y: new Tensor(y, [size, ...yShape]) };
+      yield makeBatch(new Tensor(x, [size, ...this.xShape]), new Tensor(y, [size, ...yShape]));
     }
   }
 }

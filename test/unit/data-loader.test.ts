@@ -122,3 +122,22 @@ test('randomSplit: fractions like torch (floor, remainder dealt in order), disjo
   assert.deepEqual([tr.n, va.n], [144, 16]);
   assert.ok([...new data.DataLoader(va, { batch_size: 16 })][0].y.shape[1] === 1);
 });
+
+test("a batch destructures as PyTorch's [inputs, targets] and still as { x, y }", () => {
+  const loader = new data.DataLoader(split(5), { batch_size: 2 });
+  const seen: number[][] = [];
+  for (const [inputs, targets] of loader) {
+    assert.ok(inputs instanceof Tensor && targets instanceof Tensor);
+    seen.push([inputs.shape[0], targets.data[0]]);
+  }
+  assert.deepEqual(seen, [[2, 0], [2, 2], [1, 4]]);
+  for (const { x, y } of loader) {
+    assert.deepEqual([x.shape, y.shape], [[2, 2, 3], [2, 2]]);
+    break;
+  }
+  const [b] = [...loader];
+  assert.equal(b.x, b[0]);
+  assert.equal(b.y, b[1]);
+  assert.equal(b.length, 2);
+  assert.deepEqual(Object.keys(b), ['0', '1'], 'prints as a pair');
+});
