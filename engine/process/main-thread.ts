@@ -60,7 +60,9 @@ export function runMain(): void {
     if (msg.type === 'step') lastStep = msg.step;
     if (msg.type === 'finished') finished = true;
     const failedBefore = record?.failure;
-    if (record && !record.write(msg) && record.failure && !failedBefore) recordFailed(record);
+    // Responses answer the live host's requests (inspect, variables, evaluate: whole tensors at times) and a replay
+    // has nobody who asked: a debug session's inspections made records grow by megabytes (issue 25 item 7).
+    if (record && msg.type !== 'response' && !record.write(msg) && record.failure && !failedBefore) recordFailed(record);
     outbox.push(msg);
   };
   // The disk filled up (or the record's file became unwritable): the record stays whole lines up to here, and

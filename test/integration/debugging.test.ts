@@ -3,7 +3,9 @@
 // breakpoints with hit conditions, logpoints, and anomaly breakpoints.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseRecord } from '../../engine/process/run-record';
 import type { EngineMessageOf } from '../../protocol/messages';
 import { FIXTURES, launch, ofType, waitFor, killAll } from './harness';
 
@@ -77,6 +79,10 @@ test('stop on entry, step by batch and by layer, inspect, evaluate and set the l
   await fin;
   await client.exited;
   assert.equal(ofType(messages, 'step').length, 26);
+  // The record keeps the run, not the debugger's answers: the full weight values inspected above are not in it.
+  const recorded = parseRecord(readFileSync(await client.recordPath, 'utf8'));
+  assert.ok(recorded.some((m) => m.type === 'paused'));
+  assert.deepEqual(recorded.filter((m) => m.type === 'response'), []);
 });
 
 test('pause while running stops at the next batch boundary; layer breakpoints honour hit conditions and logpoints', async () => {
