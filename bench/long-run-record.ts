@@ -22,15 +22,18 @@ const flush = (): void => {
 };
 const ids = ['0', '1', '2', '3', '4', '5', '6', '7'];
 put({ type: 'hello', protocolVersion: 1, engine: 'gradlens', version: '0.1.0', capabilities: [], pid: 1234 } as EngineMessage);
-put({ type: 'runStarted', runId: 'long', modelFile: '/home/someone/models/long.ts', startedAt: new Date(0).toISOString(), config: { optimizer: 'SGD', lr: 0.05, batchSize: 32, epochs: 1000, trainSize: 32000 } } as unknown as EngineMessage);
-put({ type: 'graph', graph: { layers: ids.map((id) => ({ id, name: `Linear(64, 64)`, type: 'Linear', params: 4160, outputShape: [32, 64] })), totalParams: 8 * 4160 } } as unknown as EngineMessage);
+// Typed as the protocol's messages (no casts): `gradlens report` checks every line against the schema and skips
+// what does not fit, so a sloppy generator would measure a smaller report than a real run's.
+put({ type: 'runStarted', runId: 'long', modelFile: '/home/someone/models/long.ts', startedAt: new Date(0).toISOString(), config: { optimizer: 'SGD', lr: 0.05, batchSize: 32, epochs: 1000, seed: 0, backend: 'auto', trainSize: 32000, valSize: 0, histogramEvery: 50 } });
+const params = [{ name: 'weight', shape: [64, 64] }, { name: 'bias', shape: [64] }];
+put({ type: 'graph', graph: { layers: ids.map((id) => ({ id, name: `Linear(64, 64)`, type: 'Linear', params, paramCount: 4160, outputShape: [32, 64] })), totalParams: 8 * 4160 } });
 const spikeAt = Math.floor(steps * 0.777);
 const hist = { min: -1, max: 1, counts: Array.from({ length: 30 }, (_, i) => 100 + i) };
 for (let s = 0; s < steps; s++) {
   const loss = s === spikeAt ? 50 : 0.05 + 1 / (1 + s / 1000) + 0.01 * Math.sin(s);
   put({ type: 'step', step: s, epoch: Math.floor(s / 1000), batch: s % 1000, batchesPerEpoch: 1000, loss, lr: 0.05, samplesPerSec: 50000, stepMs: 0.6 });
   if (s % 10 === 0) {
-    const layers: LayerStats[] = ids.map((id) => ({ id, gradNorm: 0.1 + 0.01 * Math.cos(s), gradMeanAbs: 1e-3, gradZeroFrac: 0, weightNorm: 3, updateRatio: 1e-3, act: { mean: 0.1, std: 1, min: -3, max: 3, zeroFrac: 0.4 }, outGradNorm: 0.05 }) as LayerStats);
+    const layers: LayerStats[] = ids.map((id) => ({ id, gradNorm: 0.1 + 0.01 * Math.cos(s), gradMeanAbs: 1e-3, gradZeroFrac: 0, weightNorm: 3, updateRatio: 1e-3, act: { mean: 0.1, std: 1, min: -3, max: 3, zeroFrac: 0.4, satFrac: 0, nonFinite: 0 }, outGradNorm: 0.05 }));
     put({ type: 'layerStats', step: s, layers });
   }
   if (s % 50 === 0) put({ type: 'histograms', step: s, layers: ids.map((id) => ({ id, activation: hist, gradient: hist })) } as EngineMessage);
