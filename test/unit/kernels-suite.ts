@@ -1,5 +1,6 @@
 // The shared kernel test suite: every backend runs the same cases against the float64 reference loops, with a
 // tolerance set per backend. Kernels a backend does not have are skipped by name (and listed in the test title).
+// Over 350 lines on purpose: one suite that every backend runs, so a kernel's cases cannot drift between backends.
 import assert from 'node:assert/strict';
 import { test as nodeTest } from 'node:test';
 import type { AdamAttrs, BiasGradAttrs, Conv2DAttrs, LstmCellAttrs, MatMulAttrs, Pool2DAttrs, SgdAttrs } from '../../engine/kernels/kernel-map';

@@ -1,6 +1,7 @@
 // The webview bundle in headless Chromium: what is drawn for a recorded run (rows, cell colours, anomaly markers),
 // what it posts back (revealLayer, control, export), the host messages it handles, saved state, and screenshots
-// of every panel in light and dark themes (test-artifacts/webview/).
+// of every panel in light and dark themes (test-artifacts/webview/). Over 350 lines on purpose: one browser and
+// one page are shared by every case (starting Chromium per file costs seconds), so the page's cases stay together.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
