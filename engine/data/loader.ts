@@ -33,6 +33,17 @@ export function makeBatch(x: Tensor, y: Tensor): Batch {
   return pair as unknown as Batch;
 }
 
+function positional(batch_size: number, shuffle: unknown, rest: Partial<DataLoaderOptions> | undefined): Partial<DataLoaderOptions> {
+  const opts = typeof shuffle === 'object' && shuffle !== null ? (shuffle as Partial<DataLoaderOptions>) : rest;
+  const out: Partial<DataLoaderOptions> = { ...opts, batch_size };
+  if (typeof shuffle !== 'object' && shuffle !== undefined) {
+    if (opts?.shuffle !== undefined) throw new DataError('DataLoader', "got multiple values for 'shuffle'");
+    out.shuffle = shuffle as boolean;
+  }
+  if (opts?.batch_size !== undefined) throw new DataError('DataLoader', "got multiple values for 'batch_size'");
+  return out;
+}
+
 export class DataLoader implements Iterable<Batch> {
   readonly dataset: Split;
   readonly batch_size: number;
@@ -45,7 +56,13 @@ export class DataLoader implements Iterable<Batch> {
   private readonly ySize: number;
   private nextEpoch = 0;
 
-  constructor(split: Split, options?: Partial<DataLoaderOptions>) {
+  constructor(split: Split, options?: Partial<DataLoaderOptions>);
+  /** PyTorch's positions: DataLoader(dataset, batch_size, shuffle, { ...the other options }). */
+  constructor(split: Split, batch_size: number, shuffle?: boolean, options?: Partial<DataLoaderOptions>);
+  constructor(split: Split, batch_size: number, options?: Partial<DataLoaderOptions>);
+  constructor(split: Split, a?: Partial<DataLoaderOptions> | number, b?: boolean | Partial<DataLoaderOptions>, c?: Partial<DataLoaderOptions>) {
+    const options = typeof a === 'number' ? positional(a, b, c) : a;
+    if (typeof a !== 'number' && b !== undefined) throw new DataError('DataLoader', 'expected (dataset, options) or (dataset, batch_size, shuffle, options)');
     // PyTorch's defaults: batch_size 1, no shuffling, keep the last partial batch.
     const o = withDefaults('DataLoader', { batch_size: 1, shuffle: false, seed: 0, drop_last: false }, options);
     this.batch_size = checkInt('DataLoader', 'batch_size', o.batch_size, 1);

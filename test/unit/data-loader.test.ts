@@ -141,3 +141,13 @@ test("a batch destructures as PyTorch's [inputs, targets] and still as { x, y }"
   assert.equal(b.length, 2);
   assert.deepEqual(Object.keys(b), ['0', '1'], 'prints as a pair');
 });
+
+test("PyTorch's positional DataLoader(dataset, batch_size, shuffle) is the same loader as the options form", () => {
+  const a = new data.DataLoader(split(9), 4, true, { seed: 3 });
+  const b = new data.DataLoader(split(9), { batch_size: 4, shuffle: true, seed: 3 });
+  assert.deepEqual([a.batch_size, a.shuffle, a.seed], [4, true, 3]);
+  assert.deepEqual([...a].flatMap(ids), [...b].flatMap(ids));
+  assert.equal(new data.DataLoader(split(9), 2, { drop_last: true }).len, 4);
+  assert.throws(() => new data.DataLoader(split(9), 4, true, { batch_size: 2 }), /got multiple values for 'batch_size'/);
+  assert.throws(() => new data.DataLoader(split(9), 4, 'yes' as unknown as boolean), /shuffle/);
+});
