@@ -52,6 +52,17 @@ export function embedding(input: Tensor, weight: Tensor, padding_idx: number | n
   });
 }
 
+/** The options of nn.Embedding; max_norm, scale_grad_by_freq and sparse only at their defaults. */
+export interface EmbeddingOptions {
+  padding_idx?: number | null;
+  max_norm?: number | null;
+  norm_type?: number;
+  scale_grad_by_freq?: boolean;
+  sparse?: boolean;
+  _weight?: Tensor | null;
+  _freeze?: boolean;
+}
+
 export class Embedding extends Module {
   readonly padding_idx: number | null;
   weight: Parameter;
@@ -59,8 +70,20 @@ export class Embedding extends Module {
   readonly num_embeddings: number;
   readonly embedding_dim: number;
 
-  constructor(num_embeddings: number, embedding_dim: number, opts?: { padding_idx?: number | null });
-  constructor(num_embeddings: number, embedding_dim: number, padding_idx?: number | null, opts?: { padding_idx?: number | null });
+  constructor(num_embeddings: number, embedding_dim: number, opts?: EmbeddingOptions);
+  constructor(num_embeddings: number, embedding_dim: number, padding_idx?: number | null, opts?: EmbeddingOptions);
+  constructor(
+    num_embeddings: number,
+    embedding_dim: number,
+    padding_idx?: number | null,
+    max_norm?: null,
+    norm_type?: number,
+    scale_grad_by_freq?: false,
+    sparse?: false,
+    _weight?: Tensor | null,
+    _freeze?: boolean,
+    opts?: EmbeddingOptions,
+  );
   constructor(...args: unknown[]) {
     super();
     const opts = embeddingArgs(args);
@@ -83,7 +106,8 @@ export class Embedding extends Module {
       this.weight.data.set(opts._weight.data);
     } else this.weight.normal_(0, 1);
     if (opts._freeze) this.weight.requires_grad = false;
-    if (pad !== null) this.weight.data.fill(0, pad * embedding_dim, (pad + 1) * embedding_dim);
+    // PyTorch zeroes the padding row of a fresh weight only; a given _weight is used as it is.
+    if (pad !== null && !opts._weight) this.weight.data.fill(0, pad * embedding_dim, (pad + 1) * embedding_dim);
   }
 
   forward(input: Tensor): Tensor {

@@ -46,3 +46,12 @@ test('bad indices and padding_idx are rejected', () => {
   assert.equal(emb.displayName(), 'Embedding(4, 2)');
   assert.equal(new nn.Embedding(4, 2, { padding_idx: 0 }).extra_repr(), '4, 2, padding_idx=0');
 });
+
+test('Embedding(_weight, _freeze) as PyTorch: the given weight as is (padding row kept), frozen on request', () => {
+  const w = tensor([[1, 2], [3, 4], [5, 6]]);
+  const e = new nn.Embedding(3, 2, 1, null, 2, false, false, w, true);
+  assert.deepEqual(Array.from(e.weight.data), [1, 2, 3, 4, 5, 6]);
+  assert.equal(e.weight.requires_grad, false);
+  assert.throws(() => new nn.Embedding(3, 2, { _weight: tensor([[1, 2]]) }), /Embedding: _weight must have shape \[3, 2\], got \[1, 2\]/);
+  assert.throws(() => new nn.Embedding(3, 2, { max_norm: 1 }), /nn\.Embedding\(\): argument 'max_norm' must be null \(max_norm renormalisation is not implemented\)/);
+});
