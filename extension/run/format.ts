@@ -25,7 +25,8 @@ export function statusText(state: RunState): string {
   const epochs = state.config?.epochs;
   const parts = [
     `epoch ${s.epoch + 1}${epochs ? '/' + epochs : ''}`,
-    `step ${s.step}`,
+    // The reducer's step, which the panel shows too: at the end it is the engine's own count in `finished`.
+    `step ${state.progress.step ?? s.step}`,
     `loss ${fmt(s.loss)}`,
     `${Math.round(state.samplesPerSec())} samples/s`,
   ];

@@ -22,6 +22,26 @@ export default defineTraining({
   optimizer: (params) => new optim.SGD(params, { lr: 0.1 }),
 });
 TS
+# A model that trains slowly on purpose (about 50 ms a step, 180 steps under the settings below), so a test can
+# stop it mid-run.
+cat > "$WS/slow.ts" <<'TS'
+import { nn, optim, data, defineTraining } from 'gradlens';
+
+export default defineTraining({
+  model: new nn.Sequential(new nn.Linear(2, 8), new nn.ReLU(), new nn.Linear(8, 3)),
+  data: data.spiral({ n: 400, classes: 3 }),
+  loss: new nn.CrossEntropyLoss(),
+  optimizer: (params) => new optim.SGD(params, { lr: 0.1 }),
+  onStep: () => {
+    const until = Date.now() + 50;
+    while (Date.now() < until) {
+      // slow on purpose
+    }
+  },
+  epochs: 100,
+  batchSize: 16,
+});
+TS
 # A project of its own, as users have: a tsconfig.json and a node_modules without gradlens in it. IntelliSense for
 # `gradlens` must still come from the extension's TypeScript server plugin.
 cat > "$WS/tsconfig.json" <<'JSON'

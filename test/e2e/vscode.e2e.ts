@@ -141,6 +141,27 @@ test('Train Current Model shows the gradient panel with heatmap rows and updates
   await screenshot(page, ARTIFACTS, '1-train-panel');
 });
 
+test('Stop from the palette ends the run everywhere: the panel says Stopped, its buttons follow, the status bar too', async () => {
+  // Issue 25 item 1: the panel used to stay "Running" with Pause/Stop enabled after a Stop.
+  await openFile(page, 'slow.ts');
+  await runCommand(page, 'Gradlens: Train Current Model');
+  await waitUntil(async () => /step \d+/.test(await statusBarText(page)), 90_000, 'the slow run to be training');
+  await runCommand(page, 'Gradlens: Stop Training');
+  const pill = panelFrame(page).locator('.gl-state').first();
+  await waitUntil(async () => (await pill.getAttribute('data-state')) === 'stopped', 30_000, 'the panel to say Stopped');
+  assert.equal(await pill.textContent(), 'Stopped');
+  for (const button of ['#gl-pause', '#gl-stop']) {
+    assert.equal(await panelFrame(page).locator(button).getAttribute('disabled'), '', `${button} is disabled once stopped`);
+  }
+  await waitUntil(async () => /stopped/.test(await statusBarText(page)), 30_000, 'the status bar to say stopped');
+  log('after Stop:', await statusBarText(page));
+  // The status bar and the panel read one run state (protocol/run-state.ts): the same step (issue 25 item 5).
+  const panelStep = /step ([\d,]+)/.exec((await panelFrame(page).locator('#gl-status').textContent()) ?? '')?.[1];
+  const barStep = /step (\d+)/.exec(await statusBarText(page))?.[1];
+  assert.equal(panelStep?.replace(/,/g, ''), barStep, 'the panel and the status bar show the same step');
+  await screenshot(page, ARTIFACTS, '1c-stop-panel-state');
+});
+
 test('a debug session stops on the loss spike with description, call stack and variables; Continue finishes', async () => {
   await clearNotifications(page);
   await openFile(page, SPIKE);

@@ -63,6 +63,14 @@ test('run state folds messages: graph, steps, history window, pause and end', ()
   assert.equal(s.anomalies.length, 1);
 });
 
+test('the status bar ends on the step the panel shows (the engine\'s count in finished), not one behind', () => {
+  const s = new RunState('/w/m.ts');
+  s.apply({ type: 'step', step: 374, epoch: 0, batch: 374, batchesPerEpoch: 375, loss: 0.5, lr: 0.1, samplesPerSec: 1000, stepMs: 1 });
+  assert.match(statusText(s), / · step 374 · /);
+  s.apply({ type: 'finished', reason: 'stopped', step: 375, durationMs: 400 });
+  assert.match(statusText(s), / · step 375 · .* · stopped$/);
+});
+
 test('the status bar shows samples/s over recent steps while running and over the whole run once finished, not the last step alone', () => {
   const s = new RunState('/w/m.ts');
   const step = (i: number, ms: number): EngineMessage => ({ type: 'step', step: i, epoch: 0, batch: i, batchesPerEpoch: 100, loss: 1, lr: 0.1, samplesPerSec: (64 * 1000) / ms, stepMs: ms });
