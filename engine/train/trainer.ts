@@ -115,7 +115,10 @@ export class Trainer {
         epoch: this.epoch,
         loss: this.lastLoss,
         optimizer: this.setup?.optimizer,
-        batch: this.batch,
+        // The Variables view shows lr, so the Debug Console knows it too (the first group's, as PyTorch prints it).
+        lr: this.setup?.optimizer.param_groups[0]?.lr,
+        // A loader's batch is the pair [x, y] with x and y also named; the debugger shows it by name.
+        batch: this.batch && { x: this.batch.x, y: this.batch.y },
       }),
       captured: (layer) => this.probe?.captures.get(layer),
       setLearningRate: (lr) => {

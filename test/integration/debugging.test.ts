@@ -33,6 +33,7 @@ test('stop on entry, step by batch and by layer, inspect, evaluate and set the l
   assert.equal((await client.request({ type: 'evaluate', expression: 'step + 1' })).result, '1');
   await client.request({ type: 'setLearningRate', lr: 0.5 });
   assert.equal((await client.request({ type: 'evaluate', expression: 'optimizer.param_groups[0].lr' })).result, '0.5');
+  assert.equal((await client.request({ type: 'evaluate', expression: 'lr' })).result, '0.5', 'lr, as Variables shows it');
   await assert.rejects(client.request({ type: 'evaluate', expression: 'nosuchname.x' }), /nosuchname/);
 
   // The variables tree: scope -> layers -> a layer -> its weight -> the weight's summary.
