@@ -217,6 +217,36 @@ test('a debug session stops on the loss spike with description, call stack and v
   log('debug session ended:', await statusBarText(page));
 });
 
+test('Step Into from a stop pauses in the next layer, says forward or backward, and shows that layer\'s tensors', async () => {
+  // Issue 25 item 3: Step Into used to show "No activation of 1 was recorded on this step".
+  await clearNotifications(page);
+  if (await page.locator('.debug-toolbar').isVisible()) {
+    await runCommand(page, 'Debug: Stop');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+  }
+  await openFile(page, SPIKE);
+  await runCommand(page, 'Gradlens: Debug Current Model');
+  await page.locator('.exception-widget').waitFor({ state: 'visible', timeout: 120_000 });
+  await runCommand(page, 'View: Show Run and Debug');
+  await page.locator('.debug-toolbar .codicon-debug-step-into').click();
+  const stackRows = page.locator('.debug-call-stack .monaco-list-row');
+  await waitUntil(async () => /· (forward|backward)/.test((await stackRows.first().textContent()) ?? ''), 60_000, 'a layer frame after Step Into');
+  const frame = (await stackRows.first().textContent()) ?? '';
+  log('step into frame:', frame);
+  const vars = page.locator('.debug-variables .monaco-list-row');
+  const layerScope = vars.filter({ hasText: /^Layer / }).first();
+  await layerScope.waitFor({ timeout: 30_000 });
+  if ((await layerScope.getAttribute('aria-expanded')) !== 'true') await layerScope.click();
+  // Forward: the layer's input; backward: the gradient flowing into its output. Either way a tensor, shape first.
+  const tensorRow = vars.filter({ hasText: /^(input|output gradient)\s*[:=]?\s*\[\d+(, \d+)*\]/ }).first();
+  await tensorRow.waitFor({ timeout: 30_000 });
+  log('layer variables:', (await vars.allTextContents()).join(' | '));
+  assert.doesNotMatch((await vars.allTextContents()).join(' '), /No activation of|No outGrad of|has no gradient yet/);
+  await screenshot(page, ARTIFACTS, '2d-step-into-layer');
+  await runCommand(page, 'Debug: Stop');
+  await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 60_000 });
+});
+
 test('F5 on a model file with no launch.json starts the Gradlens debugger without asking which debugger', async () => {
   await clearNotifications(page);
   // A session left over from an earlier test would take F5 as Continue.
