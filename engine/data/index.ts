@@ -4,6 +4,7 @@ export type { Dataset, DataSource, LoadContext, Split, Task } from './types';
 export { DataError } from './errors';
 export { DataLoader, type Batch, type DataLoaderOptions } from './loader';
 export { randomSplit } from './split';
+export { TensorDataset } from './datasets';
 export { mnist, type MnistOptions } from './mnist';
 export { csv, type CsvOptions, type CsvTask } from './csv';
 export { xor, type XorOptions } from './synthetic/xor';
