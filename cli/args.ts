@@ -26,7 +26,15 @@ export interface ReportArgs {
   redact: boolean;
 }
 
-export type CliArgs = TrainArgs | ReportArgs | { command: 'help' } | { command: 'version' };
+export interface RescoreArgs {
+  command: 'rescore';
+  runFile: string;
+  /** The --threshold name=value pairs as given (checked against the threshold names by cli/rescore.ts). */
+  thresholds: string[];
+  json: boolean;
+}
+
+export type CliArgs = TrainArgs | ReportArgs | RescoreArgs | { command: 'help' } | { command: 'version' };
 
 export class UsageError extends Error {}
 
@@ -34,6 +42,8 @@ export const USAGE = `Usage:
   gradlens train <model-file> [options]   train a model file, printing progress and warnings
   gradlens report <run.jsonl> --out <file.html> [--redact]   render a recorded run as a self-contained HTML report
                                           (--redact: without stack traces, absolute paths and the process id)
+  gradlens rescore <run.jsonl> [--threshold NAME=VALUE ...] [--json]   re-run the detectors over a recorded run
+                                          with other thresholds (names: protocol/thresholds.ts, docs/detectors.md)
 
 train options:
   --epochs N            override the definition's epochs
@@ -63,7 +73,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (cmd === '--version' || cmd === '-v' || cmd === 'version') return { command: 'version' };
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
-  const needsValue = new Set(['--epochs', '--max-steps', '--seed', '--backend', '--break-on', '--record', '--report', '--histogram-every', '--max-memory', '--out']);
+  const thresholds: string[] = [];
+  const needsValue = new Set(['--epochs', '--max-steps', '--seed', '--backend', '--break-on', '--record', '--report', '--histogram-every', '--max-memory', '--out', '--threshold']);
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (!a.startsWith('--')) {
@@ -78,6 +89,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     else {
       const value = eq > 0 ? a.slice(eq + 1) : rest[++i];
       if (value === undefined) throw new UsageError(`${name} needs a value`);
+      if (name === '--threshold') thresholds.push(value);
       flags.set(name, value);
     }
   }
@@ -91,6 +103,12 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     if (!out) throw new UsageError('report needs --out <file.html>');
     return { command: 'report', runFile: positional[0], out, redact: flags.has('--redact') };
   }
+  if (cmd === 'rescore') {
+    if (positional.length !== 1) throw new UsageError('rescore needs one run record: gradlens rescore <run.jsonl> [--threshold NAME=VALUE ...] [--json]');
+    for (const f of flags.keys()) if (f !== '--threshold' && f !== '--json') throw new UsageError(`${f} is not an option of rescore`);
+    return { command: 'rescore', runFile: positional[0], thresholds, json: flags.has('--json') };
+  }
+  if (flags.has('--threshold')) throw new UsageError('--threshold is for `gradlens rescore`');
   if (cmd !== 'train') throw new UsageError(`Unknown command "${cmd}"`);
   if (positional.length !== 1) throw new UsageError('train needs one model file: gradlens train <model-file>');
   const breakOn = (str('--break-on') ?? '')

@@ -14,6 +14,7 @@ import { ReportReducer } from '../webview/report-reducer';
 import { parseArgs, UsageError, USAGE, type TrainArgs } from './args';
 import { formatAnomaly, formatBreak, formatEpoch, formatError, formatKernels, progressBar } from './format';
 import { scanRecord } from './record-stream';
+import { formatRescore, jsonRescore, parseThresholds, rescoreRecord, RescoreInputError } from './rescore';
 
 export const EXIT = { ok: 0, error: 1, usage: 2, breakOn: 3, interrupted: 130 } as const;
 
@@ -250,6 +251,20 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (made.skipped > 0) process.stderr.write(`gradlens: skipped ${made.skipped} malformed line(s) of ${args.runFile}${made.problem ? ` (first: ${made.problem})` : ''}\n`);
         process.stdout.write(`Report: ${args.out} (${made.steps.toLocaleString('en-US')} steps)\n`);
         return EXIT.ok;
+      });
+    case 'rescore':
+      return guarded(async () => {
+        try {
+          const thresholds = parseThresholds(args.thresholds);
+          checkRecord(args.runFile);
+          const r = await rescoreRecord(args.runFile, thresholds);
+          if (r.skipped > 0) process.stderr.write(`gradlens: skipped ${r.skipped} malformed line(s) of ${args.runFile}${r.problem ? ` (first: ${r.problem})` : ''}\n`);
+          process.stdout.write((args.json ? jsonRescore(r, thresholds) : formatRescore(r, thresholds)).join('\n') + '\n');
+          return EXIT.ok;
+        } catch (err) {
+          if (err instanceof RescoreInputError) throw new CliError(err.message);
+          throw err;
+        }
       });
     case 'train':
       return guarded(() => train(args));
