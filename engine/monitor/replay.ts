@@ -32,7 +32,10 @@ export class RecordReplay {
       case 'step': {
         const out = this.flush();
         this.steps++;
-        this.pending = { step: m.step, epoch: m.epoch, loss: m.loss, lr: m.lr, layers: this.layers };
+        // The wire writes a NaN or infinite loss as null (JSON has neither; docs/protocol.md): replayed as NaN, the
+        // number the live detectors saw (nonFinite says "The loss is NaN", not "null").
+        const loss: unknown = m.loss;
+        this.pending = { step: m.step, epoch: m.epoch, loss: typeof loss === 'number' ? loss : NaN, lr: m.lr, layers: this.layers };
         return out;
       }
       case 'layerStats':

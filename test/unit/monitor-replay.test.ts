@@ -39,6 +39,14 @@ test('replay: lossSpikeRatio=1e9 finds no loss spike in the same stream', () => 
   assert.deepEqual(found.filter((a) => a.kind === 'lossSpike'), []);
 });
 
+test('replay: a loss recorded as null (the wire\'s NaN) is replayed as NaN, as the live run saw it', () => {
+  const r = new RecordReplay();
+  const wire: unknown = JSON.parse(JSON.stringify({ type: 'step', step: 30, epoch: 0, batch: 30, batchesPerEpoch: 100, loss: NaN, lr: 0.1, samplesPerSec: 1, stepMs: 1 }));
+  r.push(wire as EngineMessage);
+  const found = r.finish();
+  assert.deepEqual(found.map((a) => [a.kind, a.message]), [['nonFinite', 'The loss is NaN at step 30']]);
+});
+
 test('rescore thresholds: an unknown name or a non-number is one line naming the valid names', () => {
   assert.throws(() => parseThresholds(['lossSpikeRatoi=3']), (e: Error) => /unknown threshold "lossSpikeRatoi" \(thresholds: .*lossSpikeRatio/.test(e.message) && !e.message.includes('\n'));
   assert.throws(() => parseThresholds(['lossSpikeRatio=abc']), /lossSpikeRatio needs a number/);
