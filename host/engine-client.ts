@@ -89,6 +89,9 @@ export class EngineClient {
   private readonly listeners = new Set<(msg: EngineMessage) => void>();
   private finished = false;
   private record: string | null = null;
+  /** The last step the engine reported and when the client first heard from the run: a crash's end says how far it got. */
+  private lastStep = -1;
+  private readonly connectedAt = performance.now();
   private resolveRecord!: (p: string) => void;
   private rejectRecord!: (e: Error) => void;
   readonly recordPath: Promise<string>;
@@ -235,6 +238,7 @@ export class EngineClient {
   private onEngineMessage(msg: EngineMessage): void {
     if (msg.type === 'runStarted' && msg.recordPath) this.setRecord(msg.recordPath);
     if (msg.type === 'finished') this.finished = true;
+    if (msg.type === 'step') this.lastStep = msg.step;
     if (msg.type === 'response') {
       const p = this.pendingRequests.get(msg.request_seq);
       if (p) {
@@ -266,7 +270,8 @@ export class EngineClient {
     // The engine ended without saying goodbye: tell every consumer, and the record, how it ended.
     const msgs: EngineMessage[] = [
       { type: 'error', error: this.peer.describeCrash(exit) },
-      { type: 'finished', reason: 'error', step: -1, durationMs: 0 },
+      // `finished.step` counts the steps done, as the engine's own does; -1 still means none.
+      { type: 'finished', reason: 'error', step: this.lastStep < 0 ? -1 : this.lastStep + 1, durationMs: performance.now() - this.connectedAt },
     ];
     this.finished = true;
     for (const m of msgs) {

@@ -54,3 +54,20 @@ test('an engine that goes away without finished ends the run with an error and f
   assert.equal(seen[0].type === 'error' && seen[0].error.id, ErrorIds.processCrashed);
   await assert.rejects(client.request({ type: 'resume' }), EngineError);
 });
+
+test('a crash after some steps ends with the number of steps done, not step -1', async () => {
+  const { client, engine } = await connectMemoryEngine();
+  const seen: EngineMessage[] = [];
+  client.onMessage((m) => seen.push(m));
+  for (let step = 0; step < 3; step++) {
+    engine.send({ type: 'step', step, epoch: 0, batch: step, batchesPerEpoch: 10, loss: 1, lr: 0.1, samplesPerSec: 100, stepMs: 1 });
+  }
+  // The memory transport delivers on a later tick, as IPC does: the steps arrive before the channel closes.
+  while (seen.filter((m) => m.type === 'step').length < 3) await new Promise((r) => setImmediate(r));
+  engine.close();
+  await client.exited;
+  const fin = seen.find((m) => m.type === 'finished');
+  assert.equal(fin?.type === 'finished' && fin.step, 3);
+  assert.equal(fin?.type === 'finished' && fin.reason, 'error');
+  assert.ok(fin?.type === 'finished' && fin.durationMs >= 0);
+});
