@@ -22,7 +22,7 @@ export default defineTraining({
   optimizer: (params) => new optim.SGD(params, { lr: 0.1 }),
 });
 TS
-# A model that trains slowly on purpose (about 50 ms a step, 180 steps under the settings below), so a test can
+# A model that trains slowly on purpose (about 200 ms a step, 180 steps under the settings below), so a test can
 # stop it mid-run.
 cat > "$WS/slow.ts" <<'TS'
 import { nn, optim, data, defineTraining } from 'gradlens';
@@ -33,7 +33,7 @@ export default defineTraining({
   loss: new nn.CrossEntropyLoss(),
   optimizer: (params) => new optim.SGD(params, { lr: 0.1 }),
   onStep: () => {
-    const until = Date.now() + 50;
+    const until = Date.now() + 200;
     while (Date.now() < until) {
       // slow on purpose
     }

@@ -145,7 +145,14 @@ test('Stop from the palette ends the run everywhere: the panel says Stopped, its
   // Issue 25 item 1: the panel used to stay "Running" with Pause/Stop enabled after a Stop.
   await openFile(page, 'slow.ts');
   await runCommand(page, 'Gradlens: Train Current Model');
-  await waitUntil(async () => /step \d+/.test(await statusBarText(page)), 90_000, 'the slow run to be training');
+  // The panel of this run (the status bar may still show the previous run's steps) past its first steps.
+  const title = panelFrame(page).locator('h1.gl-title').first();
+  const status = panelFrame(page).locator('#gl-status');
+  await waitUntil(
+    async () => /slow\.ts/.test((await title.textContent()) ?? '') && /step [1-9]/.test((await status.textContent()) ?? ''),
+    90_000,
+    'the slow run to be training',
+  );
   await runCommand(page, 'Gradlens: Stop Training');
   const pill = panelFrame(page).locator('.gl-state').first();
   await waitUntil(async () => (await pill.getAttribute('data-state')) === 'stopped', 30_000, 'the panel to say Stopped');
