@@ -11,16 +11,21 @@ export function num(v: number | null, digits = 4): string {
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(2) : v.toFixed(digits);
 }
 
+/** "/3" of "epoch 1/3"; nothing when the count is unknown (0: a script's own loop decides). */
+function ofEpochs(epochs: number): string {
+  return epochs > 0 ? `/${epochs}` : '';
+}
+
 export function progressBar(step: EngineMessageOf<'step'>, epochs: number, width = 28): string {
   const done = Math.min(1, (step.batch + 1) / Math.max(1, step.batchesPerEpoch));
   const fill = Math.round(done * width);
-  return `epoch ${step.epoch + 1}/${epochs} [${'='.repeat(fill)}${' '.repeat(width - fill)}] ${step.batch + 1}/${step.batchesPerEpoch} loss ${num(step.loss)} lr ${num(step.lr, 5)} ${Math.round(step.samplesPerSec)} samples/s`;
+  return `epoch ${step.epoch + 1}${ofEpochs(epochs)} [${'='.repeat(fill)}${' '.repeat(width - fill)}] ${step.batch + 1}/${step.batchesPerEpoch} loss ${num(step.loss)} lr ${num(step.lr, 5)} ${Math.round(step.samplesPerSec)} samples/s`;
 }
 
 export function formatEpoch(m: EngineMessageOf<'epoch'>, epochs: number): string {
   const acc = (a?: number): string => (a === undefined ? '' : ` acc ${(a * 100).toFixed(2)}%`);
   const val = m.val ? ` | val loss ${num(m.val.loss)}${acc(m.val.accuracy)}` : '';
-  return `epoch ${m.epoch + 1}/${epochs} (step ${m.step}, ${(m.durationMs / 1000).toFixed(1)} s): train loss ${num(m.train.loss)}${acc(m.train.accuracy)}${val}`;
+  return `epoch ${m.epoch + 1}${ofEpochs(epochs)} (step ${m.step}, ${(m.durationMs / 1000).toFixed(1)} s): train loss ${num(m.train.loss)}${acc(m.train.accuracy)}${val}`;
 }
 
 export function formatAnomaly(a: Anomaly): string {

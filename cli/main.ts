@@ -120,7 +120,7 @@ async function train(args: TrainArgs): Promise<number> {
       switch (msg.type) {
         case 'runStarted':
           epochs = msg.config.epochs;
-          print(`Training ${path.relative(process.cwd(), msg.modelFile) || msg.modelFile}: ${msg.config.optimizer} lr ${msg.config.lr}, batch ${msg.config.batchSize}, ${epochs} epoch(s), ${msg.config.trainSize} training samples`);
+          print(`Training ${path.relative(process.cwd(), msg.modelFile) || msg.modelFile}: ${msg.config.optimizer} lr ${msg.config.lr}, batch ${msg.config.batchSize}, ${epochs > 0 ? `${epochs} epoch(s)` : 'its own loop'}, ${msg.config.trainSize} training samples`);
           break;
         case 'graph':
           print(`Model: ${msg.graph.layers.length} layers, ${msg.graph.totalParams.toLocaleString('en-US')} parameters`);

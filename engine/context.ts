@@ -24,6 +24,11 @@ export function currentLayer(): LayerContext | undefined {
   return stack[stack.length - 1];
 }
 
+/** How many module calls are running (1 inside a top-level module's own forward, 0 outside any). */
+export function layerDepth(): number {
+  return stack.length;
+}
+
 /** Clears the stack after an exception unwound through forward passes. */
 export function resetLayerStack(): void {
   stack.length = 0;

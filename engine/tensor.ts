@@ -1,6 +1,7 @@
 // The Tensor: a contiguous float32 array with a shape, an optional gradient and the graph node that made it.
 // Methods are thin PyTorch-named wrappers over the op functions in ops/, which hold the math.
 import { backward as runBackward, type Node } from './autograd';
+import { trainingHooks } from './hooks';
 import { defaultGenerator, type Generator } from './random';
 import * as bin from './ops/binary';
 import { sizeOf } from './ops/broadcast';
@@ -107,7 +108,10 @@ export class Tensor {
 
   // ---- autograd ----------------------------------------------------------------------------
   backward(gradient?: Tensor): void {
+    const hooks = trainingHooks();
+    hooks?.beforeBackward?.(this);
     runBackward(this, gradient);
+    hooks?.afterBackward?.(this);
   }
   detach(): Tensor {
     return new Tensor(this.data, this.shape);

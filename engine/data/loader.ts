@@ -1,6 +1,7 @@
 // torch.utils.data.DataLoader over a Split: batches of [inputs, targets] (also readable as { x, y }) Tensors whose shapes are the per-sample shapes
 // prefixed by the batch size. Shuffling is reproducible: epoch e permutes with a generator derived from (seed, e)
 // only, so the order of an epoch does not depend on how many epochs ran before or on any other random draw.
+import { trainingHooks } from '../hooks';
 import { Generator } from '../random';
 import { Tensor } from '../tensor';
 import { DataError } from './errors';
@@ -105,7 +106,21 @@ export class DataLoader implements Iterable<Batch> {
   }
 
   [Symbol.iterator](): Iterator<Batch> {
-    return this.batches(this.nextEpoch++);
+    const epoch = this.nextEpoch++;
+    const inner = this.batches(epoch);
+    if (!trainingHooks()) return inner;
+    // Instrumented (a script's run): the session learns which batch is in hand and when the epoch ran out.
+    let index = 0;
+    return {
+      next: (): IteratorResult<Batch> => {
+        const r = inner.next();
+        const hooks = trainingHooks();
+        if (r.done) hooks?.loaderExhausted?.(this, epoch);
+        else hooks?.batch?.(this, r.value, index++, epoch);
+        return r;
+      },
+      return: (value?: unknown): IteratorResult<Batch> => inner.return?.(value) ?? { done: true, value: undefined },
+    };
   }
 
   /** The sample order of epoch e: identity without shuffle, else a permutation from a generator seeded by (seed, e). */

@@ -4,6 +4,7 @@
 // snapshots of the state for time travel.
 import type { OptimizerLike } from '../definition';
 import type { Parameter } from '../nn/parameter';
+import { trainingHooks } from '../hooks';
 import { Tensor } from '../tensor';
 import { ValueError } from './errors';
 import { copyHyper, copyState, hyperToJson, stateFromJson, stateToJson } from './state';
@@ -70,6 +71,7 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper, S extends Param
     if (list.length === 0) throw new ValueError('optimizer got an empty parameter list');
     const groups = (list[0] instanceof Tensor ? [{ params: list }] : list) as Array<ParamGroupInit<H>>;
     for (const g of groups) this.add_param_group(g);
+    trainingHooks()?.optimizerCreated?.(this);
   }
 
   /** Checks hyperparameter values (the defaults and every group), throwing PyTorch's ValueError messages. */
@@ -118,6 +120,15 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper, S extends Param
    */
   step<L = undefined>(closure?: () => L): L | undefined {
     const loss = closure ? closure() : undefined;
+    // A script's training step ends here (engine/hooks.ts): the debugger may stop before the weights change.
+    const hooks = trainingHooks();
+    hooks?.beforeOptimizerStep?.(this);
+    this.applyStep();
+    hooks?.afterOptimizerStep?.(this);
+    return loss;
+  }
+
+  private applyStep(): void {
     // Norms from an earlier step must not pass for this one's.
     if (!this.trackUpdateNorms) this.updateNorms.clear();
     for (const group of this.param_groups) {
@@ -141,7 +152,6 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper, S extends Param
         this.updateNorms.set(p, diffNorm(p.data, before));
       }
     }
-    return loss;
   }
 
   /** Clears the gradients: to null by default (PyTorch 2's default; 1.13 zeroed them unless set_to_none=True). */

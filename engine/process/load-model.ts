@@ -41,8 +41,11 @@ export function userLocation(err: unknown, preferFile?: string): SourceLocation 
   return f ? { file: f.file, line: f.line, column: f.column } : undefined;
 }
 
-/** Evaluates the bundle and returns its exports (module.exports). Throws ModelLoadError for a failing module body. */
-export function loadBundledModel(file: string, code: string, engine: unknown): Record<string, unknown> {
+/**
+ * Evaluates the bundle and returns its exports (module.exports). Throws ModelLoadError for a failing module body,
+ * except for errors `passThrough` claims (a script's training errors and stops), which are rethrown as they are.
+ */
+export function loadBundledModel(file: string, code: string, engine: unknown, passThrough?: (err: unknown) => boolean): Record<string, unknown> {
   const Ctor = Module as unknown as CjsModuleCtor;
   const m = new Ctor(file, null);
   m.filename = file;
@@ -52,6 +55,7 @@ export function loadBundledModel(file: string, code: string, engine: unknown): R
   try {
     m._compile(code, file);
   } catch (err) {
+    if (passThrough?.(err)) throw err;
     const location = userLocation(err, file);
     const e = err as Error;
     throw new ModelLoadError({

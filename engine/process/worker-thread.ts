@@ -12,7 +12,9 @@ import * as engine from '../index';
 import { exportedDefinition, type TrainingDefinition } from '../definition';
 import { initBackends } from '../kernels/register-backends';
 import { manual_seed } from '../random';
-import { Trainer, type TrainerHost } from '../train/trainer';
+import { StopSignal } from '../train/errors';
+import { RunSession } from '../train/session';
+import { trainDefinition, type TrainerHost } from '../train/trainer';
 import { locateInFile } from '../train/setup';
 import { ModelExitError, toErrorInfo } from './errors';
 import { FlowGate } from './flow';
@@ -76,17 +78,17 @@ function commandChannel(control: SharedArrayBuffer, port: MessagePort): TrainerH
   };
 }
 
-function loadDefinition(file: string, code: string): TrainingDefinition {
-  const exp = loadBundledModel(file, code, engine);
+/** The file ran to its end without a training step: it must export a definition (or train in its own loop). */
+function definitionOf(file: string, exp: Record<string, unknown>): TrainingDefinition {
   const def = exportedDefinition(exp) as TrainingDefinition | undefined;
   if (!def || typeof def !== 'object') {
     const named = Object.keys(exp).filter((k) => k !== 'default' && k !== '__esModule');
     throw new ModelLoadError({
       id: 'noDefaultExport',
-      message: `${file}:1:1: The model file has no default export${named.length ? ` (it exports ${named.join(', ')})` : ''}.`,
+      message: `${file}:1:1: The model file has no default export${named.length ? ` (it exports ${named.join(', ')})` : ''} and ran to its end without a training step.`,
       showUser: true,
       location: { file, line: 1, column: 1 },
-      hint: "End the file with `export default defineTraining({ model, data, loss, optimizer })` (import { defineTraining } from 'gradlens').",
+      hint: "Either train in the file's own loop (optimizer.step() after loss.backward()), or end the file with `export default defineTraining({ model, data, loss, optimizer })` (import { defineTraining } from 'gradlens').",
     });
   }
   return def;
@@ -134,30 +136,30 @@ export async function runWorker(): Promise<void> {
   // The trainer's `finished` is held back until the model's pending promises have settled (see `rejections`).
   const ending: { msg?: EngineMessageOf<'finished'> } = {};
   const host: TrainerHost = { ...commandChannel(boot.control, boot.port), emit: (msg) => (msg.type === 'finished' ? (ending.msg = msg) : post(msg)) };
-  let trainer: Trainer | null = null;
+  let session: RunSession | null = null;
   const t0 = performance.now();
   try {
     const failed = await ready;
     if (failed) throw failed;
     if (options.backend && options.backend !== 'auto') await initBackends({ backend: options.backend });
-    // The model's initial weights are drawn while the file runs, before its definition (and seed) is known: run
-    // it seeded, and once more with the definition's own seed if that differs, so seed => same weights.
-    const first = options.seed ?? 0;
-    manual_seed(first);
-    let def = loadDefinition(file, code);
-    if (options.seed === undefined && typeof def.seed === 'number' && def.seed !== first) {
-      manual_seed(def.seed);
-      def = loadDefinition(file, code);
-    }
-    trainer = new Trainer(host, { definition: def, modelFile: file, options, where });
-    trainer.run();
+    // The file runs once, top to bottom, seeded: the same seed gives the same initial weights and the same run.
+    manual_seed(options.seed ?? 0);
+    const run = new RunSession(host, { modelFile: file, options, where });
+    session = run;
+    run.run(() => {
+      // Once training has begun, an error in the file is a training error at its line, not a build failure;
+      // stopping and the step limit unwind through the file untouched.
+      const passThrough = (err: unknown): boolean => err instanceof StopSignal || run.trainingStarted;
+      const exp = loadBundledModel(file, code, engine, passThrough);
+      if (!run.trainingStarted) trainDefinition(run, definitionOf(file, exp), file, options, where);
+    });
   } catch (err) {
     post({ type: 'error', error: toErrorInfo(err, file, where.definition) });
-    ending.msg = { type: 'finished', reason: 'error', step: trainer ? trainer.currentStep : -1, durationMs: performance.now() - t0 };
+    ending.msg = { type: 'finished', reason: 'error', step: session ? session.currentStep : -1, durationMs: performance.now() - t0 };
   }
   // Two turns of the event loop: microtasks run, then Node reports the rejections nothing handled.
   for (let i = 0; i < 2; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-  const end: EngineMessageOf<'finished'> = ending.msg ?? { type: 'finished', reason: 'completed', step: trainer ? trainer.currentStep : -1, durationMs: performance.now() - t0 };
+  const end: EngineMessageOf<'finished'> = ending.msg ?? { type: 'finished', reason: 'completed', step: session ? session.currentStep : -1, durationMs: performance.now() - t0 };
   if (rejections.length > 0 && end.reason !== 'error') {
     post({ type: 'error', error: rejectionInfo(rejections[0], file, where.definition) });
     end.reason = 'error';

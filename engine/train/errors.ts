@@ -15,3 +15,11 @@ export class StopSignal extends Error {
     this.name = 'StopSignal';
   }
 }
+
+/** Thrown through the model file when the run reached its step limit (--max-steps): the run ends as completed. */
+export class StepLimitReached extends StopSignal {
+  constructor() {
+    super();
+    this.name = 'StepLimitReached';
+  }
+}

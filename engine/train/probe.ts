@@ -16,6 +16,8 @@ export interface LayerCapture {
 }
 
 export interface ProbeHooks {
+  /** Any module call, before the probe looks at it (the session decides here whether a step begins). */
+  call?(module: AnyModule, args: readonly unknown[]): void;
   /** Before a tracked layer's forward runs (may block: the debugger pauses here). */
   enter?(module: AnyModule, args: readonly unknown[]): void;
   /** While the backward pass computes the gradient of a tracked layer's output (may block). */
@@ -51,6 +53,7 @@ export class LayerProbe {
   install(): void {
     setModuleCallObserver({
       before: (m, args) => {
+        this.hooks.call?.(m, args);
         if (!this.active || !this.tracked.has(m)) return;
         if (!this.seen.has(m)) {
           this.seen.add(m);

@@ -131,7 +131,8 @@ export class RunState {
   totalSteps(maxSteps?: number): number | undefined {
     const perEpoch = this.lastStep?.batchesPerEpoch;
     const epochs = this.config?.epochs;
-    const total = perEpoch !== undefined && epochs !== undefined ? perEpoch * epochs : undefined;
+    // epochs 0: a script's own loop, whose length is not known in advance.
+    const total = perEpoch !== undefined && epochs ? perEpoch * epochs : undefined;
     if (maxSteps && maxSteps > 0) return total === undefined ? maxSteps : Math.min(total, maxSteps);
     return total;
   }

@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-const KEYS_OF_TIME = new Set(['durationMs', 'stepMs', 'samplesPerSec', 'startedAt', 'pid', 'runId', 'recordPath', 'version']);
+// Times, ids and paths change run to run; `backends` (the kernels message) changes with every kernel added, which
+// is not what these transcripts are about.
+const KEYS_OF_TIME = new Set(['durationMs', 'stepMs', 'samplesPerSec', 'startedAt', 'pid', 'runId', 'recordPath', 'version', 'backends']);
 
 /** A JSON-able value with paths under `roots` made relative and volatile fields and float noise removed. */
 export function stabilise(value: unknown, roots: Record<string, string>): unknown {

@@ -12,8 +12,8 @@ import type { LayerCapture } from '../probe';
 export interface DebugTarget {
   /** The training step being taken (the number paused messages and frames carry). */
   step(): number;
-  /** The model: inspect finds a layer by its module path in it. */
-  readonly model: AnyModule;
+  /** The model (a script's first, before its first step none): inspect finds a layer by its module path in it. */
+  readonly model: AnyModule | undefined;
   /** The layers shown as frames and named in `layers`, in forward order once it is known. */
   layers(): readonly AnyModule[];
   /** Where the training step is written in the user's file (the frame below a layer's). */
@@ -72,7 +72,7 @@ export function frames(target: DebugTarget, place: StopPlace): FrameInfo[] {
 
 /** A layer's weight, its gradient, its output (activation) or output gradient, as the debugger's summary. */
 export function inspectLayer(target: DebugTarget, place: StopPlace, id: string, what: InspectWhat, full: boolean): TensorSummary {
-  const m = target.layers().find((t) => layerId(t) === id) ?? target.model.named_modules().find(([n]) => n === id)?.[1];
+  const m = target.layers().find((t) => layerId(t) === id) ?? target.model?.named_modules().find(([n]) => n === id)?.[1];
   if (!m) throw new Error(`No layer "${id}"`);
   const step = target.step();
   if (what === 'weight' || what === 'grad') {
