@@ -58,6 +58,9 @@ function workloads(): Record<KernelName, (k: Partial<KernelMap>) => void> {
   // One step of an LSTM(., 128) (and a GRU(., 128): the first 384 gate values of each row) over a batch of 64.
   const lstm = { batch: 64, hidden: 128 };
   const gatesPre = filled(64 * 512, 12), cell = filled(64 * 128, 13);
+  // Two steps of that LSTM's whole recurrence (W_hh [512, 128], resident as a parameter is).
+  const seq = { ...lstm, steps: 2 };
+  const seqGates = filled(2 * 64 * 512, 14), seqStates = filled(3 * 64 * 128, 15), wHh = residentCopy(filled(512 * 128, 16));
   const pooled = filled(4 * 20 * 16, 11), argmax = Int32Array.from({ length: 4 * 20 * 16 }, (_, i) => ((i % 16) >> 2) * 16 + (i % 4) * 2);
   return {
     MatMul: (k) => k.MatMul!(a, b, { m: 64, k: 256, n: 128, transA: false, transB: false }),
@@ -76,6 +79,8 @@ function workloads(): Record<KernelName, (k: Partial<KernelMap>) => void> {
     ActivationGrad: (k) => k.ActivationGrad!(act, dAct, { fn: 'tanh' }),
     LstmCell: (k) => k.LstmCell!(gatesPre, gatesPre, cell, lstm),
     LstmCellGrad: (k) => k.LstmCellGrad!({ gOut: cell, dhRec: cell, dcIn: cell, gates: gatesPre, cPrev: cell, c: cell }, lstm),
+    LstmSequence: (k) => k.LstmSequence!(seqGates, wHh, null, cell, cell, seq),
+    LstmSequenceGrad: (k) => k.LstmSequenceGrad!({ gOut: seqStates, wHh, hs: seqStates, cs: seqStates, gates: seqGates }, seq),
     GruCell: (k) => k.GruCell!(gatesPre, gatesPre, cell, lstm),
     GruCellGrad: (k) => k.GruCellGrad!({ gOut: cell, dhRec: cell, gates: gatesPre, hn: cell, hPrev: cell }, lstm),
   };

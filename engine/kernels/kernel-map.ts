@@ -180,6 +180,39 @@ export interface LstmCellGradInputs {
   c: Float32Array;
 }
 
+/** An LSTM layer's recurrence over `steps` time steps of a batch (PyTorch's gate order, as LstmCell). */
+export interface LstmSequenceAttrs extends LstmCellAttrs {
+  steps: number;
+}
+
+export interface LstmSequenceOut {
+  /** [T+1, B, H]: h0 in slot 0, then h_t after step t. */
+  hs: Float32Array;
+  /** [T+1, B, H]: c0 in slot 0, then c_t. */
+  cs: Float32Array;
+  /** [T, B, 4H]: each step's activated gates (LstmCell's `gates`), which the backward needs. */
+  gates: Float32Array;
+}
+
+/** LstmSequenceGrad's arrays: the forward's results and the gradient arriving at the layer's outputs. */
+export interface LstmSequenceGradInputs {
+  /** [T+1, B, H]: dL/dh_t for each step, then dL/dc_T in the last slot. */
+  gOut: Float32Array;
+  /** W_hh [4H, H]. */
+  wHh: Float32Array;
+  hs: Float32Array;
+  cs: Float32Array;
+  gates: Float32Array;
+}
+
+export interface LstmSequenceGradOut {
+  /** [T, B, 4H]: the gate pre-activations' gradients of every step (the input and hidden projections share them). */
+  dGates: Float32Array;
+  /** dL/dh0 and dL/dc0 [B, H]. */
+  dh0: Float32Array;
+  dc0: Float32Array;
+}
+
 export interface KernelMap {
   /** Returns a new C (batch*M*N). */
   MatMul(a: Float32Array, b: Float32Array, attrs: MatMulAttrs): Float32Array;
@@ -222,6 +255,15 @@ export interface KernelMap {
   /** Its backward: dL/dh = gOut + dhRec; returns the pre-activations' gradients and dL/dcPrev. */
   LstmCellGrad(inputs: LstmCellGradInputs, attrs: LstmCellAttrs & Into<LstmCellGradOut>): LstmCellGradOut;
   /**
+   * A whole LSTM layer's recurrence: for each step, hp = b_hh + h·W_hhᵀ (MatMul) and LstmCell(xp_t, hp, c). xp
+   * [T, B, 4H] holds every step's input projection (one GEMM outside, as PyTorch does); b_hh may be null. One call
+   * instead of two per step lets a backend keep the states in its own memory for the whole sequence. Its results
+   * equal those of the per-step kernels on the same backend, bit for bit.
+   */
+  LstmSequence(xp: Float32Array, wHh: Float32Array, bHh: Float32Array | null, h0: Float32Array, c0: Float32Array, attrs: LstmSequenceAttrs): LstmSequenceOut;
+  /** Its backward through time: per step LstmCellGrad, then dh_{t-1} = dGates_t · W_hh (MatMul), last step first. */
+  LstmSequenceGrad(inputs: LstmSequenceGradInputs, attrs: LstmSequenceAttrs): LstmSequenceGradOut;
+  /**
    * One GRU step's gate arithmetic from the input projection xp and the hidden projection hp (with b_hh) [B, 3H],
    * and hPrev [B, H]: n's hidden part is gated by r inside the tanh, as in PyTorch.
    */
@@ -248,6 +290,8 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'ActivationGrad',
   'LstmCell',
   'LstmCellGrad',
+  'LstmSequence',
+  'LstmSequenceGrad',
   'GruCell',
   'GruCellGrad',
 ];

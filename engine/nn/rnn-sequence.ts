@@ -1,9 +1,10 @@
 // One recurrent layer over a whole sequence as a single autograd node. The input projection x·W_ihᵀ + b_ih of
-// every step arrives precomputed (one big matmul, outside); here each step costs one MatMul kernel call for
-// h·W_hhᵀ plus the fused gate arithmetic (LSTM: the LstmCell kernel; GRU: GruCell; plain RNN: the Activation
+// every step arrives precomputed (one big matmul, outside). The LSTM's recurrence, forward and backward, is one
+// kernel call each (LstmSequence, LstmSequenceGrad: per step h·W_hhᵀ and the cell). For the others each step costs
+// one MatMul kernel call for h·W_hhᵀ plus the fused gate arithmetic (GRU: GruCell; plain RNN: the Activation
 // kernel's tanh, or a relu loop here), and the backward pass is hand-written backpropagation through time (the gate
-// gradients: LstmCellGrad, GruCellGrad, the plain RNN's a loop here): one kernel call per step for dh, then a single
-// matmul over all steps for dW_hh. One node per layer instead of ~10 per step keeps the graph small and avoids
+// gradients: GruCellGrad, the plain RNN's a loop here): one kernel call per step for dh. Then a single matmul over
+// all steps for dW_hh. One node per layer instead of ~10 per step keeps the graph small and avoids
 // per-step slices whose gradients would each span the sequence.
 // Gate layout is PyTorch's: LSTM (i, f, g, o), GRU (r, z, n) with n = tanh(W_in x + b_in + r * (W_hn h + b_hn)).
 import { makeOp } from '../autograd';
@@ -32,27 +33,23 @@ export function recurrentLayer(kind: CellKind, xp: Tensor, w_hh: Tensor, b_hh: T
   const x = xp.data;
   const w = w_hh.data;
   const bias = b_hh ? b_hh.data : null;
+  const cell = { batch: B, hidden: H };
+  // The LSTM's whole recurrence is one kernel call (LstmSequence), so a backend can keep the states in its own
+  // memory across steps; it returns h and c with h0 and c0 in slot 0, and the saved gates.
+  const lstm = kind === 'LSTM' ? runKernel('LstmSequence', x, w, bias, h0.data, c0 ? c0.data : new Float32Array(BH), { ...cell, steps: T }) : null;
   // hs holds h_{-1} = h0 at slot 0 and h_t at slot t+1; cs the same for LSTM cells.
-  const hs = new Float32Array((T + 1) * BH);
-  hs.set(h0.data);
-  const cs = kind === 'LSTM' ? new Float32Array((T + 1) * BH) : null;
-  if (cs && c0) cs.set(c0.data);
+  const hs = lstm ? lstm.hs : new Float32Array((T + 1) * BH);
+  if (!lstm) hs.set(h0.data);
+  const cs = lstm ? lstm.cs : null;
   // Saved activations: LSTM i,f,g,o; GRU r,z,n plus the hidden part of n (W_hn h + b_hn).
-  const acts = kind === 'LSTM' || kind === 'GRU' ? new Float32Array(T * B * GH) : null;
+  const acts = lstm ? lstm.gates : kind === 'GRU' ? new Float32Array(T * B * GH) : null;
   const hn = kind === 'GRU' ? new Float32Array(T * BH) : null;
 
-  const cell = { batch: B, hidden: H };
   /** Step `t`'s B rows of `width` values in a time-major array. */
   const stepRows = (a: Float32Array, width: number, t: number): Float32Array => a.subarray(t * B * width, (t + 1) * B * width);
-  for (let t = 0; t < T; t++) {
+  for (let t = 0; t < (lstm ? 0 : T); t++) {
     const hp = hiddenProjection(hs.subarray(t * BH, (t + 1) * BH), w, bias, B, H, GH);
     // The cell kernels write this step's gates and states straight into the saved arrays.
-    if (kind === 'LSTM') {
-      const c = cs as Float32Array;
-      const into = { gates: stepRows(acts as Float32Array, GH, t), c: stepRows(c, H, t + 1), h: stepRows(hs, H, t + 1) };
-      runKernel('LstmCell', stepRows(x, GH, t), hp, stepRows(c, H, t), { ...cell, into });
-      continue;
-    }
     if (kind === 'GRU') {
       const into = { gates: stepRows(acts as Float32Array, GH, t), h: stepRows(hs, H, t + 1) };
       runKernel('GruCell', stepRows(x, GH, t), hp, stepRows(hs, H, t), { ...cell, into });
@@ -84,26 +81,19 @@ export function recurrentLayer(kind: CellKind, xp: Tensor, w_hh: Tensor, b_hh: T
   if (c0) inputs.push(c0);
 
   return makeOp(kind === 'LSTM' ? 'lstm' : kind === 'GRU' ? 'gru' : 'rnn', inputs, out, [cs ? T + 1 : T, B, H], (gOut) => {
+    if (lstm) {
+      // Backpropagation through time in one kernel call (LstmSequenceGrad); dW_hh and db_hh over all steps below.
+      const d = runKernel('LstmSequenceGrad', { gOut, wHh: w, hs, cs: lstm.cs, gates: lstm.gates }, { ...cell, steps: T });
+      return [d.dGates, ...weightGrads(d.dGates), d.dh0, d.dc0];
+    }
     const dX = new Float32Array(T * B * GH);
     // Gradients of the hidden projection differ from those of the input projection only in GRU's n gate.
     const dHp = kind === 'GRU' ? new Float32Array(T * B * GH) : dX;
     let dh: Float32Array = new Float32Array(BH);
-    let dc: Float32Array | null = cs ? gOut.slice(T * BH, (T + 1) * BH) : null;
     for (let t = T - 1; t >= 0; t--) {
       // This step's gate gradients land in dX (and, for GRU, dHp); GRU's also pass z * dh straight to h_{t-1}.
       let direct: Float32Array | null = null;
-      if (kind === 'LSTM') {
-        const c = cs as Float32Array;
-        const inputs = {
-          gOut: stepRows(gOut, H, t),
-          dhRec: dh,
-          dcIn: dc as Float32Array,
-          gates: stepRows(acts as Float32Array, GH, t),
-          cPrev: stepRows(c, H, t),
-          c: stepRows(c, H, t + 1),
-        };
-        dc = runKernel('LstmCellGrad', inputs, { ...cell, into: { dGates: stepRows(dX, GH, t) } }).dcPrev;
-      } else if (kind === 'GRU') {
+      if (kind === 'GRU') {
         const inputs = { gOut: stepRows(gOut, H, t), dhRec: dh, gates: stepRows(acts as Float32Array, GH, t), hn: stepRows(hn as Float32Array, H, t), hPrev: stepRows(hs, H, t) };
         direct = runKernel('GruCellGrad', inputs, { ...cell, into: { dX: stepRows(dX, GH, t), dHp: stepRows(dHp, GH, t) } }).dhDirect;
       } else {
@@ -123,16 +113,13 @@ export function recurrentLayer(kind: CellKind, xp: Tensor, w_hh: Tensor, b_hh: T
         for (let k = 0; k < BH; k++) dh[k] += direct[k];
       }
     }
-    // dW_hh [GH, H] = dHpᵀ [GH, T*B] · h_prev [T*B, H], over all steps at once.
-    const dW = w_hh.requires_grad
-      ? runKernel('MatMul', dHp, hs.subarray(0, T * BH), { m: GH, k: T * B, n: H, transA: true, transB: false })
-      : null;
-    const grads: Array<Float32Array | null> = [dX, dW];
-    if (b_hh) {
-      grads.push(b_hh.requires_grad ? runKernel('BiasGrad', dHp, { outer: T * B, channels: GH, inner: 1 }) : null);
-    }
-    grads.push(dh);
-    if (c0) grads.push(dc);
-    return grads;
+    return [dX, ...weightGrads(dHp), dh];
   });
+
+  /** dW_hh [GH, H] = dHpᵀ [GH, T*B] · h_prev [T*B, H] over all steps at once, and db_hh when there is a bias. */
+  function weightGrads(dHp: Float32Array): Array<Float32Array | null> {
+    const dW = w_hh.requires_grad ? runKernel('MatMul', dHp, hs.subarray(0, T * BH), { m: GH, k: T * B, n: H, transA: true, transB: false }) : null;
+    if (!b_hh) return [dW];
+    return [dW, b_hh.requires_grad ? runKernel('BiasGrad', dHp, { outer: T * B, channels: GH, inner: 1 }) : null];
+  }
 }

@@ -8,6 +8,7 @@ import { conv2d } from './conv2d';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { conv2dBackpropInput } from './conv2d-backprop-input';
 import { lstmCell, lstmCellGrad } from './lstm-cell';
+import { lstmSequenceGradOf, lstmSequenceOf } from '../../kernels/lstm-sequence';
 import { gruCell, gruCellGrad } from './gru-cell';
 import { matMul } from './matmul';
 import { maxPool2d, maxPool2dBackward } from './max-pool2d';
@@ -32,6 +33,8 @@ export const cpuBackend: Backend = {
     ActivationGrad: activationGrad,
     LstmCell: lstmCell,
     LstmCellGrad: lstmCellGrad,
+    LstmSequence: lstmSequenceOf({ MatMul: matMul, LstmCell: lstmCell, LstmCellGrad: lstmCellGrad }),
+    LstmSequenceGrad: lstmSequenceGradOf({ MatMul: matMul, LstmCell: lstmCell, LstmCellGrad: lstmCellGrad }),
     GruCell: gruCell,
     GruCellGrad: gruCellGrad,
   },

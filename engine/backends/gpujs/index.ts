@@ -10,6 +10,7 @@ import { delivered, KernelCache } from './compile';
 import { detectModes, loadGpujs, syncMode, type GpujsMode, type GpujsModes } from './modes';
 import { optimizerKernels } from './optimizers';
 import { recurrentKernels } from './recurrent';
+import { lstmSequenceGradOf, lstmSequenceOf } from '../../kernels/lstm-sequence';
 import { CONV2D, CONV2D_DW, CONV2D_DX } from './sources/conv';
 import { ACTIVATION, ACTIVATION_GRAD, RELU, RELU_GRAD } from './sources/elementwise';
 import { BIAS_GRAD, MATMUL } from './sources/linear';
@@ -61,6 +62,7 @@ export async function createGpujsBackend(opts: { mode?: Exclude<GpujsMode, 'webg
     return { y, argmax };
   };
 
+  const recurrent = recurrentKernels(call);
   return {
     name: 'gpujs',
     info: { mode, modes },
@@ -84,7 +86,11 @@ export async function createGpujsBackend(opts: { mode?: Exclude<GpujsMode, 'webg
         delivered(x.length === 0 ? new Float32Array(0) : call(ACTIVATION, x.length, { want: at.fn === 'tanh' ? 0 : 1 }, x), at.into, 'Activation'),
       ActivationGrad: (y: Float32Array, dy: Float32Array, at: { fn: ActivationFn }) =>
         y.length === 0 || dy.length !== y.length ? cpuActivationGrad(y, dy, at) : call(ACTIVATION_GRAD, y.length, { want: at.fn === 'tanh' ? 0 : 1 }, y, dy),
-      ...recurrentKernels(call),
+      ...recurrent,
+      // The whole recurrence as gpu.js's own per-step kernels: each step needs the last one's h, so there is nothing
+      // to gain from one call here, but the kernel must exist on every backend.
+      LstmSequence: lstmSequenceOf({ MatMul: matMul, ...recurrent }),
+      LstmSequenceGrad: lstmSequenceGradOf({ MatMul: matMul, ...recurrent }),
     },
     dispose: async () => {
       cache.clear();

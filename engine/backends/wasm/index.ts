@@ -8,6 +8,7 @@ import { makeConv2D } from './conv2d';
 import { makeConv2DBackpropFilter } from './conv2d-backprop-filter';
 import { makeConv2DBackpropInput } from './conv2d-backprop-input';
 import { makeGruCell, makeGruCellGrad, makeLstmCell, makeLstmCellGrad } from './lstm-cell';
+import { makeLstmSequence, makeLstmSequenceGrad } from './lstm-sequence';
 import { makeMatMul } from './matmul';
 import { makeMaxPool2D, makeMaxPool2DBackward } from './max-pool2d';
 import { makeAdamUpdate, makeSgdUpdate } from './optimizers';
@@ -30,13 +31,14 @@ export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<
   const { availableParallelism } = await import('node:os');
   const threads = opts.threads ?? (availableParallelism() >= 2 ? 2 : 1);
   const rt = await WasmRuntime.create({ threads, fma: opts.fma });
+  const steps = { MatMul: makeMatMul(rt), LstmCell: makeLstmCell(rt), LstmCellGrad: makeLstmCellGrad(rt) };
   return {
     name: 'wasm',
     info: rt.info(),
     dispose: () => rt.dispose(),
     resident: (length) => rt.heap.allocResident(length),
     kernels: {
-      MatMul: makeMatMul(rt),
+      MatMul: steps.MatMul,
       BiasGrad: makeBiasGrad(rt),
       Conv2D: makeConv2D(rt),
       Conv2DBackpropInput: makeConv2DBackpropInput(rt),
@@ -49,8 +51,10 @@ export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<
       ReluGrad: makeReluGrad(rt),
       Activation: makeActivation(rt),
       ActivationGrad: makeActivationGrad(rt),
-      LstmCell: makeLstmCell(rt),
-      LstmCellGrad: makeLstmCellGrad(rt),
+      LstmCell: steps.LstmCell,
+      LstmCellGrad: steps.LstmCellGrad,
+      LstmSequence: makeLstmSequence(rt, steps),
+      LstmSequenceGrad: makeLstmSequenceGrad(rt, steps),
       GruCell: makeGruCell(rt),
       GruCellGrad: makeGruCellGrad(rt),
     },

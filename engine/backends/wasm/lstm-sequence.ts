@@ -1,0 +1,97 @@
+// LstmSequence and LstmSequenceGrad on the wasm heap: the whole recurrence in one kernel call, so the states, gates
+// and each step's hidden projection stay in the heap from the first step to the last. The per-step kernels copied h
+// into the heap and the projection out of it for every MatMul, and the projection, x_t and c back in and the
+// gates and states out for every LstmCell: ~0.6 MB of copies per step of the bench's LSTM(28, 128) at batch 64,
+// each way. Here xp goes in and hs, cs and the gates come out once per sequence (and the backward's gradients
+// likewise). Every step runs the same GEMM driver and cell loops as the per-step kernels, so the results are
+// bit-identical to them; shapes the fused path does not take run those kernels.
+import type { KernelMap, LstmSequenceAttrs, LstmSequenceGradInputs, LstmSequenceGradOut, LstmSequenceOut } from '../../kernels/kernel-map';
+import { lstmSequenceGradOf, lstmSequenceOf } from '../../kernels/lstm-sequence';
+import { seedRows } from '../cpu/matmul';
+import { gemm, padCols, padRows } from './gemm';
+import type { Call } from './threads';
+import type { WasmRuntime } from './runtime';
+
+/** Cells per step from which the cell loops split their rows over two threads (as the LstmCell kernels do). */
+const SPLIT_MIN = 8192;
+
+/**
+ * Whether the fused path takes this shape: H a multiple of 8 (so a GEMM's padded output rows are the cell's
+ * contiguous rows), enough cells for the vector cell loop and enough work for the wasm GEMM (MatMul and LstmCell
+ * run their reference loops below those sizes).
+ */
+const fusable = (B: number, H: number): boolean => H % 8 === 0 && B * H >= 256 && B * 4 * H * H >= 16 * 16 * 16;
+
+type StepKernels = Pick<KernelMap, 'MatMul' | 'LstmCell' | 'LstmCellGrad'>;
+
+export function makeLstmSequence(rt: WasmRuntime, steps: StepKernels): KernelMap['LstmSequence'] {
+  const cellFn = rt.fn('lstmCell');
+  const perStep = lstmSequenceOf(steps);
+  return function lstmSequence(xp, wHh, bHh, h0, c0, at: LstmSequenceAttrs): LstmSequenceOut {
+    const { steps: T, batch: B, hidden: H } = at;
+    const G = 4 * H, BH = B * H;
+    if (!fusable(B, H) || T === 0 || xp.length < T * B * G || wHh.length < G * H || h0.length < BH || c0.length < BH) {
+      return perStep(xp, wHh, bHh, h0, c0, at);
+    }
+    const heap = rt.heap;
+    heap.reset();
+    const x = heap.use(xp.subarray(0, T * B * G));
+    const w = heap.use(wHh.subarray(0, G * H));
+    const hs = heap.alloc((T + 1) * BH);
+    const cs = heap.alloc((T + 1) * BH);
+    const gates = heap.alloc(T * B * G);
+    // The projection's rows are padded to the register tile's height (G is a multiple of 8, so ldc = G).
+    const hp = heap.alloc(padRows(rt, B) * padCols(G));
+    heap.f32.set(h0.subarray(0, BH), hs >> 2);
+    heap.f32.set(c0.subarray(0, BH), cs >> 2);
+    const bias = bHh ? bHh.subarray(0, G) : null;
+    const halves = rt.halves(B, BH, SPLIT_MIN);
+    for (let t = 0; t < T; t++) {
+      // hp = b_hh + h_t·W_hhᵀ, as MatMul computes it: the bias seeds C and the GEMM adds the product.
+      if (bias) seedRows(heap.f32, bias, B, G, hp >> 2);
+      gemm(rt, B, G, H, { addr: hs + t * BH * 4, s0: H, s1: 1 }, { addr: w, s0: 1, s1: H }, { addr: hp, ldc: G, accumulate: !!bias });
+      const args = (r0: number): number[] => [x + (t * B + r0) * G * 4, hp + r0 * G * 4, cs + (t * BH + r0 * H) * 4, gates + (t * B + r0) * G * 4, cs + ((t + 1) * BH + r0 * H) * 4, hs + ((t + 1) * BH + r0 * H) * 4];
+      rt.runParts(halves.map(([r0, r1]): Call[] => [[cellFn, [...args(r0), r1 - r0, H]]]));
+    }
+    return { hs: heap.copyOut(hs, (T + 1) * BH), cs: heap.copyOut(cs, (T + 1) * BH), gates: heap.copyOut(gates, T * B * G) };
+  };
+}
+
+export function makeLstmSequenceGrad(rt: WasmRuntime, steps: StepKernels): KernelMap['LstmSequenceGrad'] {
+  const gradFn = rt.fn('lstmCellGrad');
+  const perStep = lstmSequenceGradOf(steps);
+  return function lstmSequenceGrad(inputs: LstmSequenceGradInputs, at: LstmSequenceAttrs): LstmSequenceGradOut {
+    const { steps: T, batch: B, hidden: H } = at;
+    const G = 4 * H, BH = B * H;
+    const { gOut, wHh, hs, cs, gates } = inputs;
+    const short = gOut.length < (T + 1) * BH || wHh.length < G * H || hs.length < (T + 1) * BH || cs.length < (T + 1) * BH || gates.length < T * B * G;
+    if (!fusable(B, H) || T === 0 || short) return perStep(inputs, at);
+    const heap = rt.heap;
+    heap.reset();
+    const g = heap.use(gOut.subarray(0, (T + 1) * BH));
+    const w = heap.use(wHh.subarray(0, G * H));
+    const c = heap.use(cs.subarray(0, (T + 1) * BH));
+    const acts = heap.use(gates.subarray(0, T * B * G));
+    const dGates = heap.alloc(T * B * G);
+    // dh: the recurrent gradient, zero before the last step; then each step's GEMM output (rows padded).
+    const dh = heap.zeros(padRows(rt, B) * H);
+    // dc ping-pongs between two buffers: a step reads dL/dc_t from one and writes dL/dc_{t-1} into the other.
+    const dcs = [heap.alloc(BH), heap.alloc(BH)];
+    heap.f32.set(gOut.subarray(T * BH, (T + 1) * BH), dcs[0] >> 2);
+    const halves = rt.halves(B, BH, SPLIT_MIN);
+    let cur = 0;
+    for (let t = T - 1; t >= 0; t--) {
+      const dcIn = dcs[cur], dcPrev = dcs[1 - cur];
+      // Inputs gOut_t, dhRec, dcIn, gates_t, c_{t-1}, c_t; outputs dGates_t, dc_{t-1}: each at row r0.
+      const args = (r0: number): number[] => [
+        g + (t * BH + r0 * H) * 4, dh + r0 * H * 4, dcIn + r0 * H * 4, acts + (t * B + r0) * G * 4, c + (t * BH + r0 * H) * 4, c + ((t + 1) * BH + r0 * H) * 4,
+        dGates + (t * B + r0) * G * 4, dcPrev + r0 * H * 4,
+      ];
+      rt.runParts(halves.map(([r0, r1]): Call[] => [[gradFn, [...args(r0), r1 - r0, H]]]));
+      cur = 1 - cur;
+      // dh_{t-1} = dGates_t · W_hh ([B, 4H] x [4H, H]), as MatMul computes it.
+      gemm(rt, B, H, G, { addr: dGates + t * B * G * 4, s0: G, s1: 1 }, { addr: w, s0: H, s1: 1 }, { addr: dh, ldc: H });
+    }
+    return { dGates: heap.copyOut(dGates, T * B * G), dh0: heap.copyOut(dh, BH), dc0: heap.copyOut(dcs[cur], BH) };
+  };
+}
