@@ -17,3 +17,4 @@ export * as F from './nn/functional';
 export * as optim from './optim';
 export * as torch from './torch';
 export { Device } from './device';
+export { log } from './log';
