@@ -19,15 +19,18 @@ export function buildGraph(
   const layers: LayerInfo[] = [];
   let total = 0;
   const modules = model.named_modules();
-  for (const [id, m] of modules) {
+  const byName = new Map(modules);
+  for (const [name, m] of modules) {
+    // A second model of the run (a GAN's discriminator) has its paths prefixed (session.ts): ids are the modules'.
+    const id = m._id || name;
     // The root is shown only when it is itself a layer (a bare nn.Linear as the model).
-    if (id === '' && m.children().length > 0) continue;
+    if (name === '' && m.children().length > 0) continue;
     const params = m.named_own_parameters().map(([name, p]) => ({ name, shape: p.shape.slice() }));
     const paramCount = m.named_own_parameters().reduce((n, [, p]) => n + p.data.length, 0);
     total += paramCount;
-    const dot = id.lastIndexOf('.');
+    const dot = name.lastIndexOf('.');
     const info: LayerInfo = { id: id || m.typeName, name: m.displayName(), type: m.typeName, params, paramCount };
-    if (dot > 0) info.parent = id.slice(0, dot);
+    if (dot > 0) info.parent = byName.get(name.slice(0, dot))?._id || name.slice(0, dot);
     const inShape = shapes.input.get(m);
     const outShape = shapes.output.get(m);
     if (inShape) info.inputShape = inShape;
