@@ -88,10 +88,35 @@ export class Generator {
     return p;
   }
 
+  /** The whole stream position (torch.Generator.get_state): time travel puts it back with setState. */
+  getState(): GeneratorState {
+    // XOR leaves signed 32-bit words; every use coerces them, so the unsigned form is the same state.
+    return { words: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0], spare: this.spare };
+  }
+
+  setState(state: GeneratorState): this {
+    const [s0, s1, s2, s3] = state.words;
+    if (state.words.length !== 4 || !state.words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)) {
+      throw new TypeError('Generator.setState: expected four 32-bit unsigned state words');
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
+    this.spare = state.spare;
+    return this;
+  }
+
   /** A new generator whose stream is derived from this seed and a key (e.g. the epoch number). */
   fork(key: number): Generator {
     return new Generator((this.nextUint32() ^ Math.imul(key + 1, 0x9e3779b1)) >>> 0);
   }
+}
+
+/** A Generator's position: its four xoshiro words and the Box-Muller value kept for the next normal(). */
+export interface GeneratorState {
+  words: number[];
+  spare: number | null;
 }
 
 function rotl(x: number, k: number): number {
@@ -103,4 +128,14 @@ export const defaultGenerator = new Generator(0);
 
 export function manual_seed(seed: number): Generator {
   return defaultGenerator.manual_seed(seed);
+}
+
+/** torch.get_rng_state: the default generator's position. */
+export function get_rng_state(): GeneratorState {
+  return defaultGenerator.getState();
+}
+
+/** torch.set_rng_state. */
+export function set_rng_state(state: GeneratorState): void {
+  defaultGenerator.setState(state);
 }

@@ -34,6 +34,15 @@ export function makeBatch(x: Tensor, y: Tensor): Batch {
   return pair as unknown as Batch;
 }
 
+/** A loader's iteration state (DataLoader.cursor): plain numbers, so a snapshot can keep it as it is. */
+export interface LoaderCursor {
+  /** The latest `for ... of`: its epoch and the batch it hands out next (len when it is done). */
+  live: { epoch: number; batch: number } | null;
+  /** The epoch and first batch of the next `for ... of`. */
+  nextEpoch: number;
+  nextStart: number;
+}
+
 function positional(batch_size: number, shuffle: unknown, rest: Partial<DataLoaderOptions> | undefined): Partial<DataLoaderOptions> {
   const opts = typeof shuffle === 'object' && shuffle !== null ? (shuffle as Partial<DataLoaderOptions>) : rest;
   const out: Partial<DataLoaderOptions> = { ...opts, batch_size };
@@ -56,6 +65,10 @@ export class DataLoader implements Iterable<Batch> {
   private readonly xSize: number;
   private readonly ySize: number;
   private nextEpoch = 0;
+  /** The batch the next `for ... of` starts at (0 unless time travel skipped an epoch's first batch). */
+  private nextStart = 0;
+  /** The position of the latest `for ... of` (null before the first): what cursor() reports. */
+  private live: { epoch: number; batch: number } | null = null;
 
   constructor(split: Split, options?: Partial<DataLoaderOptions>);
   /** PyTorch's positions: DataLoader(dataset, batch_size, shuffle, { ...the other options }). */
@@ -106,21 +119,68 @@ export class DataLoader implements Iterable<Batch> {
   }
 
   [Symbol.iterator](): Iterator<Batch> {
-    const epoch = this.nextEpoch++;
-    const inner = this.batches(epoch);
+    const position = { epoch: this.nextEpoch++, batch: this.nextStart };
+    this.nextStart = 0;
+    this.live = position;
+    const inner = this.iterate(position);
     if (!trainingHooks()) return inner;
     // Instrumented (a script's run): the session learns which batch is in hand and when the epoch ran out.
-    let index = 0;
     return {
       next: (): IteratorResult<Batch> => {
+        const { epoch, batch: index } = position;
         const r = inner.next();
         const hooks = trainingHooks();
-        if (r.done) hooks?.loaderExhausted?.(this, epoch);
-        else hooks?.batch?.(this, r.value, index++, epoch);
+        if (r.done) hooks?.loaderExhausted?.(this, position.epoch);
+        else hooks?.batch?.(this, r.value, index, epoch);
         return r;
       },
       return: (value?: unknown): IteratorResult<Batch> => inner.return?.(value) ?? { done: true, value: undefined },
     };
+  }
+
+  /**
+   * Where iteration stands: the latest `for ... of`'s epoch and next batch, and where the next one starts. The
+   * order is not kept: it is a function of (seed, epoch) alone. Time travel saves this and puts it back.
+   */
+  cursor(): LoaderCursor {
+    return { live: this.live ? { ...this.live } : null, nextEpoch: this.nextEpoch, nextStart: this.nextStart };
+  }
+
+  /**
+   * Puts a cursor back. The running `for ... of` (the latest started) goes on from the cursor's batch, even when it
+   * was started for another epoch: the user's loop receives the restored batch next.
+   */
+  restoreCursor(c: LoaderCursor): void {
+    if (c.live && this.live) Object.assign(this.live, c.live);
+    else if (c.live) this.live = { ...c.live };
+    this.nextEpoch = c.nextEpoch;
+    this.nextStart = c.nextStart;
+  }
+
+  /** Leaves out the batch the loader would hand out next (time travel's "skip this batch"); returns which it was. */
+  skipNext(): { epoch: number; batch: number } {
+    const live = this.live;
+    if (live && live.batch < this.len) return { epoch: live.epoch, batch: live.batch++ };
+    return { epoch: this.nextEpoch, batch: this.nextStart++ };
+  }
+
+  /** The batch the loader would hand out next: the running iteration's, or the first of the next one. */
+  peekNext(): { epoch: number; batch: number } {
+    const live = this.live;
+    return live && live.batch < this.len ? { epoch: live.epoch, batch: live.batch } : { epoch: this.nextEpoch, batch: this.nextStart };
+  }
+
+  /** One iteration, reading its position at each batch so that restoreCursor can move it. */
+  private *iterate(position: { epoch: number; batch: number }): IterableIterator<Batch> {
+    let epoch = -1;
+    let order: Int32Array | null = null;
+    while (position.batch < this.len) {
+      if (position.epoch !== epoch) {
+        epoch = position.epoch;
+        order = this.shuffle ? this.order(epoch) : null;
+      }
+      yield this.batchAt(order, position.batch++);
+    }
   }
 
   /** The sample order of epoch e: identity without shuffle, else a permutation from a generator seeded by (seed, e). */
@@ -132,30 +192,33 @@ export class DataLoader implements Iterable<Batch> {
 
   /** The batches of epoch e, independent of the loader's own epoch counter. */
   *batches(e: number): IterableIterator<Batch> {
-    const { x: sx, y: sy, n, yShape } = this.dataset;
     const order = this.shuffle ? this.order(e) : null;
+    for (let b = 0; b < this.len; b++) yield this.batchAt(order, b);
+  }
+
+  /** Batch b of an epoch whose sample order is `order` (null: in order). */
+  private batchAt(order: Int32Array | null, b: number): Batch {
+    const { x: sx, y: sy, n, yShape } = this.dataset;
     const xs = this.xSize;
     const ys = this.ySize;
-    for (let b = 0; b < this.len; b++) {
-      const start = b * this.batch_size;
-      const size = Math.min(this.batch_size, n - start);
-      let x: Float32Array;
-      let y: Float32Array;
-      if (order === null) {
-        // In order: one contiguous copy. A fresh buffer per batch, since models may keep the tensors they are given.
-        x = sx.slice(start * xs, (start + size) * xs);
-        y = sy.slice(start * ys, (start + size) * ys);
-      } else {
-        x = new Float32Array(size * xs);
-        y = new Float32Array(size * ys);
-        for (let k = 0; k < size; k++) {
-          const i = order[start + k];
-          x.set(sx.subarray(i * xs, (i + 1) * xs), k * xs);
-          if (ys === 1) y[k] = sy[i];
-          else y.set(sy.subarray(i * ys, (i + 1) * ys), k * ys);
-        }
+    const start = b * this.batch_size;
+    const size = Math.min(this.batch_size, n - start);
+    let x: Float32Array;
+    let y: Float32Array;
+    if (order === null) {
+      // In order: one contiguous copy. A fresh buffer per batch, since models may keep the tensors they are given.
+      x = sx.slice(start * xs, (start + size) * xs);
+      y = sy.slice(start * ys, (start + size) * ys);
+    } else {
+      x = new Float32Array(size * xs);
+      y = new Float32Array(size * ys);
+      for (let k = 0; k < size; k++) {
+        const i = order[start + k];
+        x.set(sx.subarray(i * xs, (i + 1) * xs), k * xs);
+        if (ys === 1) y[k] = sy[i];
+        else y.set(sy.subarray(i * ys, (i + 1) * ys), k * ys);
       }
-      yield makeBatch(new Tensor(x, [size, ...this.xShape]), new Tensor(y, [size, ...yShape]));
     }
+    return makeBatch(new Tensor(x, [size, ...this.xShape]), new Tensor(y, [size, ...yShape]));
   }
 }
