@@ -2,6 +2,8 @@
 // profiled time, so a step profile can be written down in docs/benchmarks.md:
 //   node bench/cpuprofile-top.mjs [--top 25] PROFILE.cpuprofile...
 // Several files (the main thread's and a worker's profile: --cpu-prof writes one per thread) are summarised one by one.
+// --callers NAME: instead, the self time of functions named NAME split by their caller (which kernel's copies
+// `put` and `copyOut` are, for example).
 // Wasm functions appear under their names in the module (the emitter names them, e.g. `gemm4x8`); `(program)` and
 // `(garbage collector)` are V8's own time; `(idle)` is time the thread waited (Atomics.wait for the helper thread).
 import { readFileSync } from 'node:fs';
@@ -9,6 +11,8 @@ import { readFileSync } from 'node:fs';
 const argv = process.argv.slice(2);
 const topAt = argv.indexOf('--top');
 const top = topAt >= 0 ? Number(argv.splice(topAt, 2)[1]) : 25;
+const callersAt = argv.indexOf('--callers');
+const callersOf = callersAt >= 0 ? argv.splice(callersAt, 2)[1] : null;
 if (argv.length === 0) {
   console.error('usage: node bench/cpuprofile-top.mjs [--top N] PROFILE.cpuprofile...');
   process.exit(2);
@@ -18,6 +22,8 @@ for (const file of argv) summarise(file);
 function summarise(file) {
 const prof = JSON.parse(readFileSync(file, 'utf8'));
 const byId = new Map(prof.nodes.map((n) => [n.id, n]));
+const parentOf = new Map();
+for (const n of prof.nodes) for (const c of n.children ?? []) parentOf.set(c, n);
 const selfUs = new Map();
 // timeDeltas[i] is the time before sample i; attribute it to the sample's node.
 for (let i = 0; i < prof.samples.length; i++) {
@@ -27,7 +33,11 @@ for (let i = 0; i < prof.samples.length; i++) {
 const byFn = new Map();
 let total = 0;
 for (const [id, us] of selfUs) {
-  const { callFrame: f } = byId.get(id);
+  let { callFrame: f } = byId.get(id);
+  if (callersOf) {
+    if (f.functionName !== callersOf) continue;
+    f = parentOf.get(id)?.callFrame ?? { functionName: '(root)', url: '', lineNumber: -1 };
+  }
   const where = f.url ? `${f.url.replace(/^.*\/(engine|bench|node_modules)\//, '$1/')}:${f.lineNumber + 1}` : '';
   const key = `${f.functionName || '(anonymous)'} ${where}`.trim();
   byFn.set(key, (byFn.get(key) ?? 0) + us);

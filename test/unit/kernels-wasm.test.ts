@@ -172,6 +172,17 @@ test('wasm: outputs scanned finite in the heap are marked, so the NaN/Inf tracke
   }
 });
 
+test('wasm: the direct filter gradient over many small images (several images a call, a partial last call) matches the reference, on both splits', async () => {
+  // 8x8 outputs take 16 images a call: 37 images are calls of 16, 16 and 5; 3 output channels leave a zero plane.
+  const at = convAttrs({ n: 37, cIn: 3, h: 12, w: 12, cOut: 3, kh: 5, kw: 5, strideH: 1, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, groups: 1 });
+  const x = randArray(at.n * at.cIn * at.h * at.w, 31);
+  const dy = randArray(at.n * at.cOut * at.outH * at.outW, 32);
+  const ref = cpuBackend.kernels.Conv2DBackpropFilter!(x, dy, at);
+  const got = [one, two].map((b) => b.kernels.Conv2DBackpropFilter!(x, dy, at));
+  for (const dw of got) assert.ok(closeness(dw, ref, tol.rtol, tol.atol) <= 1);
+  assert.deepEqual(new Uint32Array(got[1].buffer, got[1].byteOffset, got[1].length), new Uint32Array(got[0].buffer, got[0].byteOffset, got[0].length));
+});
+
 test('wasm: unit-stride rows take the direct convolution kernels; other shapes fall back to im2col', async () => {
   const rt = await WasmRuntime.create({ threads: 1, fma: fmaOnly || undefined });
   try {
