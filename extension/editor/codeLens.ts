@@ -1,8 +1,9 @@
-// "Train | Debug" above the default export of model files; off with gradlens.codeLens.enabled.
+// "Train | Debug" above the default export of model files, or above a script's own training loop; off with
+// gradlens.codeLens.enabled.
 import * as vscode from 'vscode';
 import { Commands } from '../contributions';
 import { setting } from '../config';
-import { defaultExportLine, isModelSource } from './modelFile';
+import { isModelSource, trainingLine } from './modelFile';
 
 export class ModelCodeLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -16,7 +17,7 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider {
     if (!setting('codeLens.enabled', doc.uri)) return [];
     const text = doc.getText();
     if (!isModelSource(text)) return [];
-    const line = defaultExportLine(text);
+    const line = trainingLine(text);
     if (line === undefined) return [];
     const range = new vscode.Range(line, 0, line, 0);
     return [

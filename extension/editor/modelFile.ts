@@ -1,4 +1,4 @@
-// Recognises model files (TS/JS files importing 'gradlens') and finds their default export, without VS Code, so
+// Recognises model files (TS/JS files importing 'gradlens') and finds their default export or training loop, without VS Code, so
 // the CodeLens, the context key and the debug configuration agree and are tested on plain text.
 
 const IMPORTS_GRADLENS = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"]gradlens['"]/;
@@ -20,4 +20,28 @@ export function defaultExportLine(text: string): number | undefined {
   let line = 0;
   for (let i = 0; i < m.index; i++) if (text.charCodeAt(i) === 10) line++;
   return line;
+}
+
+const LOOP = /^([ \t]*)for\s*(?:await\s*)?\(/;
+
+/**
+ * 0-based line where the file trains, for the Train | Debug lenses: its default export (a definition), else the
+ * outermost `for` loop above the first `.backward(` call (a script's own loop: the epoch loop in the seeds'
+ * form), else undefined.
+ */
+export function trainingLine(text: string): number | undefined {
+  const exported = defaultExportLine(text);
+  if (exported !== undefined) return exported;
+  const lines = text.split('\n');
+  const backward = lines.findIndex((l) => /\.backward\s*\(/.test(l));
+  if (backward < 0) return undefined;
+  let best: { line: number; indent: number } | undefined;
+  for (let i = 0; i < backward; i++) {
+    const m = LOOP.exec(lines[i]);
+    if (!m) continue;
+    const indent = m[1].replace(/\t/g, '    ').length;
+    // Loops at the outermost indentation seen so far; the last one before the backward call encloses it.
+    if (!best || indent <= best.indent) best = { line: i, indent };
+  }
+  return best?.line ?? backward;
 }

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Anomaly, EngineMessage } from '../../protocol/messages';
-import { defaultExportLine, isModelSource } from '../../extension/editor/modelFile';
+import { defaultExportLine, isModelSource, trainingLine } from '../../extension/editor/modelFile';
 import { RunState, LAYER_HISTORY } from '../../extension/run/runState';
 import { THROUGHPUT_WINDOW } from '../../protocol/throughput';
 import { decorationText, diagnosticMessage, fmt, statusText, tensorSummaryText } from '../../extension/run/format';
@@ -33,6 +33,22 @@ test('the default export line is found (0-based)', () => {
   assert.equal(defaultExportLine(text), 3);
   assert.equal(defaultExportLine('const a = 1;\nmodule.exports = {};'), 1);
   assert.equal(defaultExportLine('export const a = 1;'), undefined);
+});
+
+test("the Train | Debug lenses sit at a definition's export, else at the outermost loop around a script's backward()", () => {
+  const loop = [
+    "import { nn } from 'gradlens';",
+    'for (const x of prep) clean(x);',
+    'for (let epoch = 0; epoch < 3; epoch++) {',
+    '  for (const [inputs, targets] of train_loader) {',
+    '    loss_fn(model(inputs), targets).backward();',
+    '    optimizer.step();',
+    '  }',
+    '}',
+  ].join('\n');
+  assert.equal(trainingLine(loop), 2, 'the epoch loop, not the data loop above it nor the inner batch loop');
+  assert.equal(trainingLine("import { nn } from 'gradlens';\nexport default defineTraining({});\nx.backward();"), 1);
+  assert.equal(trainingLine("import { nn } from 'gradlens';\nconst m = new nn.Linear(2, 1);"), undefined);
 });
 
 test('run state folds messages: graph, steps, history window, pause and end', () => {
