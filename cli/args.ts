@@ -16,6 +16,14 @@ export interface TrainArgs {
   json: boolean;
   histogramEvery?: number;
   maxMemoryMb?: number;
+  /** A PyTorch script (.py): the interpreter, its own arguments (after `--`) and torch.distributed's topology. */
+  python?: string;
+  scriptArgs: string[];
+  nprocPerNode?: number;
+  nnodes?: number;
+  nodeRank?: number;
+  masterAddr?: string;
+  masterPort?: number;
 }
 
 export interface ReportArgs {
@@ -59,6 +67,11 @@ train options:
   --histogram-every N   histogram cadence in steps (default 50)
   --max-memory MB       heap limit of the engine process
 
+PyTorch scripts (gradlens train train.py [options] [-- script args]; docs/pytorch.md):
+  --python PATH         the interpreter (default /usr/bin/python3)
+  --nproc-per-node N    run N ranks of a torch.distributed job on this machine (env:// rendezvous, as torchrun)
+  --nnodes N --node-rank R --master-addr HOST --master-port PORT   one launcher per machine of a multi-node job
+
 Exit codes: 0 finished, 1 error in the model/data/engine, 2 usage error, 3 stopped by --break-on, 130 interrupted.`;
 
 function int(flag: string, v: string | undefined, min = 1): number {
@@ -74,9 +87,15 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
   const thresholds: string[] = [];
-  const needsValue = new Set(['--epochs', '--max-steps', '--seed', '--backend', '--break-on', '--record', '--report', '--histogram-every', '--max-memory', '--out', '--threshold']);
+  const needsValue = new Set(['--python', '--nproc-per-node', '--nnodes', '--node-rank', '--master-addr', '--master-port', '--epochs', '--max-steps', '--seed', '--backend', '--break-on', '--record', '--report', '--histogram-every', '--max-memory', '--out', '--threshold']);
+  const scriptArgs: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
+    if (a === '--') {
+      // Everything after `--` is the PyTorch script's own arguments.
+      scriptArgs.push(...rest.slice(i + 1));
+      break;
+    }
     if (!a.startsWith('--')) {
       positional.push(a);
       continue;
@@ -122,7 +141,17 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (backend && !['auto', 'cpu', 'wasm', 'gpujs'].includes(backend)) throw new UsageError(`Unknown backend "${backend}"`);
   if (flags.has('--redact')) throw new UsageError('--redact is for `gradlens report`; with train, use --report-redact');
   if (flags.has('--report-redact') && !flags.has('--report')) throw new UsageError('--report-redact needs --report FILE');
-  const args: TrainArgs = { command: 'train', modelFile: positional[0], breakOn: breakOn as AnomalyKind[], json: flags.has('--json'), redact: flags.has('--report-redact') };
+  const args: TrainArgs = { command: 'train', modelFile: positional[0], breakOn: breakOn as AnomalyKind[], json: flags.has('--json'), redact: flags.has('--report-redact'), scriptArgs };
+  const pythonFlags = ['--python', '--nproc-per-node', '--nnodes', '--node-rank', '--master-addr', '--master-port'].filter((f) => flags.has(f));
+  if (!/\.py$/i.test(args.modelFile) && (pythonFlags.length > 0 || scriptArgs.length > 0)) throw new UsageError(`${pythonFlags[0] ?? 'script arguments after --'}: only for a PyTorch script (.py)`);
+  if (str('--python')) args.python = str('--python');
+  if (flags.has('--nproc-per-node')) args.nprocPerNode = int('--nproc-per-node', str('--nproc-per-node'));
+  if (flags.has('--nnodes')) args.nnodes = int('--nnodes', str('--nnodes'));
+  if (flags.has('--node-rank')) args.nodeRank = int('--node-rank', str('--node-rank'), 0);
+  if (str('--master-addr')) args.masterAddr = str('--master-addr');
+  if (flags.has('--master-port')) args.masterPort = int('--master-port', str('--master-port'));
+  if ((args.nodeRank ?? 0) >= (args.nnodes ?? 1)) throw new UsageError(`--node-rank ${args.nodeRank} needs --nnodes above it (ranks of nodes count from 0)`);
+  if ((args.nnodes ?? 1) > 1 && args.masterPort === undefined) throw new UsageError('--nnodes above 1 needs --master-port (and --master-addr, node 0\'s address), the same on every node');
   if (flags.has('--epochs')) args.epochs = int('--epochs', str('--epochs'));
   if (flags.has('--max-steps')) args.maxSteps = int('--max-steps', str('--max-steps'));
   if (flags.has('--seed')) args.seed = int('--seed', str('--seed'), 0);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Anomaly } from '../protocol/messages';
 import { formatLocation } from '../protocol/messages';
 import { launchEngine } from '../host/launch';
+import { PYTHON_LAUNCH_ENV, type PythonLaunch } from '../engine/python/launch-config';
 import { RunProgress } from '../protocol/run-state';
 import { RecordChecker } from '../host/run-record';
 import { renderReportHtml } from '../webview/report';
@@ -72,7 +73,9 @@ function checkRecord(file: string): void {
   if (st.isDirectory()) throw new CliError(`${file} is a folder: give one run record (.gradlens/runs/*.jsonl)`);
 }
 
-const MODEL_EXTENSIONS = /\.(?:[cm]?[jt]s|[jt]sx)$/i;
+const MODEL_EXTENSIONS = /\.(?:[cm]?[jt]s|[jt]sx|py)$/i;
+/** A PyTorch script runs under the Python bridge (engine/python/, docs/pytorch.md). */
+const PYTHON_SCRIPT = /\.py$/i;
 
 /** A model file must be a TypeScript or JavaScript file; say so before bundling calls a .py file a syntax error. */
 function checkModelFile(file: string): void {
@@ -83,7 +86,7 @@ function checkModelFile(file: string): void {
     throw new CliError(`${file}: no such model file`);
   }
   if (st.isDirectory()) throw new CliError(`${file} is a folder: give the model file to train (a .ts or .js file that default-exports defineTraining({...}))`);
-  if (!MODEL_EXTENSIONS.test(file)) throw new CliError(`${file}: Gradlens trains TypeScript or JavaScript model files (.ts, .js, .mts, .mjs, .cts, .cjs), not ${path.extname(file) || 'files without an extension'}`);
+  if (!MODEL_EXTENSIONS.test(file)) throw new CliError(`${file}: Gradlens trains TypeScript or JavaScript model files (.ts, .js, .mts, .mjs, .cts, .cjs) and PyTorch scripts (.py), not ${path.extname(file) || 'files without an extension'}`);
 }
 
 async function train(args: TrainArgs): Promise<number> {
@@ -95,10 +98,14 @@ async function train(args: TrainArgs): Promise<number> {
   const print = (line: string): void => {
     if (!args.json) process.stdout.write(line + '\n');
   };
+  const python = PYTHON_SCRIPT.test(modelFile);
+  const launch: PythonLaunch = { python: args.python, args: args.scriptArgs, nprocPerNode: args.nprocPerNode, nnodes: args.nnodes, nodeRank: args.nodeRank, masterAddr: args.masterAddr, masterPort: args.masterPort };
   const client = await launchEngine({
-    childPath: path.join(__dirname, 'engine-child.js'),
+    childPath: path.join(__dirname, python ? 'engine-python.js' : 'engine-child.js'),
     cwd: process.cwd(),
     execArgv: args.maxMemoryMb ? [`--max-old-space-size=${args.maxMemoryMb}`] : [],
+    // A PyTorch script's messages come from Python: the client checks each against the protocol's schema.
+    ...(python ? { env: { ...process.env, [PYTHON_LAUNCH_ENV]: JSON.stringify(launch) }, validate: true } : {}),
   });
   // Nothing is kept per message: the report is made from the run record afterwards, so a run of any length keeps
   // the CLI's memory flat (it held every message: 709 MB at 2.3M steps).

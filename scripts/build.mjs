@@ -14,6 +14,8 @@ const node = { platform: 'node', target: 'node20', format: 'cjs', bundle: true, 
 const entries = [
   { ...node, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['engine/process/child.ts'], outfile: 'dist/engine-child.js', external: ['esbuild'] },
+  // The Python bridge (issue 22): the engine process for PyTorch scripts, beside python/ (the runner package).
+  { ...node, entryPoints: ['engine/python/main.ts'], outfile: 'dist/engine-python.js' },
   { ...node, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', external: ['esbuild'] },
   // tsserver calls the plugin module itself as its factory: the bundle's exports become the default export.
   {

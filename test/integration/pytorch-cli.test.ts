@@ -1,0 +1,157 @@
+// PyTorch scripts, unchanged, under `gradlens train` (issue 22): the Python runner (python/gradlens) behind the
+// Python bridge (dist/engine-python.js), on one process and on two torch.distributed ranks. Every message is checked
+// against the protocol's JSON Schema. Needs Debian's python3-torch at /usr/bin/python3 (`npm run test:integration`
+// installs it with scripts/ensure-python-torch.sh).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { EngineMessage } from '../../protocol/messages';
+import { checkEngineMessage } from '../../protocol/validate';
+import { cli, EXAMPLES, ofType, tempDir } from './harness';
+
+const PY = path.join(EXAMPLES, 'pytorch');
+const script = (name: string): string => path.join(PY, name);
+
+/** The 1-based line of `text` in an example (so a test names the line the user wrote, not a number). */
+function lineOf(file: string, text: string): number {
+  const i = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text));
+  assert.ok(i >= 0, `${text} not in ${file}`);
+  return i + 1;
+}
+
+/** --json output: every line a protocol message that passes the schema. */
+function messages(stdout: string): EngineMessage[] {
+  return stdout
+    .trim()
+    .split('\n')
+    .map((line, i) => {
+      const checked = checkEngineMessage(JSON.parse(line));
+      assert.ok(checked.ok, `line ${i + 1}: ${checked.ok ? '' : checked.error}`);
+      return checked.value;
+    });
+}
+
+/** The "updated N" lines a script printed after each optimizer step, per prefix ("" or "rank 0 "). */
+function lastUpdate(text: string, prefix = ''): number {
+  const steps = [...text.matchAll(new RegExp(`^${prefix}updated (\\d+)$`, 'gm'))].map((m) => Number(m[1]));
+  return steps.length > 0 ? Math.max(...steps) : -1;
+}
+
+test('an MLP script runs unchanged: schema-valid messages, PyTorch layer names at their lines, the same losses as plain Python', () => {
+  const file = script('mlp.py');
+  const r = cli(['train', file, '--json', '--record', 'out/run.jsonl']);
+  assert.equal(r.code, 0, r.stderr);
+  const msgs = messages(r.stdout);
+  assert.equal(msgs[0].type, 'hello');
+  assert.equal(ofType(msgs, 'hello')[0].engine, 'gradlens-python');
+  assert.equal(ofType(msgs, 'runStarted').length, 1);
+  assert.equal(ofType(msgs, 'runStarted')[0].config.optimizer, 'SGD');
+  const layers = ofType(msgs, 'graph')[0].graph.layers;
+  assert.deepEqual(layers.map((l) => l.id), ['fc1', 'act', 'fc2']);
+  assert.equal(layers[0].name, 'Linear(20, 64)');
+  assert.deepEqual(layers[0].source, { file, line: lineOf(file, 'self.fc1 = nn.Linear'), column: 9 });
+  assert.deepEqual(layers[0].outputShape, [32, 64]);
+  const steps = ofType(msgs, 'step');
+  assert.deepEqual(steps.map((s) => s.step), [...Array(48).keys()]);
+  assert.equal(steps[20].batchesPerEpoch, 16);
+  assert.deepEqual(ofType(msgs, 'epoch').map((e) => e.step), [16, 32, 48]);
+  const first = ofType(msgs, 'layerStats')[0];
+  assert.equal(first.step, 0);
+  const fc1 = first.layers.find((l) => l.id === 'fc1');
+  assert.ok(fc1 && fc1.gradNorm! > 0 && fc1.weightNorm! > 0 && fc1.act && fc1.outGradNorm! > 0, JSON.stringify(fc1));
+  assert.ok(ofType(msgs, 'layerStats').some((s) => s.layers.some((l) => (l.updateRatio ?? 0) > 0)), 'update ratios');
+  assert.ok(Math.abs(first.layers.find((l) => l.id === 'act')!.act!.zeroFrac - 0.5) < 0.1, 'ReLU zeros about half');
+  assert.equal(ofType(msgs, 'histograms')[0].layers[0].activation?.counts.length, 30);
+  assert.deepEqual(ofType(msgs, 'finished').map((f) => [f.reason, f.step]), [['completed', 48]]);
+  // Numerics untouched: the script's own printed losses are those of plain `python mlp.py`.
+  const plain = spawnSync('/usr/bin/python3', [file], { encoding: 'utf8' });
+  assert.equal(plain.status, 0, plain.stderr);
+  const printed = ofType(msgs, 'log').map((l) => l.message).filter((m) => m.startsWith('epoch '));
+  assert.deepEqual(printed, plain.stdout.trim().split('\n'));
+  // The record holds the run, each line valid.
+  const record = readFileSync(path.join(r.cwd, 'out/run.jsonl'), 'utf8').trim().split('\n').map((l) => checkEngineMessage(JSON.parse(l)));
+  assert.ok(record.every((c) => c.ok));
+  assert.equal(record.filter((c) => c.ok && c.value.type === 'step').length, 48);
+});
+
+test('--max-steps ends a script after that many optimizer steps', () => {
+  const r = cli(['train', script('mlp.py'), '--json', '--max-steps', '5']);
+  assert.equal(r.code, 0, r.stderr);
+  const msgs = messages(r.stdout);
+  assert.equal(ofType(msgs, 'step').length, 5);
+  assert.deepEqual(ofType(msgs, 'finished').map((f) => [f.reason, f.step]), [['completed', 5]]);
+});
+
+test('--break-on lossSpike stops the lr-spike script before the optimizer step of the spike, exit 3', () => {
+  const r = cli(['train', script('lr-spike.py'), '--break-on', 'lossSpike', '--', '--spike-step', '40']);
+  assert.equal(r.code, 3, r.stdout + r.stderr);
+  const m = /Stopped at the first lossSpike \(--break-on\): step (\d+)/.exec(r.stderr);
+  assert.ok(m, r.stderr);
+  const step = Number(m[1]);
+  assert.ok(step > 40 && step < 50, `stopped at ${step}`);
+  // Weights unchanged by the anomalous step: its update was never applied.
+  assert.equal(lastUpdate(r.stdout), step - 1);
+  assert.match(r.stdout, /Finished \(stopped\)/);
+  // Without breakpoints the same script runs to its end (the runner never waits).
+  const free = cli(['train', script('lr-spike.py'), '--max-steps', '45', '--', '--spike-step', '40']);
+  assert.equal(free.code, 0, free.stderr);
+  assert.equal(lastUpdate(free.stdout), 44);
+  assert.match(free.stderr, /warning: \[lossSpike\]/);
+});
+
+test('a NaN in a batch names the first layer that produced it and the line that built it', () => {
+  const file = script('nan-input.py');
+  const r = cli(['train', file, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const nonFinite = ofType(messages(r.stdout), 'anomaly').filter((a) => a.anomaly.kind === 'nonFinite');
+  assert.equal(nonFinite[0]?.anomaly.step, 10);
+  assert.equal(nonFinite[0].anomaly.layer?.id, 'fc1');
+  assert.equal(nonFinite[0].anomaly.layer?.source?.line, lineOf(file, 'self.fc1 = nn.Linear'));
+  assert.equal(nonFinite[0].anomaly.phase, 'forward');
+});
+
+test("a script's exception is an error at the user's file:line, exit 1", () => {
+  const file = script('broken.py');
+  const r = cli(['train', file]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.ok(r.stderr.includes(`${file}:${lineOf(file, 'loss = model(x)')}:1: error: RuntimeError: mat1 and mat2 shapes cannot be multiplied`), r.stderr);
+  assert.match(r.stdout, /Finished \(error\)/);
+});
+
+test('usage: --python and script arguments are for .py files; a missing interpreter is an error', () => {
+  const ts = cli(['train', path.join(EXAMPLES, 'lr-spike.ts'), '--python', '/usr/bin/python3']);
+  assert.equal(ts.code, 2);
+  assert.match(ts.stderr, /--python: only for a PyTorch script/);
+  const missing = cli(['train', script('mlp.py'), '--python', '/nonexistent/python3']);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /ended unexpectedly|cannot start/);
+});
+
+test('two DDP ranks (env:// rendezvous, gloo) are one run: rank 0 statistics, unwrapped layer names', () => {
+  const r = cli(['train', script('ddp.py'), '--nproc-per-node', '2', '--json', '--', '--steps', '12'], tempDir());
+  assert.equal(r.code, 0, r.stderr);
+  const msgs = messages(r.stdout);
+  assert.equal(ofType(msgs, 'runStarted').length, 1);
+  assert.deepEqual(ofType(msgs, 'graph')[0].graph.layers.map((l) => l.id), ['fc1', 'act', 'fc2']);
+  assert.deepEqual(ofType(msgs, 'step').map((s) => s.step), [...Array(12).keys()]);
+  const printed = ofType(msgs, 'log').map((l) => l.message);
+  assert.equal(lastUpdate(printed.join('\n'), 'rank 0 '), 11);
+  assert.equal(lastUpdate(printed.join('\n'), 'rank 1 '), 11);
+  assert.deepEqual(ofType(msgs, 'finished').map((f) => f.reason), ['completed']);
+});
+
+test('a DDP loss spike stops every rank before the same optimizer step; a rank that fails ends the run naming it', () => {
+  const spike = cli(['train', script('ddp.py'), '--nproc-per-node', '2', '--break-on', 'lossSpike', '--', '--steps', '40', '--spike-step', '25']);
+  assert.equal(spike.code, 3, spike.stdout + spike.stderr);
+  const step = Number(/Stopped at the first lossSpike \(--break-on\): step (\d+)/.exec(spike.stderr)?.[1]);
+  assert.ok(step > 25 && step < 35, spike.stderr);
+  assert.equal(lastUpdate(spike.stdout, 'rank 0 '), step - 1);
+  assert.equal(lastUpdate(spike.stdout, 'rank 1 '), step - 1);
+  const file = script('ddp.py');
+  const crash = cli(['train', file, '--nproc-per-node', '2', '--', '--crash-rank', '1', '--crash-step', '3']);
+  assert.equal(crash.code, 1, crash.stdout + crash.stderr);
+  assert.ok(crash.stderr.includes(`${file}:${lineOf(file, 'raise RuntimeError')}:13: error: rank 1: RuntimeError: rank 1 failed on purpose at step 3`), crash.stderr);
+  assert.match(crash.stdout, /Finished \(error\)/);
+});
