@@ -80,7 +80,7 @@ function workloads(): Record<KernelName, (k: Partial<KernelMap>) => void> {
     LstmCell: (k) => k.LstmCell!(gatesPre, gatesPre, cell, lstm),
     LstmCellGrad: (k) => k.LstmCellGrad!({ gOut: cell, dhRec: cell, dcIn: cell, gates: gatesPre, cPrev: cell, c: cell }, lstm),
     LstmSequence: (k) => k.LstmSequence!(seqGates, wHh, null, cell, cell, seq),
-    LstmSequenceGrad: (k) => k.LstmSequenceGrad!({ gOut: seqStates, wHh, hs: seqStates, cs: seqStates, gates: seqGates }, seq),
+    LstmSequenceGrad: (k) => k.LstmSequenceGrad!({ gOut: seqStates, wHh, hs: seqStates, cs: seqStates, gates: seqGates }, { ...seq, weightGrad: true, biasGrad: true }),
     GruCell: (k) => k.GruCell!(gatesPre, gatesPre, cell, lstm),
     GruCellGrad: (k) => k.GruCellGrad!({ gOut: cell, dhRec: cell, gates: gatesPre, hn: cell, hPrev: cell }, lstm),
   };

@@ -211,6 +211,15 @@ export interface LstmSequenceGradOut {
   /** dL/dh0 and dL/dc0 [B, H]. */
   dh0: Float32Array;
   dc0: Float32Array;
+  /** dW_hh [4H, H] = dGatesᵀ · h_prev over all steps (MatMul's), when asked for (`weightGrad`), else null. */
+  dWhh: Float32Array | null;
+  /** db_hh [4H], dGates summed over steps and batch (BiasGrad's), when asked for (`biasGrad`), else null. */
+  dBhh: Float32Array | null;
+}
+
+export interface LstmSequenceGradAttrs extends LstmSequenceAttrs {
+  weightGrad: boolean;
+  biasGrad: boolean;
 }
 
 export interface KernelMap {
@@ -261,8 +270,11 @@ export interface KernelMap {
    * equal those of the per-step kernels on the same backend, bit for bit.
    */
   LstmSequence(xp: Float32Array, wHh: Float32Array, bHh: Float32Array | null, h0: Float32Array, c0: Float32Array, attrs: LstmSequenceAttrs): LstmSequenceOut;
-  /** Its backward through time: per step LstmCellGrad, then dh_{t-1} = dGates_t · W_hh (MatMul), last step first. */
-  LstmSequenceGrad(inputs: LstmSequenceGradInputs, attrs: LstmSequenceAttrs): LstmSequenceGradOut;
+  /**
+   * Its backward through time: per step LstmCellGrad, then dh_{t-1} = dGates_t · W_hh (MatMul), last step first;
+   * then, when asked, W_hh's and b_hh's gradients over all steps (one MatMul, one BiasGrad).
+   */
+  LstmSequenceGrad(inputs: LstmSequenceGradInputs, attrs: LstmSequenceGradAttrs): LstmSequenceGradOut;
   /**
    * One GRU step's gate arithmetic from the input projection xp and the hidden projection hp (with b_hh) [B, 3H],
    * and hPrev [B, H]: n's hidden part is gated by r inside the tanh, as in PyTorch.

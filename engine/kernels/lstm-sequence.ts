@@ -2,9 +2,9 @@
 // what the cpu reference and gpu.js run, and what the wasm backend falls back to for shapes its fused kernel does
 // not take. The loop is the one nn.LSTM ran before the sequence kernels existed, call for call, so a backend's
 // results did not change when the layer moved onto them.
-import type { KernelMap, LstmSequenceAttrs, LstmSequenceGradInputs, LstmSequenceGradOut, LstmSequenceOut } from './kernel-map';
+import type { KernelMap, LstmSequenceAttrs, LstmSequenceGradAttrs, LstmSequenceGradInputs, LstmSequenceGradOut, LstmSequenceOut } from './kernel-map';
 
-type StepKernels = Pick<KernelMap, 'MatMul' | 'LstmCell' | 'LstmCellGrad'>;
+type StepKernels = Pick<KernelMap, 'MatMul' | 'BiasGrad' | 'LstmCell' | 'LstmCellGrad'>;
 
 /** Throws naming the kernel and the array when an input is shorter than the attributes say. */
 function checkLength(what: string, name: string, a: Float32Array, expected: number): void {
@@ -36,7 +36,7 @@ export function lstmSequenceOf(k: StepKernels): KernelMap['LstmSequence'] {
 }
 
 export function lstmSequenceGradOf(k: StepKernels): KernelMap['LstmSequenceGrad'] {
-  return function lstmSequenceGrad(inputs: LstmSequenceGradInputs, at: LstmSequenceAttrs): LstmSequenceGradOut {
+  return function lstmSequenceGrad(inputs: LstmSequenceGradInputs, at: LstmSequenceGradAttrs): LstmSequenceGradOut {
     const { gOut, wHh, hs, cs, gates } = inputs;
     const { steps: T, batch: B, hidden: H } = at;
     const G = 4 * H, BH = B * H;
@@ -63,6 +63,9 @@ export function lstmSequenceGradOf(k: StepKernels): KernelMap['LstmSequenceGrad'
       // dh_{t-1} = dGates_t · W_hh ([B, 4H] x [4H, H]).
       dh = k.MatMul(dG, wHh, { m: B, k: G, n: H, transA: false, transB: false });
     }
-    return { dGates, dh0: dh, dc0: dc };
+    // dW_hh [4H, H] = dGatesᵀ [4H, T*B] · h_prev [T*B, H] and db_hh, over all steps at once.
+    const dWhh = at.weightGrad ? k.MatMul(dGates, hs.subarray(0, T * BH), { m: G, k: T * B, n: H, transA: true, transB: false }) : null;
+    const dBhh = at.biasGrad ? k.BiasGrad(dGates, { outer: T * B, channels: G, inner: 1 }) : null;
+    return { dGates, dh0: dh, dc0: dc, dWhh, dBhh };
   };
 }

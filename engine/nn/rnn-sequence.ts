@@ -82,9 +82,10 @@ export function recurrentLayer(kind: CellKind, xp: Tensor, w_hh: Tensor, b_hh: T
 
   return makeOp(kind === 'LSTM' ? 'lstm' : kind === 'GRU' ? 'gru' : 'rnn', inputs, out, [cs ? T + 1 : T, B, H], (gOut) => {
     if (lstm) {
-      // Backpropagation through time in one kernel call (LstmSequenceGrad); dW_hh and db_hh over all steps below.
-      const d = runKernel('LstmSequenceGrad', { gOut, wHh: w, hs, cs: lstm.cs, gates: lstm.gates }, { ...cell, steps: T });
-      return [d.dGates, ...weightGrads(d.dGates), d.dh0, d.dc0];
+      // Backpropagation through time and W_hh's and b_hh's gradients in one kernel call (LstmSequenceGrad).
+      const at = { ...cell, steps: T, weightGrad: w_hh.requires_grad, biasGrad: !!b_hh?.requires_grad };
+      const d = runKernel('LstmSequenceGrad', { gOut, wHh: w, hs, cs: lstm.cs, gates: lstm.gates }, at);
+      return [d.dGates, d.dWhh, ...(b_hh ? [d.dBhh] : []), d.dh0, d.dc0];
     }
     const dX = new Float32Array(T * B * GH);
     // Gradients of the hidden projection differ from those of the input projection only in GRU's n gate.

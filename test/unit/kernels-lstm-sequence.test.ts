@@ -29,8 +29,9 @@ function runBoth(k: Pick<KernelMap, 'LstmSequence' | 'LstmSequenceGrad'>, at: Ls
   const h0 = randArray(B * H, seed + 2), c0 = randArray(B * H, seed + 3);
   const f = k.LstmSequence(xp, wHh, bias, h0, c0, at);
   const gOut = randArray((T + 1) * B * H, seed + 4);
-  const d = k.LstmSequenceGrad({ gOut, wHh, hs: f.hs, cs: f.cs, gates: f.gates }, at);
-  return [f.hs, f.cs, f.gates, d.dGates, d.dh0, d.dc0];
+  const d = k.LstmSequenceGrad({ gOut, wHh, hs: f.hs, cs: f.cs, gates: f.gates }, { ...at, weightGrad: true, biasGrad: withBias });
+  assert.equal(d.dBhh === null, !withBias, 'db_hh only when asked for');
+  return [f.hs, f.cs, f.gates, d.dGates, d.dh0, d.dc0, d.dWhh as Float32Array, ...(d.dBhh ? [d.dBhh] : [])];
 }
 
 function assertSameBits(got: Float32Array[], want: Float32Array[], what: string): void {
@@ -41,11 +42,13 @@ function assertSameBits(got: Float32Array[], want: Float32Array[], what: string)
   });
 }
 
-// The bench's LSTM(28, 128) at batch 64 (two threads split its GEMMs and cells), a smaller fused shape, and two
-// the fused path hands back: a hidden size that is not a multiple of 8, and too few cells for the vector loop.
+// The bench's LSTM(28, 128) at batch 64 (two threads split its GEMMs and cells), a smaller fused shape, one step
+// whose db_hh is small enough for BiasGrad's reference loop, and two the fused path hands back: a hidden size that
+// is not a multiple of 8, and too few cells for the vector loop.
 const cases: LstmSequenceAttrs[] = [
   { steps: 6, batch: 64, hidden: 128 },
   { steps: 3, batch: 5, hidden: 64 },
+  { steps: 1, batch: 4, hidden: 64 },
   { steps: 4, batch: 8, hidden: 36 },
   { steps: 2, batch: 3, hidden: 8 },
 ];

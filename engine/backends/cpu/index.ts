@@ -15,6 +15,9 @@ import { maxPool2d, maxPool2dBackward } from './max-pool2d';
 import { relu, reluGrad } from './relu';
 import { sgdUpdate } from './sgd';
 
+/** The per-step kernels the LSTM's sequence kernels are composed of here. */
+const steps = { MatMul: matMul, BiasGrad: biasGrad, LstmCell: lstmCell, LstmCellGrad: lstmCellGrad };
+
 export const cpuBackend: Backend = {
   name: 'cpu',
   kernels: {
@@ -33,8 +36,8 @@ export const cpuBackend: Backend = {
     ActivationGrad: activationGrad,
     LstmCell: lstmCell,
     LstmCellGrad: lstmCellGrad,
-    LstmSequence: lstmSequenceOf({ MatMul: matMul, LstmCell: lstmCell, LstmCellGrad: lstmCellGrad }),
-    LstmSequenceGrad: lstmSequenceGradOf({ MatMul: matMul, LstmCell: lstmCell, LstmCellGrad: lstmCellGrad }),
+    LstmSequence: lstmSequenceOf(steps),
+    LstmSequenceGrad: lstmSequenceGradOf(steps),
     GruCell: gruCell,
     GruCellGrad: gruCellGrad,
   },

@@ -62,14 +62,15 @@ export async function createGpujsBackend(opts: { mode?: Exclude<GpujsMode, 'webg
     return { y, argmax };
   };
 
+  const biasGrad = (g: Float32Array, at: BiasGradAttrs): Float32Array =>
+    at.channels === 0 ? new Float32Array(0) : call(BIAS_GRAD, at.channels, { ...at }, g.subarray(0, at.outer * at.channels * at.inner));
   const recurrent = recurrentKernels(call);
   return {
     name: 'gpujs',
     info: { mode, modes },
     kernels: {
       MatMul: matMul,
-      BiasGrad: (g: Float32Array, at: BiasGradAttrs) =>
-        at.channels === 0 ? new Float32Array(0) : call(BIAS_GRAD, at.channels, { ...at }, g.subarray(0, at.outer * at.channels * at.inner)),
+      BiasGrad: biasGrad,
       Conv2D: conv2d,
       Conv2DBackpropInput: conv2dBackpropInput,
       Conv2DBackpropFilter: conv2dBackpropFilter,
@@ -89,8 +90,8 @@ export async function createGpujsBackend(opts: { mode?: Exclude<GpujsMode, 'webg
       ...recurrent,
       // The whole recurrence as gpu.js's own per-step kernels: each step needs the last one's h, so there is nothing
       // to gain from one call here, but the kernel must exist on every backend.
-      LstmSequence: lstmSequenceOf({ MatMul: matMul, ...recurrent }),
-      LstmSequenceGrad: lstmSequenceGradOf({ MatMul: matMul, ...recurrent }),
+      LstmSequence: lstmSequenceOf({ MatMul: matMul, BiasGrad: biasGrad, ...recurrent }),
+      LstmSequenceGrad: lstmSequenceGradOf({ MatMul: matMul, BiasGrad: biasGrad, ...recurrent }),
     },
     dispose: async () => {
       cache.clear();

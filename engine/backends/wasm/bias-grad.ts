@@ -5,49 +5,58 @@ import { biasGrad as cpuBiasGrad } from '../cpu/bias-grad';
 import type { WasmRuntime } from './runtime';
 
 /** Below this many elements the reference loop finishes before the copy into the heap would. */
-const SMALL = 2048;
+export const BIAS_GRAD_SMALL = 2048;
 /** Rows summed in float32 before the float64 combine: 256 terms keep the float32 error near 1e-6 relative. */
 const ROW_CHUNK = 256;
 
+/**
+ * The column sums of the [rows, channels] matrix at heap address `gAddr` (BiasGrad with inner 1): float32 vector
+ * sums over chunks of rows, added up in float64. Also what LstmSequenceGrad gives as db_hh, from its gate
+ * gradients already in the heap.
+ */
+export function columnSums(rt: WasmRuntime, gAddr: number, rows: number, channels: number): Float32Array {
+  const heap = rt.heap;
+  const acc = new Float64Array(channels);
+  const vecs = channels >> 2;
+  const chunks = Math.ceil(rows / ROW_CHUNK);
+  const dst = heap.alloc(chunks * vecs * 4);
+  for (let c = 0; c < chunks; c++) {
+    const r0 = c * ROW_CHUNK;
+    rt.call(rt.fn('colSums'), [gAddr + r0 * channels * 4, Math.min(ROW_CHUNK, rows - r0), vecs, channels * 4, dst + c * vecs * 16]);
+  }
+  const h = heap.f32;
+  for (let c = 0; c < chunks; c++) {
+    const d = (dst >> 2) + c * vecs * 4;
+    for (let j = 0; j < vecs * 4; j++) acc[j] += h[d + j];
+  }
+  // The last channels % 4 columns.
+  const g0 = gAddr >> 2;
+  for (let j = vecs * 4; j < channels; j++) for (let r = 0; r < rows; r++) acc[j] += h[g0 + r * channels + j];
+  return Float32Array.from(acc);
+}
+
 export function makeBiasGrad(rt: WasmRuntime) {
-  const colSums = rt.fn('colSums');
   const planeSums = rt.fn('planeSums');
   return function biasGrad(g: Float32Array, at: BiasGradAttrs): Float32Array {
     const { outer, channels, inner } = at;
     const total = outer * channels * inner;
     if (g.length < total) throw new Error(`BiasGrad: g has ${g.length} elements, expected ${total}.`);
-    if (total < SMALL || (inner === 1 ? channels : inner) < 4) return cpuBiasGrad(g, at);
+    if (total < BIAS_GRAD_SMALL || (inner === 1 ? channels : inner) < 4) return cpuBiasGrad(g, at);
     const heap = rt.heap;
     heap.reset();
     const gAddr = heap.use(g.subarray(0, total));
+    if (inner === 1) return columnSums(rt, gAddr, outer, channels);
     const acc = new Float64Array(channels);
-    if (inner === 1) {
-      const vecs = channels >> 2;
-      const chunks = Math.ceil(outer / ROW_CHUNK);
-      const dst = heap.alloc(chunks * vecs * 4);
-      for (let c = 0; c < chunks; c++) {
-        const r0 = c * ROW_CHUNK;
-        rt.call(colSums, [gAddr + r0 * channels * 4, Math.min(ROW_CHUNK, outer - r0), vecs, channels * 4, dst + c * vecs * 16]);
-      }
-      const h = heap.f32;
-      for (let c = 0; c < chunks; c++) {
-        const d = (dst >> 2) + c * vecs * 4;
-        for (let j = 0; j < vecs * 4; j++) acc[j] += h[d + j];
-      }
-      // The last channels % 4 columns.
-      for (let j = vecs * 4; j < channels; j++) for (let r = 0; r < outer; r++) acc[j] += g[r * channels + j];
-    } else {
-      const vecs = inner >> 2;
-      const planes = outer * channels;
-      const dst = heap.alloc(planes * 4);
-      rt.call(planeSums, [gAddr, planes, vecs, inner * 4, dst]);
-      const h = heap.f32;
-      for (let p = 0; p < planes; p++) {
-        const q = (dst >> 2) + p * 4;
-        let s = h[q] + h[q + 1] + (h[q + 2] + h[q + 3]);
-        for (let i = p * inner + vecs * 4; i < (p + 1) * inner; i++) s += g[i];
-        acc[p % channels] += s;
-      }
+    const vecs = inner >> 2;
+    const planes = outer * channels;
+    const dst = heap.alloc(planes * 4);
+    rt.call(planeSums, [gAddr, planes, vecs, inner * 4, dst]);
+    const h = heap.f32;
+    for (let p = 0; p < planes; p++) {
+      const q = (dst >> 2) + p * 4;
+      let s = h[q] + h[q + 1] + (h[q + 2] + h[q + 3]);
+      for (let i = p * inner + vecs * 4; i < (p + 1) * inner; i++) s += g[i];
+      acc[p % channels] += s;
     }
     return Float32Array.from(acc);
   };

@@ -31,7 +31,7 @@ export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<
   const { availableParallelism } = await import('node:os');
   const threads = opts.threads ?? (availableParallelism() >= 2 ? 2 : 1);
   const rt = await WasmRuntime.create({ threads, fma: opts.fma });
-  const steps = { MatMul: makeMatMul(rt), LstmCell: makeLstmCell(rt), LstmCellGrad: makeLstmCellGrad(rt) };
+  const steps = { MatMul: makeMatMul(rt), BiasGrad: makeBiasGrad(rt), LstmCell: makeLstmCell(rt), LstmCellGrad: makeLstmCellGrad(rt) };
   return {
     name: 'wasm',
     info: rt.info(),
@@ -39,7 +39,7 @@ export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<
     resident: (length) => rt.heap.allocResident(length),
     kernels: {
       MatMul: steps.MatMul,
-      BiasGrad: makeBiasGrad(rt),
+      BiasGrad: steps.BiasGrad,
       Conv2D: makeConv2D(rt),
       Conv2DBackpropInput: makeConv2DBackpropInput(rt),
       Conv2DBackpropFilter: makeConv2DBackpropFilter(rt),

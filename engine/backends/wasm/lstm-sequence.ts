@@ -5,7 +5,9 @@
 // each way. Here xp goes in and hs, cs and the gates come out once per sequence (and the backward's gradients
 // likewise). Every step runs the same GEMM driver and cell loops as the per-step kernels, so the results are
 // bit-identical to them; shapes the fused path does not take run those kernels.
-import type { KernelMap, LstmSequenceAttrs, LstmSequenceGradInputs, LstmSequenceGradOut, LstmSequenceOut } from '../../kernels/kernel-map';
+import type { KernelMap, LstmSequenceAttrs, LstmSequenceGradAttrs, LstmSequenceGradInputs, LstmSequenceGradOut, LstmSequenceOut } from '../../kernels/kernel-map';
+import { markFinite } from '../../finite';
+import { BIAS_GRAD_SMALL, columnSums } from './bias-grad';
 import { lstmSequenceGradOf, lstmSequenceOf } from '../../kernels/lstm-sequence';
 import { seedRows } from '../cpu/matmul';
 import { gemm, padCols, padRows } from './gemm';
@@ -22,7 +24,7 @@ const SPLIT_MIN = 8192;
  */
 const fusable = (B: number, H: number): boolean => H % 8 === 0 && B * H >= 256 && B * 4 * H * H >= 16 * 16 * 16;
 
-type StepKernels = Pick<KernelMap, 'MatMul' | 'LstmCell' | 'LstmCellGrad'>;
+type StepKernels = Pick<KernelMap, 'MatMul' | 'BiasGrad' | 'LstmCell' | 'LstmCellGrad'>;
 
 export function makeLstmSequence(rt: WasmRuntime, steps: StepKernels): KernelMap['LstmSequence'] {
   const cellFn = rt.fn('lstmCell');
@@ -60,7 +62,7 @@ export function makeLstmSequence(rt: WasmRuntime, steps: StepKernels): KernelMap
 export function makeLstmSequenceGrad(rt: WasmRuntime, steps: StepKernels): KernelMap['LstmSequenceGrad'] {
   const gradFn = rt.fn('lstmCellGrad');
   const perStep = lstmSequenceGradOf(steps);
-  return function lstmSequenceGrad(inputs: LstmSequenceGradInputs, at: LstmSequenceAttrs): LstmSequenceGradOut {
+  return function lstmSequenceGrad(inputs: LstmSequenceGradInputs, at: LstmSequenceGradAttrs): LstmSequenceGradOut {
     const { steps: T, batch: B, hidden: H } = at;
     const G = 4 * H, BH = B * H;
     const { gOut, wHh, hs, cs, gates } = inputs;
@@ -92,6 +94,20 @@ export function makeLstmSequenceGrad(rt: WasmRuntime, steps: StepKernels): Kerne
       // dh_{t-1} = dGates_t · W_hh ([B, 4H] x [4H, H]), as MatMul computes it.
       gemm(rt, B, H, G, { addr: dGates + t * B * G * 4, s0: G, s1: 1 }, { addr: w, s0: H, s1: 1 }, { addr: dh, ldc: H });
     }
-    return { dGates: heap.copyOut(dGates, T * B * G), dh0: heap.copyOut(dh, BH), dc0: heap.copyOut(dcs[cur], BH) };
+    // W_hh's and b_hh's gradients from the gate gradients still in the heap (BiasGrad and MatMul would copy all T
+    // steps of them in again, 3.7 MB each for the bench's LSTM), computed as those kernels compute them.
+    let dWhh: Float32Array | null = null;
+    if (at.weightGrad) {
+      // dW_hh [4H, H] = dGatesᵀ [4H, T*B] · h_prev [T*B, H]: MatMul's transposed-A operand and unpadded C (H % 8 = 0).
+      const h = heap.use(hs.subarray(0, T * BH));
+      const dW = heap.alloc(padRows(rt, G) * H);
+      gemm(rt, G, H, T * B, { addr: dGates, s0: 1, s1: G }, { addr: h, s0: H, s1: 1 }, { addr: dW, ldc: H });
+      dWhh = heap.copyOut(dW, G * H);
+      if (rt.finiteRegion(dW, G, H, H)) markFinite(dWhh);
+    }
+    const dG = heap.copyOut(dGates, T * B * G);
+    // BiasGrad runs its reference loop on small inputs: so does this, for the same bits.
+    const dBhh = !at.biasGrad ? null : T * B * G < BIAS_GRAD_SMALL ? steps.BiasGrad(dG, { outer: T * B, channels: G, inner: 1 }) : columnSums(rt, dGates, T * B, G);
+    return { dGates: dG, dh0: heap.copyOut(dh, BH), dc0: heap.copyOut(dcs[cur], BH), dWhh, dBhh };
   };
 }
