@@ -86,7 +86,7 @@ export class RunControls {
     const field = (label: string, value: string): HTMLElement =>
       h('span', { class: 'gl-field' }, h('span', { class: 'gl-label' }, label), ' ', value);
     if (store.run || st.step > 0) {
-      parts.push(field('epoch', `${st.epoch + 1}${cfg ? ` / ${cfg.epochs}` : ''}`)); // the protocol counts from 0
+      parts.push(field('epoch', `${st.epoch + 1}${cfg?.epochs ? ` / ${cfg.epochs}` : ''}`)); // from 0; 0 epochs: a script's own loop
       parts.push(field('step', `${fmtInt(st.step)}${st.batchesPerEpoch ? ` (batch ${st.batch + 1}/${st.batchesPerEpoch})` : ''}`));
       parts.push(field('loss', fmtNum(st.loss)));
       parts.push(field('samples/s', fmtInt(st.samplesPerSec)));

@@ -224,6 +224,37 @@ test('a debug session stops on the loss spike with description, call stack and v
   log('debug session ended:', await statusBarText(page));
 });
 
+test("Debug Current Model on a loop script (the user's own training loop) stops on its loss spike at its optimizer.step() line", async () => {
+  // Issue 21: a script with its own loop is instrumented through hooks; the debugger stops it like a definition.
+  const LOOP = 'lr-spike-loop.ts';
+  await clearNotifications(page);
+  if (await page.locator('.debug-toolbar').isVisible()) {
+    await runCommand(page, 'Debug: Stop');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+  }
+  await openFile(page, LOOP);
+  await runCommand(page, 'Gradlens: Debug Current Model');
+  const widget = page.locator('.exception-widget');
+  await widget.waitFor({ state: 'visible', timeout: 120_000 });
+  const description = (await widget.textContent()) ?? '';
+  log('loop script exception widget:', description);
+  assert.match(description, /Loss spike at step \d+/);
+  const rows = panelFrame(page).locator('.gl-heatmap-svg g.row-label');
+  await waitUntil(async () => (await rows.count()) >= 2, 30_000, "the gradient panel of the loop script's run");
+  await runCommand(page, 'View: Show Run and Debug');
+  const stackRows = page.locator('.debug-call-stack .monaco-list-row');
+  await waitUntil(async () => (await stackRows.count()) >= 2, 30_000, 'call stack frames');
+  const stack = (await stackRows.allTextContents()).join(' | ');
+  log('loop script call stack:', stack);
+  const stepLine = readFileSync(path.join(WORKSPACE, LOOP), 'utf8').split('\n').findIndex((l) => /optimizer\.step\(\)/.test(l)) + 1;
+  assert.ok(new RegExp(`train step \\d+.*?lr-spike-loop\\.ts\\s*${stepLine}:\\d+`).test(stack), `the step frame at ${LOOP}:${stepLine} in: ${stack}`);
+  await stackRows.first().click();
+  await widget.waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
+  await screenshot(page, ARTIFACTS, '2e-debug-loop-script-spike');
+  await runCommand(page, 'Debug: Stop');
+  await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 60_000 });
+});
+
 test('Step Into from a stop pauses in the next layer, says forward or backward, and shows that layer\'s tensors', async () => {
   // Issue 25 item 3: Step Into used to show "No activation of 1 was recorded on this step".
   await clearNotifications(page);
