@@ -28,6 +28,12 @@ export function formatEpoch(m: EngineMessageOf<'epoch'>, epochs: number): string
   return `epoch ${m.epoch + 1}${ofEpochs(epochs)} (step ${m.step}, ${(m.durationMs / 1000).toFixed(1)} s): train loss ${num(m.train.loss)}${acc(m.train.accuracy)}${val}`;
 }
 
+/** One gradlens.log call: "step 375 (epoch 3): val_loss 0.3120, val_acc 0.9140" (null on the wire: NaN). */
+export function formatMetrics(m: EngineMessageOf<'metrics'>): string {
+  const values = Object.entries(m.values).map(([name, v]) => `${name} ${num(v as number | null)}`);
+  return `step ${m.step}${m.epoch === undefined ? '' : ` (epoch ${m.epoch + 1})`}: ${values.join(', ')}`;
+}
+
 export function formatAnomaly(a: Anomaly): string {
   const where = a.layer?.source ? `${formatLocation(a.layer.source)}: ` : '';
   return `${where}warning: [${a.kind}] ${a.message} (step ${a.step}, rule ${a.rule.id})\n    hint: ${a.hint}`;

@@ -13,7 +13,7 @@ import { renderReportHtml } from '../webview/report';
 import { redactMessage } from '../webview/report-redact';
 import { ReportReducer } from '../webview/report-reducer';
 import { parseArgs, UsageError, USAGE, type TrainArgs } from './args';
-import { formatAnomaly, formatBreak, formatEpoch, formatError, formatKernels, progressBar } from './format';
+import { formatAnomaly, formatBreak, formatEpoch, formatError, formatKernels, formatMetrics, progressBar } from './format';
 import { scanRecord } from './record-stream';
 import { formatRescore, jsonRescore, parseThresholds, rescoreRecord, RescoreInputError } from './rescore';
 
@@ -151,6 +151,10 @@ async function train(args: TrainArgs): Promise<number> {
         case 'epoch':
           clearBar();
           print(formatEpoch(msg, epochs));
+          break;
+        case 'metrics':
+          clearBar();
+          print(formatMetrics(msg));
           break;
         case 'anomaly':
           clearBar();

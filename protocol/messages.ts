@@ -265,6 +265,11 @@ export type EngineMessage =
   | { type: 'histograms'; step: number; layers: LayerHistograms[] }
   | { type: 'anomaly'; anomaly: Anomaly }
   | { type: 'epoch'; epoch: number; step: number; train: Metrics; val?: Metrics; durationMs: number }
+  /**
+   * The user's own metrics, one gradlens.log({ name: value }) call, at the training step it was made in (and the
+   * epoch, where known). Names are the user's; non-finite values travel as null, as losses do.
+   */
+  | { type: 'metrics'; step: number; epoch?: number; values: Record<string, number> }
   | {
       type: 'paused';
       step: number;

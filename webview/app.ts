@@ -228,7 +228,7 @@ export class App {
     else if (ch.stats || moved) this.heatmap.renderAppend(layout, palette, moved, ch.anomalies);
     else if (ch.anomalies) this.heatmap.renderMarkers();
 
-    if (full || moved || ch.steps || ch.epochs || ch.anomalies) this.loss.render(layout, palette, full);
+    if (full || moved || ch.steps || ch.epochs || ch.metrics || ch.anomalies) this.loss.render(layout, palette, full);
 
     const histLayer = this.ui.selectedLayer ?? this.defaultHistLayer();
     const histChanged = this.hist.setSelection(histLayer, this.ui.histKind);

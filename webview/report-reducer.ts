@@ -3,7 +3,7 @@
 // record over 512 MB could not be read at all). Per-step series are downsampled the way the panel draws them:
 // steps fall into buckets that double in width as the run grows, and each bucket keeps its lowest and highest
 // loss, so no spike is averaged away. Layer statistics keep the bucket's lowest and highest total gradient norm
-// (vanishing and exploding both show); histograms keep the bucket's last. Everything else is kept up to a cap
+// (vanishing and exploding both show); histograms, and each of the user's own metrics (gradlens.log), keep the bucket's last. Everything else is kept up to a cap
 // (logs, warnings), with a line saying how much was left out. Messages without the fields the report reads are
 // skipped and counted (a malformed line once half-drew the report: "t.layers.map is not a function").
 import type { EngineMessage, EngineMessageOf } from '../protocol/messages';
@@ -17,6 +17,9 @@ export interface ReportLimits {
   anomalies: number;
   errors: number;
   epochs: number;
+  /** The user's own metrics (gradlens.log): names kept, and step buckets per name (the bucket's last value). */
+  metricNames: number;
+  metricBuckets: number;
 }
 
 export const REPORT_LIMITS: Readonly<ReportLimits> = Object.freeze({
@@ -28,6 +31,9 @@ export const REPORT_LIMITS: Readonly<ReportLimits> = Object.freeze({
   anomalies: 5000,
   errors: 100,
   epochs: 10_000,
+  // The panel draws at most 12 names; a report keeps a few more for its exports. Per name as many points as steps.
+  metricNames: 50,
+  metricBuckets: 2000,
 });
 
 interface Kept {
@@ -145,6 +151,8 @@ export function reportable(m: unknown): m is EngineMessage {
       return isObj(m.anomaly) && typeof m.anomaly.kind === 'string' && isNum(m.anomaly.step) && typeof m.anomaly.message === 'string';
     case 'epoch':
       return isNum(m.epoch) && isNum(m.step) && isObj(m.train);
+    case 'metrics':
+      return isNum(m.step) && isObj(m.values);
     case 'paused':
     case 'resumed':
       return isNum(m.step);
@@ -174,15 +182,22 @@ export class ReportReducer {
   private readonly steps: MinMaxBuckets;
   private readonly stats: MinMaxBuckets;
   private readonly hists: LastBuckets;
+  /** Per metric name: its values one message each, so a name logged every step is thinned on its own. */
+  private readonly metrics = new Map<string, LastBuckets>();
+  private readonly metricNamesLeftOut = new Set<string>();
   private readonly counts = new Map<string, number>();
   private read = 0;
   private skipped = 0;
   private stepCount = 0;
 
-  constructor(private readonly limits: ReportLimits = REPORT_LIMITS) {
-    this.steps = new MinMaxBuckets(limits.stepBuckets);
-    this.stats = new MinMaxBuckets(limits.layerStatsBuckets);
-    this.hists = new LastBuckets(limits.histogramBuckets);
+  private readonly limits: ReportLimits;
+
+  /** Limits left out are REPORT_LIMITS'. */
+  constructor(limits: Partial<ReportLimits> = {}) {
+    this.limits = { ...REPORT_LIMITS, ...limits };
+    this.steps = new MinMaxBuckets(this.limits.stepBuckets);
+    this.stats = new MinMaxBuckets(this.limits.layerStatsBuckets);
+    this.hists = new LastBuckets(this.limits.histogramBuckets);
   }
 
   /** Takes one parsed record line (anything JSON.parse returned). */
@@ -212,6 +227,8 @@ export class ReportReducer {
         return this.capped('errors', this.limits.errors, kept);
       case 'epoch':
         return this.capped('epochs', this.limits.epochs, kept);
+      case 'metrics':
+        return this.pushMetrics(value, kept.seq);
       default:
         this.singles.push(kept);
     }
@@ -223,13 +240,30 @@ export class ReportReducer {
     if (n <= cap) this.singles.push(kept);
   }
 
+  private pushMetrics(m: EngineMessageOf<'metrics'>, seq: number): void {
+    for (const [name, value] of Object.entries(m.values)) {
+      let buckets = this.metrics.get(name);
+      if (!buckets) {
+        if (this.metrics.size >= this.limits.metricNames) {
+          this.metricNamesLeftOut.add(name);
+          continue;
+        }
+        this.metrics.set(name, (buckets = new LastBuckets(this.limits.metricBuckets)));
+      }
+      const one: EngineMessage = { type: 'metrics', step: m.step, ...(m.epoch === undefined ? {} : { epoch: m.epoch }), values: { [name]: value } };
+      buckets.push(m.step, { seq, msg: one });
+    }
+  }
+
   /** The kept messages in record order, and a closing note on what was left out. */
   result(): ReducedRun {
-    const all = [...this.singles, ...this.steps.kept(), ...this.stats.kept(), ...this.hists.kept()].sort((a, b) => a.seq - b.seq);
+    const metrics = [...this.metrics.values()].flatMap((b) => [...b.kept()]);
+    const all = [...this.singles, ...this.steps.kept(), ...this.stats.kept(), ...this.hists.kept(), ...metrics].sort((a, b) => a.seq - b.seq);
     const messages = all.map((k) => k.msg);
     const left: string[] = [];
     const caps: Record<string, number> = { logs: this.limits.logs, anomalies: this.limits.anomalies, errors: this.limits.errors, epochs: this.limits.epochs };
     for (const [kind, n] of this.counts) if (n > caps[kind]) left.push(`${(n - caps[kind]).toLocaleString('en-US')} ${kind} after the first ${caps[kind].toLocaleString('en-US')}`);
+    if (this.metricNamesLeftOut.size > 0) left.push(`${this.metricNamesLeftOut.size.toLocaleString('en-US')} metric names after the first ${this.limits.metricNames}`);
     if (this.skipped > 0) left.push(`${this.skipped.toLocaleString('en-US')} malformed lines`);
     if (left.length > 0) {
       const note: EngineMessage = { type: 'log', level: 'warn', message: `This report leaves out ${left.join(', ')}; the run record has everything.` };

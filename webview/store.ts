@@ -60,6 +60,17 @@ export interface EpochRecord {
   durationMs: number;
 }
 
+/** One of the user's own metrics (gradlens.log): its values at the steps they were logged in. */
+export interface UserSeries {
+  name: string;
+  steps: Column;
+  /** NaN where the value was not finite (null on the wire). */
+  values: Column;
+}
+
+/** The most user metrics the panel keeps; further names are counted, not drawn (a loop logging a new name per step). */
+export const MAX_USER_SERIES = 12;
+
 export interface Changes {
   reset: boolean;
   rows: boolean;
@@ -67,6 +78,8 @@ export interface Changes {
   stats: boolean;
   steps: boolean;
   epochs: boolean;
+  /** The user's own metrics (gradlens.log) grew. */
+  metrics: boolean;
   anomalies: boolean;
   /** Layer ids whose histograms grew. */
   hist: Set<string>;
@@ -81,6 +94,7 @@ export function noChanges(): Changes {
     stats: false,
     steps: false,
     epochs: false,
+    metrics: false,
     anomalies: false,
     hist: new Set(),
     status: false,
@@ -112,6 +126,11 @@ export class RunStore {
   /** The run's progress as every side folds it (protocol/run-state.ts): the status line's step and samples/s. */
   private progress = new RunProgress();
   epochs: EpochRecord[] = [];
+  /** The user's own metrics by name, in the order first logged. */
+  userMetrics = new Map<string, UserSeries>();
+  /** Points of user metrics received (a key for redrawing) and names left out past MAX_USER_SERIES. */
+  userMetricPoints = 0;
+  userMetricsLeftOut = new Set<string>();
   anomalies: Anomaly[] = [];
   hist = new Map<string, HistSeries>();
   status: RunStatus = freshStatus();
@@ -143,6 +162,9 @@ export class RunStore {
     this.samplesPerSec.clear();
     this.progress = new RunProgress();
     this.epochs = [];
+    this.userMetrics = new Map();
+    this.userMetricPoints = 0;
+    this.userMetricsLeftOut = new Set();
     this.anomalies = [];
     this.hist.clear();
     this.status = freshStatus();
@@ -250,6 +272,9 @@ export class RunStore {
         });
         ch.epochs = true;
         return;
+      case 'metrics':
+        if (this.addUserMetrics(m)) ch.metrics = true;
+        return;
       case 'paused':
         this.status.state = 'paused';
         this.status.message = m.description;
@@ -280,6 +305,29 @@ export class RunStore {
       case 'response':
         return;
     }
+  }
+
+  /** Appends one gradlens.log call's values; returns whether any was kept. Values arrive untrusted (a record). */
+  private addUserMetrics(m: EngineMessageOf<'metrics'>): boolean {
+    if (typeof m.step !== 'number' || typeof m.values !== 'object' || m.values === null) return false;
+    let kept = false;
+    for (const [name, raw] of Object.entries(m.values as Record<string, unknown>)) {
+      if (raw !== null && typeof raw !== 'number') continue;
+      let series = this.userMetrics.get(name);
+      if (!series) {
+        if (this.userMetrics.size >= MAX_USER_SERIES) {
+          this.userMetricsLeftOut.add(name);
+          continue;
+        }
+        series = { name, steps: Column.f64(16), values: Column.f64(16) };
+        this.userMetrics.set(name, series);
+      }
+      series.steps.push(m.step);
+      series.values.push(raw === null ? NaN : raw);
+      this.userMetricPoints++;
+      kept = true;
+    }
+    return kept;
   }
 
   private setGraph(graph: ModelGraph): void {

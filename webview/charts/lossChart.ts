@@ -22,6 +22,7 @@ import { showLossHover } from './lossHover';
 import { drawLossLegend, LEGEND_ROW } from './lossLegend';
 import { drawLrFrame, LR_HEIGHT } from './lossLr';
 import { bandPath, downsampleLoss, emptyColumns, linePath, type Columns } from './lossPaths';
+import { drawUserMetrics, extendLossRange, userLines } from './lossUserMetrics';
 import { ensure, styleAxis } from './svg';
 
 const TOP = 24;
@@ -85,7 +86,7 @@ export class LossChart implements ExportableChart {
     this.empty.hidden = n > 0;
     this.updateEma(n);
     this.cols = downsampleLoss(this.cols, this.store, this.smoothed, layout, n);
-    const y = this.lossScale();
+    const y = this.lossScale(palette);
     let lrMax = 0;
     for (let c = 0; c < this.cols.n; c++) if (this.cols.lr[c] > lrMax) lrMax = this.cols.lr[c];
     const yLr = scaleLinear()
@@ -101,6 +102,7 @@ export class LossChart implements ExportableChart {
       this.logScale,
       this.smoothing,
       s.epochs.length,
+      s.userMetricPoints,
       s.anomalies.length,
       palette.fg,
       palette.accent,
@@ -206,8 +208,9 @@ export class LossChart implements ExportableChart {
       .attr('data-epoch', (e) => e.epoch);
 
     const yAcc = scaleLinear().domain([0, 1]).range([LOSS_H, 0]);
+    const lines = userLines(s, palette);
     const accAxis = ensure<SVGGElement>(plot, 'g', 'acc-axis').attr('transform', `translate(${layout.plotWidth},0)`);
-    if (acc.length) {
+    if (acc.length || lines.some((l) => l.axis === 'fraction')) {
       accAxis.call(axisRight(yAcc).ticks(5, '.0%').tickSizeOuter(0)).attr('font-size', 10).attr('display', null);
       styleAxis(accAxis, palette);
     } else accAxis.attr('display', 'none');
@@ -232,6 +235,8 @@ export class LossChart implements ExportableChart {
       .attr('width', 5)
       .attr('height', 5)
       .attr('fill', palette.accent3);
+
+    drawUserMetrics(plot, lines, layout, y, yAcc, this.logScale);
 
     // Epoch boundaries help read the per-epoch points against the per-step curve.
     ensure(plot, 'g', 'epoch-lines')
@@ -268,7 +273,7 @@ export class LossChart implements ExportableChart {
     spikeG.select('path').attr('d', 'M-5,-7L5,-7L0,1Z').attr('fill', palette.error);
     spikeG.select('title').text((a) => a.message);
 
-    const rows = drawLossLegend(svg, layout, palette, this.smoothing, val.length > 0, acc.length > 0, spikes.length > 0);
+    const rows = drawLossLegend(svg, layout, palette, this.smoothing, val.length > 0, acc.length > 0, spikes.length > 0, lines);
     this.top = TOP + LEGEND_ROW * (rows - 1);
     plot.attr('transform', `translate(${layout.left},${this.top})`);
     svg.attr('height', this.height());
@@ -284,7 +289,7 @@ export class LossChart implements ExportableChart {
     });
   }
 
-  private lossScale(): ScaleContinuousNumeric<number, number> {
+  private lossScale(palette: Palette): ScaleContinuousNumeric<number, number> {
     const s = this.store;
     const n = s.stepNo.length;
     let lo = Infinity;
@@ -305,6 +310,9 @@ export class LossChart implements ExportableChart {
       hi = Math.max(hi, v);
       if (v > 0) minPos = Math.min(minPos, v);
     }
+    const range = { lo, hi, minPos };
+    extendLossRange(userLines(s, palette), range);
+    ({ lo, hi, minPos } = range);
     if (this.logScale && Number.isFinite(minPos) && hi > 0) {
       return scaleLog().domain([minPos, Math.max(hi, minPos * 10)]).range([LOSS_H, 0]).nice().clamp(true);
     }

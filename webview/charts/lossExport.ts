@@ -1,5 +1,5 @@
 // The loss chart's exports: SVG (a copy of the chart on its background, without the interaction layers; PNG is
-// rendered from it), CSV (one row per step, then one per epoch) and JSON.
+// rendered from it), CSV (one row per step, then one per epoch, then one per logged value of the user's metrics) and JSON.
 import { jsonNumber, serializeSvg, SVG_NS, toCsv } from '../export';
 import type { RunStore } from '../store';
 
@@ -26,6 +26,11 @@ export function lossCsv(s: RunStore, smoothed: ArrayLike<number>): string {
   for (const e of s.epochs) {
     rows.push([e.epoch, e.step, e.trainLoss, e.trainAccuracy ?? '', e.valLoss ?? '', e.valAccuracy ?? '', e.durationMs]);
   }
+  if (s.userMetrics.size > 0) {
+    rows.push([]);
+    rows.push(['metric', 'step', 'value']);
+    for (const m of s.userMetrics.values()) for (let i = 0; i < m.steps.length; i++) rows.push([m.name, m.steps.get(i), m.values.get(i)]);
+  }
   return toCsv(rows);
 }
 
@@ -41,5 +46,8 @@ export function lossJson(s: RunStore, smoothed: ArrayLike<number>, smoothing: nu
       samplesPerSec: jsonNumber(s.samplesPerSec.get(i)),
     })),
     epochs: s.epochs,
+    metrics: Object.fromEntries(
+      [...s.userMetrics.values()].map((m) => [m.name, Array.from({ length: m.steps.length }, (_, i) => ({ step: m.steps.get(i), value: jsonNumber(m.values.get(i)) }))]),
+    ),
   });
 }

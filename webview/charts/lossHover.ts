@@ -1,9 +1,11 @@
 // Hovering the loss chart: a crosshair at the step under the mouse and a tooltip with its loss, smoothed loss,
-// learning rate, the last epoch's validation numbers and a loss spike that fired there.
+// learning rate, the last epoch's validation numbers, the user's own metrics (their latest value at or before that step)
+// and a loss spike that fired there.
 import { pointer, select } from 'd3';
 import { lowerBound } from '../column';
 import { fmtNum } from '../format';
 import type { RunStore } from '../store';
+import { userHoverLines } from './lossUserMetrics';
 import type { Palette } from '../theme';
 import type { Tooltip } from '../tooltip';
 import type { TimeLayout } from './layout';
@@ -50,6 +52,7 @@ export function showLossHover(ev: MouseEvent, c: LossHoverContext): void {
   if (ep?.valLoss !== undefined) {
     lines.push(`epoch ${ep.epoch} val loss ${fmtNum(ep.valLoss)}${ep.valAccuracy !== undefined ? `, acc ${(ep.valAccuracy * 100).toFixed(1)}%` : ''}`);
   }
+  lines.push(...userHoverLines(s, st, fmtNum));
   const spike = s.anomalies.find((a) => a.kind === 'lossSpike' && a.step === st);
   if (spike) lines.push(`⚠ ${spike.message}`);
   c.tooltip.show(lines, ev.clientX, ev.clientY);

@@ -17,6 +17,8 @@ export function drawLossLegend(
   hasVal: boolean,
   hasAcc: boolean,
   hasSpikes: boolean,
+  /** The user's own metrics (gradlens.log), each in its colour; dashed when on the accuracy axis. */
+  userMetrics: ReadonlyArray<{ name: string; colour: string; axis: 'loss' | 'fraction' }> = [],
 ): number {
   const items: { label: string; colour: string; dash?: string; shape: 'line' | 'band' | 'tri' }[] = [
     { label: 'train (raw)', colour: palette.accent, shape: 'band' },
@@ -24,6 +26,7 @@ export function drawLossLegend(
   ];
   if (hasVal) items.push({ label: 'val loss', colour: palette.accent2, shape: 'line' });
   if (hasAcc) items.push({ label: 'val accuracy', colour: palette.accent3, dash: '4 3', shape: 'line' });
+  for (const m of userMetrics) items.push({ label: m.name.length > 32 ? `${m.name.slice(0, 31)}…` : m.name, colour: m.colour, dash: m.axis === 'fraction' ? '4 3' : undefined, shape: 'line' });
   if (hasSpikes) items.push({ label: 'loss spike', colour: palette.error, shape: 'tri' });
   const g = ensure(svg, 'g', 'loss-legend').attr('transform', `translate(${layout.left},10)`);
   const entries = g
