@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EngineMessage, EngineMessageOf, HostCommand, StartOptions } from '../../protocol/messages';
-import { DataLoader, manual_seed, nn, no_grad, optim, randn, Tensor, TensorDataset } from '../../engine';
+import { DataLoader, log, manual_seed, nn, no_grad, optim, randn, Tensor, TensorDataset } from '../../engine';
 import { RunSession } from '../../engine/train/session';
 
 const FILE = '/work/loop.ts';
@@ -39,7 +39,7 @@ function dataset(n = 64): TensorDataset {
 }
 
 /** The user's loop, as the seeds write it: `epochs` passes over a loader of 8 batches, evaluation under no_grad. */
-function userLoop(epochs = 2, after?: () => void): { losses: number[]; evaluated: number } {
+function userLoop(epochs = 2, after?: () => void, validated?: (epoch: number, evaluated: number) => void): { losses: number[]; evaluated: number } {
   const model = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 3));
   const loss_fn = new nn.CrossEntropyLoss();
   const optimizer = new optim.SGD(model.parameters(), 0.1);
@@ -58,6 +58,7 @@ function userLoop(epochs = 2, after?: () => void): { losses: number[]; evaluated
     no_grad(() => {
       for (const [inputs] of test_loader) evaluated += model(inputs).shape[0];
     });
+    validated?.(epoch, evaluated);
   }
   after?.();
   return { losses, evaluated };
@@ -163,4 +164,18 @@ test('an anomaly breakpoint stops a user loop at the step that produced NaN', ()
   assert.equal(stop?.anomaly?.kind, 'nonFinite');
   assert.equal(stop?.step, 4);
   assert.deepEqual(host.of('response').find((r) => r.request_seq === 1)?.body, { result: '4' });
+});
+
+test("gradlens.log() values become metrics messages at the last step taken, in that step's epoch", () => {
+  const host = scriptedHost();
+  session(host).run(() =>
+    userLoop(2, undefined, (epoch, evaluated) => log({ val_samples: evaluated, epoch_seen: new Tensor(new Float32Array([epoch]), []) })),
+  );
+  assert.deepEqual(
+    host.of('metrics').map((m) => [m.step, m.epoch, m.values]),
+    [
+      [7, 0, { val_samples: 24, epoch_seen: 0 }],
+      [15, 1, { val_samples: 48, epoch_seen: 1 }],
+    ],
+  );
 });
