@@ -17,6 +17,8 @@ export interface HookOptimizer {
 export interface TrainingHooks {
   /** An optimizer was constructed (its parameters tell which modules are being trained). */
   optimizerCreated?(optimizer: HookOptimizer): void;
+  /** An LR scheduler was constructed (time travel keeps its state in snapshots). */
+  schedulerCreated?(scheduler: object): void;
   /** loss.backward() was called on `root` (before any gradient is computed). */
   beforeBackward?(root: HookTensor): void;
   /** loss.backward() returned: every gradient of this pass is in place. */

@@ -235,7 +235,44 @@ export type Capability =
   | 'setLearningRate'
   | 'setThresholds'
   | 'histograms'
-  | 'record.jsonl';
+  | 'record.jsonl'
+  /** Snapshots and going back: stepBack, reverseContinue, skipBatch, scaleLearningRate (docs/time-travel.md). */
+  | 'stepBack'
+  /** StartOptions.recover: rolling back past an anomaly unattended. */
+  | 'recover';
+
+/** What moved the run in time (a `timeTravel` message), so the record, the report and the panel can mark it. */
+export type TimeTravelKind = 'stepBack' | 'reverseContinue' | 'skipBatch' | 'scaleLearningRate' | 'recover';
+
+/** A batch by its place in the data: the epoch and its index in that epoch's order. */
+export interface BatchPosition {
+  epoch: number;
+  batch: number;
+}
+
+/**
+ * The run went back to a snapshot (and replayed silently to `toStep`), left batches out, or changed its learning
+ * rate. Step messages that follow with a step number already recorded replace those: they are the run's new branch.
+ */
+export interface TimeTravelEvent {
+  kind: TimeTravelKind;
+  /** The step the run was at. */
+  fromStep: number;
+  /** The step the run goes on from (the next step message's number). */
+  toStep: number;
+  /** The snapshot put back: the step it was taken before (absent when nothing was restored). */
+  snapshotStep?: number;
+  /** Batches left out from here on. */
+  skipped?: BatchPosition[];
+  /** scaleLearningRate: the factor applied to every group's learning rate. */
+  lrFactor?: number;
+  /** recover: the anomaly rolled back from. */
+  anomaly?: AnomalyKind;
+  /** Snapshots kept and their memory (what time travel costs this run). */
+  snapshots?: { count: number; bytes: number; every: number; depth: number };
+  /** One line for the Debug Console, the CLI and the report. */
+  message: string;
+}
 
 export type EngineMessage =
   | { type: 'hello'; protocolVersion: number; engine: string; version: string; capabilities: Capability[]; pid: number }
@@ -279,6 +316,7 @@ export type EngineMessage =
       frames: FrameInfo[];
     }
   | { type: 'resumed'; step: number }
+  | { type: 'timeTravel'; event: TimeTravelEvent }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; source?: SourceLocation }
   | { type: 'error'; error: ErrorInfo }
   | { type: 'finished'; reason: 'completed' | 'stopped' | 'error'; step: number; durationMs: number }
@@ -331,6 +369,12 @@ export interface StartOptions {
   seed?: number;
   /** Limit of steps (batches) for quick runs and tests. */
   maxSteps?: number;
+  /** Time travel's snapshots (docs/time-travel.md); false turns them (and going back) off. */
+  snapshots?: { every?: number; depth?: number } | false;
+  /** Anomalies that roll the run back to the last snapshot before them and skip their batches (CLI --recover). */
+  recover?: AnomalyKind[];
+  /** The most rollbacks `recover` makes in one run (default 5); after that anomalies are only reported. */
+  maxRecoveries?: number;
 }
 
 export type InspectWhat = 'weight' | 'grad' | 'activation' | 'outGrad';
@@ -347,7 +391,15 @@ export type HostCommand =
   | { type: 'inspect'; seq: number; layerId: string; what: InspectWhat; full?: boolean }
   | { type: 'evaluate'; seq: number; expression: string }
   /** The children of a variables-tree node while paused ('' for the roots); the body is a VariablesResult. */
-  | { type: 'variables'; seq: number; ref: string };
+  | { type: 'variables'; seq: number; ref: string }
+  /** While paused: back to the start of the previous step (or of this one, once it has begun), then pause. */
+  | { type: 'stepBack'; seq: number }
+  /** While paused: back to the start of the step of the last anomaly or breakpoint stop, then pause. */
+  | { type: 'reverseContinue'; seq: number }
+  /** While paused: back to the start of this step, leave its batch out, and continue. */
+  | { type: 'skipBatch'; seq: number }
+  /** While paused: multiply every group's learning rate by `factor` from this step on (0.5 halves it) and continue. */
+  | { type: 'scaleLearningRate'; seq: number; factor: number };
 
 export type HostCommandType = HostCommand['type'];
 
@@ -403,6 +455,10 @@ export interface ResponseBodies {
   inspect: TensorSummary;
   evaluate: EvaluateResult;
   variables: VariablesResult;
+  stepBack: undefined;
+  reverseContinue: undefined;
+  skipBatch: undefined;
+  scaleLearningRate: undefined;
 }
 
 /** Webview <-> host messages. The webview renders EngineMessages and posts these back. */

@@ -31,6 +31,8 @@ export const CAPABILITIES: Capability[] = [
   'setThresholds',
   'histograms',
   'record.jsonl',
+  'stepBack',
+  'recover',
 ];
 const STOP_GRACE_MS = 1000;
 

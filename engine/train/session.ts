@@ -16,7 +16,6 @@ import { layerDepth } from '../context';
 import { setTrainingHooks, type HookOptimizer, type HookTensor, type TrainingHooks } from '../hooks';
 import { kernelBackends } from '../kernels/registry';
 import { setLogSink } from '../log';
-import { setLogSink } from '../log';
 import { Monitor } from '../monitor/monitor';
 import type { StepSample } from '../monitor/detector';
 import { captureCallSite } from '../nn/callsite';
@@ -88,8 +87,6 @@ export class RunSession {
   private stepLoss = NaN;
   private stepSamples = 0;
   private lastLoss = NaN;
-  /** The epoch of the last step taken (an epoch's validation metrics are logged after the loader ran out). */
-  private lastStepEpoch = 0;
   /** The epoch of the last step taken (an epoch's validation metrics are logged after the loader ran out). */
   private lastStepEpoch = 0;
   private batch: BatchInHand | null = null;

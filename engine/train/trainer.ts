@@ -64,7 +64,6 @@ export function trainDefinition(session: RunSession, def: TrainingDefinition, mo
   manual_seed(s.seed);
   const model = def.model as unknown as AnyModule;
   const acc = accuracyKind(s.dataset.task, def.loss, def.accuracy);
-  let step = 0;
   for (let epoch = 0; epoch < s.epochs && !session.atStepLimit; epoch++) {
     model.train();
     let correct = 0;
@@ -83,8 +82,9 @@ export function trainDefinition(session: RunSession, def: TrainingDefinition, mo
       if (def.clipGradNorm !== undefined) clip_grad_norm_(model.parameters(), def.clipGradNorm);
       s.optimizer.step();
       if (s.scheduler && def.schedulerStep !== 'epoch') s.scheduler.step();
-      def.onStep?.({ step, epoch, loss: value, optimizer: s.optimizer });
-      step++;
+      // The session's count of the step just taken: it goes back with time travel (a count of this loop's would not,
+      // and a replay would then call onStep with other steps than the run it reproduces).
+      def.onStep?.({ step: session.currentStep - 1, epoch, loss: value, optimizer: s.optimizer });
     }
     const val = validate(s, def, model, acc);
     if (s.scheduler && def.schedulerStep === 'epoch') stepEpochScheduler(s, val?.loss ?? lossSum / Math.max(1, seen));

@@ -77,6 +77,8 @@ export class GradlensDebugSession extends DebugSession {
       supportsTerminateRequest: true,
       supportsSetVariable: true,
       supportsEvaluateForHovers: false,
+      // Time travel (docs/time-travel.md): Step Back and Reverse Continue restore a snapshot and replay to the step.
+      supportsStepBack: true,
       exceptionBreakpointFilters: ANOMALY_FILTERS.map((f) => ({
         filter: f.kind,
         label: f.label,
@@ -250,9 +252,17 @@ export class GradlensDebugSession extends DebugSession {
   ): Promise<void> {
     try {
       const lr = parseLearningRateAssignment(args.expression);
+      const action = parseTimeTravelCommand(args.expression);
       if (lr !== undefined) {
         await this.runtime.setLearningRate(lr);
         response.body = { result: `learning rate set to ${lr}`, variablesReference: 0 };
+      } else if (action) {
+        if (action.kind === 'skipBatch') await this.runtime.skipBatch();
+        else await this.runtime.scaleLearningRate(action.factor);
+        response.body = {
+          result: action.kind === 'skipBatch' ? 'skipping this batch and continuing' : `learning rate x${action.factor} from this step, continuing`,
+          variablesReference: 0,
+        };
       } else {
         const r = await this.runtime.evaluate(args.expression);
         response.body = {
@@ -305,6 +315,14 @@ export class GradlensDebugSession extends DebugSession {
 
   protected override async stepInRequest(response: DebugProtocol.StepInResponse): Promise<void> {
     await this.runtimeCall(response, () => this.runtime.stepLayer());
+  }
+
+  protected override async stepBackRequest(response: DebugProtocol.StepBackResponse): Promise<void> {
+    await this.runtimeCall(response, () => this.runtime.stepBack());
+  }
+
+  protected override async reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): Promise<void> {
+    await this.runtimeCall(response, () => this.runtime.reverseContinue());
   }
 
   /** Step out of a layer: finish the batch. */
@@ -370,6 +388,21 @@ export function parseLearningRateAssignment(expression: string): number | undefi
   if (!m) return undefined;
   const v = Number(m[1]);
   return Number.isFinite(v) && v >= 0 ? v : undefined;
+}
+
+/**
+ * The Debug Console's time-travel commands: `skip` (skip this batch and continue), `halve` (halve the learning rate
+ * and continue), `lr *= 0.1` / `lr /= 2` (scale it and continue). Anything else is an expression.
+ */
+export function parseTimeTravelCommand(expression: string): { kind: 'skipBatch' } | { kind: 'scaleLearningRate'; factor: number } | undefined {
+  const e = expression.trim().replace(/;$/, '').trim();
+  if (/^skip(\s+(this\s+)?batch)?$/i.test(e)) return { kind: 'skipBatch' };
+  if (/^halve(\s+(the\s+)?(lr|learning[ _]rate))?$/i.test(e)) return { kind: 'scaleLearningRate', factor: 0.5 };
+  const m = /^(?:lr|learning_rate)\s*([*/])=\s*([0-9.eE+-]+)$/.exec(e);
+  if (!m) return undefined;
+  const v = Number(m[2]);
+  const factor = m[1] === '*' ? v : 1 / v;
+  return Number.isFinite(factor) && factor > 0 ? { kind: 'scaleLearningRate', factor } : undefined;
 }
 
 function launchOverrides(args: GradlensLaunchRequestArguments): Partial<StartOptions> {

@@ -157,6 +157,31 @@ export class TrainingRuntime extends EventEmitter<RuntimeEvents> {
     await this.requireConnection().request({ type: 'step', count: 1, unit: 'layer' });
   }
 
+  /** Step Back: to the start of the previous step (of this one, once it has begun); the engine replays to it. */
+  async stepBack(): Promise<void> {
+    this.stop_ = undefined;
+    await this.requireConnection().request({ type: 'stepBack' });
+  }
+
+  /** Reverse Continue: to the start of the step of the last anomaly or breakpoint stop. */
+  async reverseContinue(): Promise<void> {
+    this.stop_ = undefined;
+    await this.requireConnection().request({ type: 'reverseContinue' });
+  }
+
+  /** Skip this batch and continue: the step is redone on the next batch. */
+  async skipBatch(): Promise<void> {
+    this.stop_ = undefined;
+    await this.requireConnection().request({ type: 'skipBatch' });
+  }
+
+  /** Multiplies the learning rate by `factor` from the step the run stopped in, and continues. */
+  async scaleLearningRate(factor: number): Promise<void> {
+    this.stop_ = undefined;
+    await this.requireConnection().request({ type: 'scaleLearningRate', factor });
+    if (this.lr !== undefined) this.lr *= factor;
+  }
+
   async inspect(layerId: string, what: InspectWhat, full = false): Promise<TensorSummary> {
     return this.requireConnection().request({ type: 'inspect', layerId, what, full });
   }
@@ -220,6 +245,9 @@ export class TrainingRuntime extends EventEmitter<RuntimeEvents> {
         break;
       case 'anomaly':
         this.emit('output', { category: 'console', text: `⚠ ${m.anomaly.message}`, source: m.anomaly.layer?.source });
+        break;
+      case 'timeTravel':
+        this.emit('output', { category: 'important', text: `⟲ ${m.event.message}` });
         break;
       case 'epoch': {
         const val = m.val ? `, val loss ${m.val.loss.toPrecision(4)}` : '';

@@ -4,6 +4,7 @@
 // get_last_lr() and a user who edits param_groups[i].lr mid-run sees the same effect as in PyTorch.
 import type { SchedulerLike } from '../../definition';
 import type { Parameter } from '../../nn/parameter';
+import { trainingHooks } from '../../hooks';
 import { ValueError } from '../errors';
 
 /** What a scheduler needs of an optimizer: its groups (every optim.* class, and the trainer's OptimizerLike). */
@@ -42,6 +43,7 @@ export abstract class LRScheduler implements SchedulerLike {
     }
     this.base_lrs = groups.map((g) => g.initial_lr as number);
     this.last_epoch = last_epoch;
+    trainingHooks()?.schedulerCreated?.(this);
   }
 
   /** Resets the step count and performs step 0 (SequentialLR calls it to restart its first scheduler). */

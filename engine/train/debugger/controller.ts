@@ -12,6 +12,8 @@ import { Tensor } from '../../tensor';
 import { StopSignal } from '../errors';
 import { evaluate } from '../inspect';
 import { variables } from '../variables';
+import { Recovery } from '../timetravel/recovery';
+import { TimeTravel, type StepPosition } from '../timetravel/time-travel';
 import { Breakpoints } from './breakpoints';
 import { frames, inspectLayer, placeScope, type DebugTarget, type StopPlace } from './view';
 
@@ -57,20 +59,52 @@ export type DebuggerState =
   | { kind: 'stepping'; unit: 'batch' | 'layer'; remaining: number }
   | { kind: 'paused'; reason: PauseReason; place: StopPlace };
 
+/** What a step reports: left out while time travel replays steps the record already has. */
+const STEP_REPORTS: ReadonlySet<EngineMessage['type']> = new Set(['step', 'layerStats', 'histograms', 'anomaly', 'epoch']);
+
+/** The options the controller reads (time travel's and recovery's besides the debugger's own). */
+export type DebugOptions = Pick<StartOptions, 'breakOn' | 'layerBreakpoints' | 'stopOnEntry' | 'snapshots' | 'recover' | 'maxRecoveries'>;
+
 export class DebugController implements DebugHookPoints {
   private state: DebuggerState = { kind: 'running' };
   private readonly breakpoints: Breakpoints;
+  /** Snapshots and going back (absent when the loop lends no state or snapshots are off). */
+  readonly travel: TimeTravel | undefined;
+  private readonly recovery: Recovery | undefined;
+  /** Where in its step the run is: Step Back goes to this step's start once it has begun. */
+  private at: StepPosition = 'start';
+  /** Steps of the anomaly and breakpoint stops, newest last (Reverse Continue goes back to them). */
+  private readonly stopSteps: number[] = [];
+  private lastEpochReported = -1;
 
   constructor(
     private readonly host: DebugHost,
     private readonly target: DebugTarget,
     private readonly monitor: Monitor,
-    options: Pick<StartOptions, 'breakOn' | 'layerBreakpoints' | 'stopOnEntry'> = {},
+    options: DebugOptions = {},
   ) {
     this.breakpoints = new Breakpoints(monitor);
     this.breakpoints.setAnomalies(options.breakOn ?? []);
     this.breakpoints.setLayers(options.layerBreakpoints ?? []);
     if (options.stopOnEntry === true) this.state = { kind: 'entryPending' };
+    if (target.travel && options.snapshots !== false) {
+      this.travel = new TimeTravel(target.travel, options.snapshots ?? {}, (m) => host.emit(m));
+      if (options.recover?.length) this.recovery = new Recovery(options.recover, options.maxRecoveries);
+    }
+  }
+
+  /**
+   * Whether the loop should leave this message out: a step replayed by time travel, already in the record. An
+   * epoch's end is left out only when it was reported before (a skip can end an epoch the record never saw end).
+   */
+  silences(msg: EngineMessage): boolean {
+    const silent = this.travel?.silent === true;
+    if (msg.type === 'epoch') {
+      if (silent && msg.epoch <= this.lastEpochReported) return true;
+      this.lastEpochReported = Math.max(this.lastEpochReported, msg.epoch);
+      return false;
+    }
+    return silent && STEP_REPORTS.has(msg.type);
   }
 
   get current(): Readonly<DebuggerState> {
@@ -92,9 +126,14 @@ export class DebugController implements DebugHookPoints {
 
   // ---- hook points ----------------------------------------------------------------------------
   batchStart(): void {
+    this.at = 'start';
+    const step = this.target.step();
+    const arrived = this.travel?.batchStart(step);
+    // A replay does not stop (nor read commands) before it arrives.
+    if (this.travel?.silent) return;
+    if (arrived?.pause) return this.pause('step', `Back at step ${step}, before it runs (${arrived.kind === 'reverseContinue' ? 'Reverse Continue' : 'Step Back'})`, { at: 'step' });
     this.poll();
     const s = this.state;
-    const step = this.target.step();
     if (s.kind === 'entryPending') return this.pause('entry', 'Paused before the first step', { at: 'step' });
     if (s.kind === 'stepping' && s.unit === 'batch' && --s.remaining <= 0) return this.pause('step', `Paused before step ${step}`, { at: 'step' });
     if (s.kind === 'pauseRequested') this.pause('pause', `Paused before step ${step}`, { at: 'step' });
@@ -102,7 +141,8 @@ export class DebugController implements DebugHookPoints {
 
   layerForward(layer: AnyModule, args: readonly unknown[]): void {
     // A layer called while paused runs for an expression in the Debug Console: it does not stop again.
-    if (this.state.kind === 'paused') return;
+    if (this.state.kind === 'paused' || this.travel?.silent) return;
+    this.at = 'inside';
     this.poll();
     const input = args[0];
     const place: StopPlace = { at: 'forward', layer, input };
@@ -113,21 +153,48 @@ export class DebugController implements DebugHookPoints {
   }
 
   layerBackward(layer: AnyModule, outGrad: Tensor): void {
-    if (this.state.kind === 'paused') return;
+    if (this.state.kind === 'paused' || this.travel?.silent) return;
+    this.at = 'inside';
     if (this.layerStepDone()) this.pause('step', `${layer.displayName()} backward (step ${this.target.step()})`, { at: 'backward', layer, outGrad });
   }
 
   beforeOptimizerStep(): void {
+    if (this.travel?.silent) return;
+    this.at = 'inside';
     this.poll();
   }
 
   batchEnd(anomalies: readonly Anomaly[]): void {
-    const anomaly = this.breakpoints.anomalyToStopOn(anomalies);
-    if (anomaly) this.pause('anomaly', anomaly.message, { at: 'step' }, anomaly);
+    const step = this.target.step();
+    if (!this.travel?.silent) {
+      this.at = 'end';
+      const anomaly = this.recoverFrom(anomalies) ? undefined : this.breakpoints.anomalyToStopOn(anomalies);
+      if (anomaly) this.pause('anomaly', anomaly.message, { at: 'step' }, anomaly);
+    }
+    // Snapshots are taken, and a move back carried out, here: between this step and the next.
+    this.travel?.stepEnd(step);
   }
 
   epochEnd(): void {
+    if (this.travel?.silent) return;
     this.poll();
+  }
+
+  /** --recover: plans a rollback past this step's anomaly; true when one was planned (the run does not stop on it). */
+  private recoverFrom(anomalies: readonly Anomaly[]): boolean {
+    if (!this.recovery || !this.travel) return false;
+    const d = this.recovery.decide(anomalies, this.monitor.current.patience);
+    const warn = (message: string): void => this.host.emit({ type: 'log', level: 'warn', message });
+    if (d.act === 'none') return false;
+    if (d.act === 'capped') {
+      warn(`Recovery: ${d.max} rollbacks made (the cap, maxRecoveries); ${d.anomaly.kind} at step ${d.anomaly.step} and later anomalies are only reported.`);
+      return false;
+    }
+    const why = this.travel.recover(d.anomaly.kind, d.first, d.last);
+    if (why === undefined) return true;
+    this.recovery.undo();
+    warn(`Recovery from ${d.anomaly.kind} at step ${d.anomaly.step} not possible: ${why}`);
+    return false;
   }
 
   /** Handles the commands that arrived, without blocking (the loop's own checkpoints call this too). */
@@ -144,6 +211,10 @@ export class DebugController implements DebugHookPoints {
 
   private pause(reason: PauseReason, description: string, place: StopPlace, anomaly?: Anomaly): void {
     this.state = { kind: 'paused', reason, place };
+    if (reason === 'anomaly' || reason === 'breakpoint') {
+      this.stopSteps.push(this.target.step());
+      if (this.stopSteps.length > 100) this.stopSteps.shift();
+    }
     this.host.emit({ type: 'paused', step: this.target.step(), reason, description, frames: frames(this.target, place), ...(anomaly ? { anomaly } : {}) });
     while (this.state.kind === 'paused') for (const cmd of this.host.wait()) this.handle(cmd);
     this.host.emit({ type: 'resumed', step: this.target.step() });
@@ -195,11 +266,27 @@ export class DebugController implements DebugHookPoints {
           return this.respond(cmd.seq, variables(this.scope(this.place), cmd.ref));
         case 'start':
           return this.fail(cmd.seq, { id: 'alreadyStarted', message: 'This engine process is already running a model', showUser: false });
+        case 'stepBack':
+        case 'reverseContinue':
+        case 'skipBatch':
+        case 'scaleLearningRate':
+          return this.travelCommand(cmd);
       }
     } catch (err) {
       if (err instanceof StopSignal) throw err;
       this.fail(cmd.seq, { id: 'requestFailed', message: (err as Error).message ?? String(err), showUser: false });
     }
+  }
+
+  /** Step Back, Reverse Continue, skip this batch, scale the learning rate: from a stop, then the run moves on. */
+  private travelCommand(cmd: Extract<HostCommand, { type: 'stepBack' | 'reverseContinue' | 'skipBatch' | 'scaleLearningRate' }>): void {
+    if (!this.travel) return this.fail(cmd.seq, { id: 'timeTravelOff', message: 'Time travel is off for this run (snapshots: false).', showUser: true });
+    if (this.state.kind !== 'paused') return this.fail(cmd.seq, { id: 'notPaused', message: 'Going back works from a stop: pause the run first.', showUser: true });
+    const factor = cmd.type === 'scaleLearningRate' ? cmd.factor : undefined;
+    const why = this.travel.request(cmd.type, this.target.step(), this.at, { factor, lastStops: this.stopSteps });
+    if (why !== undefined) return this.fail(cmd.seq, { id: 'cannotTravel', message: why, showUser: true });
+    this.state = { kind: 'running' };
+    this.respond(cmd.seq);
   }
 
   private respond(seq: number, body?: unknown): void {

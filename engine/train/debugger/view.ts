@@ -7,6 +7,7 @@ import type { Tensor } from '../../tensor';
 import { layerId } from '../graph';
 import { summarize } from '../inspect';
 import type { LayerCapture } from '../probe';
+import type { TravelLoop } from '../timetravel/time-travel';
 
 /** What the controller needs of the training loop it stops. */
 export interface DebugTarget {
@@ -24,6 +25,8 @@ export interface DebugTarget {
   captured(layer: AnyModule): LayerCapture | undefined;
   /** Sets the learning rate of every parameter group (the debugger's lr variable). */
   setLearningRate(lr: number): void;
+  /** The state the loop lends to time travel (snapshots, Step Back); absent, the run cannot go back. */
+  readonly travel?: TravelLoop;
 }
 
 /**

@@ -3,7 +3,7 @@
 import type { TrainingSnapshot } from './snapshot';
 
 export interface SnapshotSettings {
-  /** A snapshot before every N-th step (and before step 0). */
+  /** A snapshot before every N-th step (and before the second step of each epoch). */
   every: number;
   /** How many are kept; going back reaches the oldest. */
   depth: number;
@@ -26,9 +26,9 @@ export class SnapshotRing {
     this.depth = depth;
   }
 
-  /** Whether a snapshot belongs before `step` and the ring does not hold it yet. */
-  due(step: number): boolean {
-    return step % this.every === 0 && !this.snaps.some((s) => s.step === step);
+  /** Whether a snapshot belongs before `step` (every N-th, or `also`) and the ring does not hold it yet. */
+  due(step: number, also = false): boolean {
+    return (also || step % this.every === 0) && !this.snaps.some((s) => s.step === step);
   }
 
   /** Adds a snapshot taken by `take`, handing it the evicted one's arrays when the ring is full. */

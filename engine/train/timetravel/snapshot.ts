@@ -39,6 +39,8 @@ export interface TrainingParts {
   monitor?: object;
   /** Random streams besides the default generator. */
   generators?: readonly Generator[];
+  /** The loop's own counters that must go back with the state (its epoch and the epoch's sums). */
+  counters?: { save(): unknown; restore(saved: unknown): void };
 }
 
 export interface TrainingSnapshot {
@@ -51,6 +53,7 @@ export interface TrainingSnapshot {
   loaders: Array<{ loader: CursorLoader; cursor: LoaderCursor }>;
   rng: GeneratorState[];
   monitor: unknown;
+  counters: unknown;
   /** Bytes of typed arrays this snapshot holds (what the ring's memory cost adds up). */
   bytes: number;
 }
@@ -95,10 +98,11 @@ export function takeSnapshot(parts: TrainingParts, step: number, reuse?: Trainin
     tensors,
     optimizers,
     // A scheduler points at its optimizer: the copy keeps pointing at the live one.
-    schedulers: parts.schedulers().map((s) => deepCopy(s, opts)),
+    schedulers: parts.schedulers().map((s) => deepCopy(s, sharedWith(s, opts))),
     loaders: parts.loaders().map((loader) => ({ loader, cursor: loader.cursor() })),
     rng: gens.map((g) => g.getState()),
     monitor: parts.monitor ? deepCopy(parts.monitor) : undefined,
+    counters: parts.counters ? deepCopy(parts.counters.save()) : undefined,
     bytes: 0,
   };
   snap.bytes = snapshotBytes(snap);
@@ -124,12 +128,19 @@ export function restoreSnapshot(parts: TrainingParts, snap: TrainingSnapshot): v
   });
   parts.schedulers().forEach((s, i) => {
     const saved = snap.schedulers[i];
-    if (saved) restoreFields(s, saved as object, ['optimizer'], opts);
+    if (saved) restoreFields(s, saved as object, ['optimizer'], sharedWith(s, opts));
   });
   for (const { loader, cursor } of snap.loaders) loader.restoreCursor(cursor);
   const gens = [defaultGenerator, ...(parts.generators ?? [])];
   gens.forEach((g, i) => snap.rng[i] && g.setState(snap.rng[i]));
   if (parts.monitor && snap.monitor) restoreFields(parts.monitor, snap.monitor as object, ['thresholds']);
+  if (parts.counters && snap.counters !== undefined) parts.counters.restore(deepCopy(snap.counters));
+}
+
+/** What a scheduler's copy keeps pointing at: the optimizers (its own, even one the loop has not adopted). */
+function sharedWith(scheduler: SchedulerLike, optimizers: readonly OptimizerLike[]): object[] {
+  const own = (scheduler as { optimizer?: unknown }).optimizer;
+  return typeof own === 'object' && own !== null ? [...optimizers, own] : [...optimizers];
 }
 
 function snapshotBytes(s: TrainingSnapshot): number {

@@ -1,0 +1,95 @@
+// Time travel as VS Code drives it, over the in-memory engine: the adapter declares supportsStepBack, Step Back and
+// Reverse Continue become the engine's stepBack / reverseContinue, the Debug Console's `skip`, `halve` and
+// `lr /= 2` become skipBatch / scaleLearningRate, the engine's timeTravel message is written to the Debug Console,
+// and an engine's refusal reaches the user as the request's error.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { EngineMessage, HostCommand } from '../../protocol/messages';
+import { GradlensDebugSession, parseTimeTravelCommand } from '../../extension/debug/adapter';
+import { TrainingRuntime } from '../../extension/debug/runtime';
+import { DapClient } from './adapter-dap-client';
+import { connectMemoryEngine, type MemoryEngine } from './memory-engine';
+
+const paused = (step: number, description = `Paused before step ${step}`): EngineMessage => ({
+  type: 'paused',
+  step,
+  reason: 'step',
+  description,
+  frames: [{ id: 1, name: `train step ${step}`, source: { file: '/work/model.ts', line: 3, column: 1 } }],
+});
+
+async function session() {
+  let engine: MemoryEngine | undefined;
+  // The engine answers as the real one does: the response first, then it moves, then it stops where it arrived.
+  const later = (e: MemoryEngine, ...msgs: EngineMessage[]) => setTimeout(() => msgs.forEach((m) => e.send(m)), 5);
+  const runtime = new TrainingRuntime(async () => {
+    const c = await connectMemoryEngine({
+      start: (_cmd, e) => {
+        later(e, paused(7));
+      },
+      stepBack: (_cmd, e) => {
+        later(e, { type: 'resumed', step: 7 }, { type: 'timeTravel', event: { kind: 'stepBack', fromStep: 7, toStep: 6, snapshotStep: 5, message: 'back to step 6 (from the snapshot before step 5, replayed).' } }, paused(6, 'Back at step 6, before it runs (Step Back)'));
+      },
+      evaluate: () => ({ result: '2' }),
+      reverseContinue: () => {
+        throw new Error('No anomaly or breakpoint stop before this point to go back to.');
+      },
+    });
+    engine = c.engine;
+    return c.client;
+  });
+  const client = new DapClient(new GradlensDebugSession(runtime));
+  const init = await client.ok<DebugProtocol.InitializeResponse>('initialize', { adapterID: 'gradlens', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+  const initialized = client.waitForEvent('initialized');
+  const launched = client.request('launch', { program: '/work/model.ts' });
+  await initialized;
+  await client.ok('configurationDone');
+  assert.ok((await launched).success);
+  await client.waitForEvent('stopped', 5000);
+  if (!engine) throw new Error('no engine');
+  return { client, engine, init };
+}
+
+const sent = (engine: MemoryEngine, type: HostCommand['type']) => engine.received.filter((c) => c.type === type);
+
+test('Step Back: declared, sent as stepBack, the Debug Console says where the run went, and it stops at the earlier step', async () => {
+  const { client, engine, init } = await session();
+  assert.equal(init.body?.supportsStepBack, true);
+  await client.ok('stepBack', { threadId: 1 });
+  const stopped = await client.waitForEvent<DebugProtocol.StoppedEvent>('stopped', 5000);
+  assert.equal(stopped.body.description, 'Back at step 6, before it runs (Step Back)');
+  assert.equal(sent(engine, 'stepBack').length, 1);
+  const out = client.events.filter((e) => e.event === 'output').map((e) => (e as DebugProtocol.OutputEvent).body.output);
+  assert.ok(out.some((o) => o.startsWith('⟲ back to step 6')), out.join('|'));
+  const frames = (await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 })).body.stackFrames;
+  assert.equal(frames[0].name, 'train step 6');
+});
+
+test("Reverse Continue is sent as reverseContinue, and the engine's refusal is the request's error", async () => {
+  const { client, engine } = await session();
+  const r = await client.request('reverseContinue', { threadId: 1 });
+  assert.equal(r.success, false);
+  assert.match(r.message ?? '', /No anomaly or breakpoint stop/);
+  assert.equal(sent(engine, 'reverseContinue').length, 1);
+});
+
+test('the Debug Console: skip, halve, lr /= 2 and lr *= 0.1 act on the run; other text is still an expression', async () => {
+  const { client, engine } = await session();
+  const say = async (expression: string) => (await client.ok<DebugProtocol.EvaluateResponse>('evaluate', { expression, context: 'repl' })).body.result;
+  assert.equal(await say('skip'), 'skipping this batch and continuing');
+  assert.equal(await say('halve'), 'learning rate x0.5 from this step, continuing');
+  await say('lr /= 2');
+  await say('lr *= 0.1');
+  await say('skipped + 1');
+  assert.equal(sent(engine, 'skipBatch').length, 1);
+  assert.deepEqual(sent(engine, 'scaleLearningRate').map((c) => (c.type === 'scaleLearningRate' ? c.factor : 0)), [0.5, 0.5, 0.1]);
+  assert.deepEqual(sent(engine, 'evaluate').map((c) => (c.type === 'evaluate' ? c.expression : '')), ['skipped + 1']);
+});
+
+test('parseTimeTravelCommand reads only the commands', () => {
+  assert.deepEqual(parseTimeTravelCommand(' skip this batch; '), { kind: 'skipBatch' });
+  assert.deepEqual(parseTimeTravelCommand('halve learning rate'), { kind: 'scaleLearningRate', factor: 0.5 });
+  assert.deepEqual(parseTimeTravelCommand('lr/=4'), { kind: 'scaleLearningRate', factor: 0.25 });
+  for (const e of ['skipper', 'lr *= 0', 'lr /= -1', 'lr = 2', 'halve(x)']) assert.equal(parseTimeTravelCommand(e), undefined, e);
+});
