@@ -29,6 +29,7 @@ import { LayerProbe, type AnyModule } from './probe';
 import { Telemetry } from './telemetry';
 import { DebugController, type DebugHost } from './debugger/controller';
 import { layersByName, type DebugTarget } from './debugger/view';
+import { LentState } from './timetravel/lent';
 import type { FileLocations } from './setup';
 
 export const DEFAULT_HISTOGRAM_EVERY = 50;
@@ -97,6 +98,8 @@ export class RunSession {
   private known: KnownConfig | null = null;
   private stepSource: SourceLocation;
   private stepSourceFound = false;
+  /** Schedulers and training loaders seen, for time travel's snapshots. */
+  private readonly lent = new LentState();
   /** Whether a loader running out ends an epoch (a script's run); defineTraining's loop ends its epochs itself. */
   autoEpochs = true;
   /** Time spent on telemetry (statistics, histograms, detectors, their messages) and on the steps themselves. */
@@ -193,6 +196,7 @@ export class RunSession {
     };
     const hooks: TrainingHooks = {
       optimizerCreated: (opt) => this.adoptOptimizer(opt),
+      schedulerCreated: (sched) => this.lent.addScheduler(sched),
       beforeBackward: (root) => this.beforeBackward(root),
       beforeOptimizerStep: (opt) => this.beforeOptimizerStep(opt),
       afterOptimizerStep: (opt) => this.afterOptimizerStep(opt),
@@ -216,6 +220,8 @@ export class RunSession {
   }
 
   private emit(msg: EngineMessage): void {
+    // Steps time travel replays are already in the record.
+    if (this.debug.silences(msg)) return;
     this.host.emit(msg);
   }
 
@@ -269,6 +275,7 @@ export class RunSession {
   private onBatch(loader: object, pair: readonly [HookTensor, HookTensor], index: number): void {
     // A loader read under no_grad (evaluation between steps) is not the training data.
     if (!is_grad_enabled()) return;
+    this.lent.addLoader(loader);
     if (index === 0) this.loaderStart.set(loader, this.step);
     this.batch = { pair, loader, index };
   }
@@ -482,6 +489,22 @@ export class RunSession {
       setLearningRate: (lr) => {
         for (const o of this.optimizers) for (const g of o.param_groups) g.lr = lr;
       },
+      travel: this.lent.loop({
+        models: () => this.roots,
+        optimizers: () => this.optimizers,
+        monitor: this.monitor,
+        trainLoader: () => this.batch?.loader,
+        // Restores happen in batchEnd, before closeStep counts the step.
+        setNextStep: (step) => (this.step = step - 1),
+        counters: {
+          save: () => ({ epoch: this.epoch, sum: this.epochLossSum, seen: this.epochSeen, starts: this.lent.trainLoaders.map((l) => this.loaderStart.get(l)) }),
+          restore: (saved) => {
+            const c = saved as { epoch: number; sum: number; seen: number; starts: Array<number | undefined> };
+            [this.epoch, this.epochLossSum, this.epochSeen] = [c.epoch, c.sum, c.seen];
+            this.lent.trainLoaders.forEach((l, i) => (c.starts[i] === undefined ? this.loaderStart.delete(l) : this.loaderStart.set(l, c.starts[i] as number)));
+          },
+        },
+      }),
     };
   }
 }
