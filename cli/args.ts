@@ -9,6 +9,9 @@ export interface TrainArgs {
   seed?: number;
   backend?: BackendName | 'auto';
   breakOn: AnomalyKind[];
+  /** --recover: anomalies rolled back past (docs/time-travel.md), and the cap on rollbacks. */
+  recover: AnomalyKind[];
+  maxRecoveries?: number;
   record?: string;
   report?: string;
   /** --report-redact: the report leaves out stack traces, absolute paths and the process id. */
@@ -60,6 +63,9 @@ train options:
   --backend B           auto | cpu | wasm | gpujs
   --break-on K1,K2      stop at the first anomaly of these kinds and print the state (exit code 3)
                         kinds: ${ANOMALY_KINDS.join(', ')}
+  --recover K1,K2       on an anomaly of these kinds (e.g. lossSpike,nonFinite), roll back to the last snapshot
+                        before it, leave out its batches and go on (docs/time-travel.md)
+  --max-recoveries N    the most rollbacks --recover makes (default 5); later anomalies are only reported
   --record FILE         also copy the run record (JSON Lines) to FILE
   --report FILE         write the run as a self-contained HTML report
   --report-redact       leave stack traces, absolute paths and the process id out of the report (to share it)
@@ -87,7 +93,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
   const thresholds: string[] = [];
-  const needsValue = new Set(['--python', '--nproc-per-node', '--nnodes', '--node-rank', '--master-addr', '--master-port', '--epochs', '--max-steps', '--seed', '--backend', '--break-on', '--record', '--report', '--histogram-every', '--max-memory', '--out', '--threshold']);
+  const needsValue = new Set(['--python', '--nproc-per-node', '--nnodes', '--node-rank', '--master-addr', '--master-port', '--epochs', '--max-steps', '--seed', '--backend', '--break-on', '--record', '--report', '--histogram-every', '--max-memory', '--out', '--threshold', '--recover', '--max-recoveries']);
   const scriptArgs: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
@@ -130,18 +136,26 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (flags.has('--threshold')) throw new UsageError('--threshold is for `gradlens rescore`');
   if (cmd !== 'train') throw new UsageError(`Unknown command "${cmd}"`);
   if (positional.length !== 1) throw new UsageError('train needs one model file: gradlens train <model-file>');
-  const breakOn = (str('--break-on') ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const k of breakOn) {
-    if (!(ANOMALY_KINDS as readonly string[]).includes(k)) throw new UsageError(`Unknown anomaly kind "${k}" (kinds: ${ANOMALY_KINDS.join(', ')})`);
-  }
+  const kinds = (flag: string): AnomalyKind[] => {
+    const list = (str(flag) ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    for (const k of list) {
+      if (!(ANOMALY_KINDS as readonly string[]).includes(k)) throw new UsageError(`${flag}: unknown anomaly kind "${k}" (kinds: ${ANOMALY_KINDS.join(', ')})`);
+    }
+    return list as AnomalyKind[];
+  };
+  const breakOn = kinds('--break-on');
+  const recover = kinds('--recover');
+  if (flags.has('--recover') && recover.length === 0) throw new UsageError('--recover needs anomaly kinds, e.g. --recover lossSpike,nonFinite');
+  if (flags.has('--max-recoveries') && !flags.has('--recover')) throw new UsageError('--max-recoveries needs --recover');
+  if (/\.py$/i.test(positional[0]) && flags.has('--recover')) throw new UsageError('--recover: not yet for a PyTorch script (.py); docs/time-travel.md');
   const backend = str('--backend');
   if (backend && !['auto', 'cpu', 'wasm', 'gpujs'].includes(backend)) throw new UsageError(`Unknown backend "${backend}"`);
   if (flags.has('--redact')) throw new UsageError('--redact is for `gradlens report`; with train, use --report-redact');
   if (flags.has('--report-redact') && !flags.has('--report')) throw new UsageError('--report-redact needs --report FILE');
-  const args: TrainArgs = { command: 'train', modelFile: positional[0], breakOn: breakOn as AnomalyKind[], json: flags.has('--json'), redact: flags.has('--report-redact'), scriptArgs };
+  const args: TrainArgs = { command: 'train', modelFile: positional[0], breakOn, recover, json: flags.has('--json'), redact: flags.has('--report-redact'), scriptArgs };
   const pythonFlags = ['--python', '--nproc-per-node', '--nnodes', '--node-rank', '--master-addr', '--master-port'].filter((f) => flags.has(f));
   if (!/\.py$/i.test(args.modelFile) && (pythonFlags.length > 0 || scriptArgs.length > 0)) throw new UsageError(`${pythonFlags[0] ?? 'script arguments after --'}: only for a PyTorch script (.py)`);
   if (str('--python')) args.python = str('--python');
@@ -154,6 +168,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if ((args.nnodes ?? 1) > 1 && args.masterPort === undefined) throw new UsageError('--nnodes above 1 needs --master-port (and --master-addr, node 0\'s address), the same on every node');
   if (flags.has('--epochs')) args.epochs = int('--epochs', str('--epochs'));
   if (flags.has('--max-steps')) args.maxSteps = int('--max-steps', str('--max-steps'));
+  if (flags.has('--max-recoveries')) args.maxRecoveries = int('--max-recoveries', str('--max-recoveries'), 0);
   if (flags.has('--seed')) args.seed = int('--seed', str('--seed'), 0);
   if (flags.has('--histogram-every')) args.histogramEvery = int('--histogram-every', str('--histogram-every'));
   if (flags.has('--max-memory')) args.maxMemoryMb = int('--max-memory', str('--max-memory'), 16);

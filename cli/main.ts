@@ -160,6 +160,11 @@ async function train(args: TrainArgs): Promise<number> {
           clearBar();
           if (!args.json) process.stderr.write(formatAnomaly(msg.anomaly) + '\n');
           break;
+        case 'timeTravel':
+          // --recover's rollbacks: the run went back and left batches out.
+          clearBar();
+          if (!args.json) process.stderr.write(`⟲ ${msg.event.message}\n`);
+          break;
         case 'paused':
           if (msg.reason === 'anomaly' && msg.anomaly && !breakHit) {
             breakHit = msg.anomaly;
@@ -201,6 +206,7 @@ async function train(args: TrainArgs): Promise<number> {
       backend: args.backend,
       histogramEvery: args.histogramEvery,
       breakOn: args.breakOn.map((kind) => ({ kind })),
+      ...(args.recover.length ? { recover: args.recover, maxRecoveries: args.maxRecoveries } : {}),
     });
   } catch (err) {
     process.stderr.write(`error: ${(err as Error).message}\n`);
