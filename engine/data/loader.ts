@@ -2,7 +2,7 @@
 // prefixed by the batch size. Shuffling is reproducible: epoch e permutes with a generator derived from (seed, e)
 // only, so the order of an epoch does not depend on how many epochs ran before or on any other random draw.
 import { trainingHooks } from '../hooks';
-import { Generator } from '../random';
+import { defaultGenerator, Generator } from '../random';
 import { Tensor } from '../tensor';
 import { DataError } from './errors';
 import { checkBool, checkInt, withDefaults } from './options';
@@ -81,7 +81,9 @@ export class DataLoader implements Iterable<Batch> {
     const o = withDefaults('DataLoader', { batch_size: 1, shuffle: false, seed: 0, drop_last: false }, options);
     this.batch_size = checkInt('DataLoader', 'batch_size', o.batch_size, 1);
     this.shuffle = checkBool('DataLoader', 'shuffle', o.shuffle);
-    this.seed = checkInt('DataLoader', 'seed', o.seed, 0, 0xffffffff);
+    // Without a seed of its own, a shuffling loader takes one from the global generator, as PyTorch's sampler does:
+    // torch.manual_seed(n) before building it picks the order, and the order stays a function of (seed, epoch).
+    this.seed = options?.seed === undefined && this.shuffle ? defaultGenerator.nextUint32() : checkInt('DataLoader', 'seed', o.seed, 0, 0xffffffff);
     this.drop_last = checkBool('DataLoader', 'drop_last', o.drop_last);
     if (!split || !(split.x instanceof Float32Array) || !(split.y instanceof Float32Array) || !Number.isInteger(split.n)) {
       throw new DataError('DataLoader', 'expected a Split { x, y, n, yShape } such as dataset.train');

@@ -151,3 +151,20 @@ test("PyTorch's positional DataLoader(dataset, batch_size, shuffle) is the same 
   assert.throws(() => new data.DataLoader(split(9), 4, true, { batch_size: 2 }), /got multiple values for 'batch_size'/);
   assert.throws(() => new data.DataLoader(split(9), 4, 'yes' as unknown as boolean), /shuffle/);
 });
+
+test('a shuffling loader without a seed of its own takes its order from torch.manual_seed, as in PyTorch', () => {
+  const split: Split = { x: Float32Array.from({ length: 32 }, (_, i) => i), y: new Float32Array(32), n: 32, yShape: [] };
+  const firstBatch = (seed: number): number[] => {
+    manual_seed(seed);
+    const loader = new data.DataLoader(split, { batch_size: 8, shuffle: true });
+    const [[x]] = loader;
+    return Array.from(x.data);
+  };
+  assert.deepEqual(firstBatch(1), firstBatch(1), 'the same seed gives the same order');
+  assert.notDeepEqual(firstBatch(1), firstBatch(2), 'another seed gives another order');
+  manual_seed(1);
+  const seeded = new data.DataLoader(split, { batch_size: 8, shuffle: true, seed: 5 });
+  manual_seed(2);
+  const again = new data.DataLoader(split, { batch_size: 8, shuffle: true, seed: 5 });
+  assert.deepEqual(Array.from([...seeded][0][0].data), Array.from([...again][0][0].data), "a loader's own seed wins");
+});

@@ -40,7 +40,7 @@ function userScript(infiniteSample?: number): { weights: () => Float32Array[]; l
       const x = randn([64, 4]);
       if (infiniteSample !== undefined) x.data.fill(Infinity, infiniteSample * 4, infiniteSample * 4 + 4);
       const y = new Tensor(Float32Array.from({ length: 64 }, (_, i) => i % 3), [64]);
-      const loader = new DataLoader(new TensorDataset(x, y), { batch_size: 8, shuffle: true });
+      const loader = new DataLoader(new TensorDataset(x, y), { batch_size: 8, shuffle: true, seed: 0 });
       model = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Dropout(0.25), new nn.Linear(8, 3));
       const lossFn = new nn.CrossEntropyLoss();
       const optimizer = new optim.Adam(model.parameters(), { lr: 0.05 });
