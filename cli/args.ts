@@ -12,6 +12,8 @@ export interface TrainArgs {
   /** --recover: anomalies rolled back past (docs/time-travel.md), and the cap on rollbacks. */
   recover: AnomalyKind[];
   maxRecoveries?: number;
+  /** --snapshot-every N / --snapshot-depth K / --no-snapshots: time travel's ring (docs/time-travel.md). */
+  snapshots?: { every?: number; depth?: number } | false;
   record?: string;
   report?: string;
   /** --report-redact: the report leaves out stack traces, absolute paths and the process id. */
@@ -66,6 +68,8 @@ train options:
   --recover K1,K2       on an anomaly of these kinds (e.g. lossSpike,nonFinite), roll back to the last snapshot
                         before it, leave out its batches and go on (docs/time-travel.md)
   --max-recoveries N    the most rollbacks --recover makes (default 5); later anomalies are only reported
+  --snapshot-every N    a snapshot before every N-th step (default 10); --snapshot-depth K keeps K (default 8);
+                        --no-snapshots turns them off (and --recover with them)
   --record FILE         also copy the run record (JSON Lines) to FILE
   --report FILE         write the run as a self-contained HTML report
   --report-redact       leave stack traces, absolute paths and the process id out of the report (to share it)
@@ -93,7 +97,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
   const thresholds: string[] = [];
-  const needsValue = new Set(['--python', '--nproc-per-node', '--nnodes', '--node-rank', '--master-addr', '--master-port', '--epochs', '--max-steps', '--seed', '--backend', '--break-on', '--record', '--report', '--histogram-every', '--max-memory', '--out', '--threshold', '--recover', '--max-recoveries']);
+  const needsValue = new Set(['--python', '--nproc-per-node', '--nnodes', '--node-rank', '--master-addr', '--master-port', '--epochs', '--max-steps', '--seed', '--backend', '--break-on', '--record', '--report', '--histogram-every', '--max-memory', '--out', '--threshold', '--recover', '--max-recoveries', '--snapshot-every', '--snapshot-depth']);
   const scriptArgs: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
@@ -108,7 +112,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     }
     const eq = a.indexOf('=');
     const name = eq > 0 ? a.slice(0, eq) : a;
-    const boolean = ['--json', '--redact', '--report-redact'].includes(name);
+    const boolean = ['--json', '--redact', '--report-redact', '--no-snapshots'].includes(name);
     if (!needsValue.has(name) && !boolean) throw new UsageError(`Unknown option ${name}`);
     if (boolean) flags.set(name, true);
     else {
@@ -169,6 +173,14 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (flags.has('--epochs')) args.epochs = int('--epochs', str('--epochs'));
   if (flags.has('--max-steps')) args.maxSteps = int('--max-steps', str('--max-steps'));
   if (flags.has('--max-recoveries')) args.maxRecoveries = int('--max-recoveries', str('--max-recoveries'), 0);
+  if (flags.has('--no-snapshots')) {
+    if (flags.has('--recover') || flags.has('--snapshot-every') || flags.has('--snapshot-depth')) throw new UsageError('--no-snapshots leaves nothing to --recover or to size');
+    args.snapshots = false;
+  } else if (flags.has('--snapshot-every') || flags.has('--snapshot-depth')) {
+    args.snapshots = {};
+    if (flags.has('--snapshot-every')) args.snapshots.every = int('--snapshot-every', str('--snapshot-every'));
+    if (flags.has('--snapshot-depth')) args.snapshots.depth = int('--snapshot-depth', str('--snapshot-depth'));
+  }
   if (flags.has('--seed')) args.seed = int('--seed', str('--seed'), 0);
   if (flags.has('--histogram-every')) args.histogramEvery = int('--histogram-every', str('--histogram-every'));
   if (flags.has('--max-memory')) args.maxMemoryMb = int('--max-memory', str('--max-memory'), 16);

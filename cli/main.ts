@@ -207,6 +207,7 @@ async function train(args: TrainArgs): Promise<number> {
       histogramEvery: args.histogramEvery,
       breakOn: args.breakOn.map((kind) => ({ kind })),
       ...(args.recover.length ? { recover: args.recover, maxRecoveries: args.maxRecoveries } : {}),
+      ...(args.snapshots !== undefined ? { snapshots: args.snapshots } : {}),
     });
   } catch (err) {
     process.stderr.write(`error: ${(err as Error).message}\n`);
