@@ -245,7 +245,8 @@ export class RunSession {
     }
     if (layerDepth() === 1) {
       if (!this.trackedSet.has(m) && this.isModel(m)) this.adoptModel(m);
-      if (this.trackedSet.has(m) || this.roots.includes(m)) {
+      // A model in eval mode is being evaluated (without no_grad, a common slip), not trained: no step opens.
+      if ((this.trackedSet.has(m) || this.roots.includes(m)) && m.training) {
         if (!this.stepOpen) this.openStep(args[0]);
       }
     }

@@ -179,3 +179,23 @@ test("gradlens.log() values become metrics messages at the last step taken, in t
     ],
   );
 });
+
+test('an evaluation in eval mode without no_grad is not a step, and its batch is not the step\'s', () => {
+  const host = scriptedHost();
+  session(host).run(() => {
+    const model = new nn.Sequential(new nn.Linear(4, 2));
+    const optimizer = new optim.SGD(model.parameters(), 0.1);
+    for (let i = 0; i < 3; i++) {
+      model.train();
+      optimizer.zero_grad();
+      model(randn([6, 4])).sum().backward();
+      optimizer.step();
+      model.eval();
+      model(randn([50, 4]));
+    }
+  });
+  const steps = host.of('step');
+  assert.deepEqual(steps.map((s) => s.step), [0, 1, 2]);
+  // samples/s counts the batch of the step: 6 training samples, not the 50 evaluated before the step began.
+  assert.deepEqual(steps.map((s) => Math.round((s.samplesPerSec * s.stepMs) / 1000)), [6, 6, 6]);
+});
