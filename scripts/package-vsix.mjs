@@ -49,6 +49,8 @@ function packageTarget(target, out) {
     cpSync(path.join(root, item), path.join(stage, item), { recursive: true });
   }
   cpSync(path.join(root, 'extension', 'README.md'), path.join(stage, 'README.md'));
+  // The PyTorch runner (python/gradlens, issue 22): dist/engine-python.js runs it from <extension>/python.
+  cpSync(path.join(root, 'python'), path.join(stage, 'python'), { recursive: true, filter: (src) => !src.includes('__pycache__') });
 
   // The TypeScript server plugin (extension/tsserver-plugin.ts) is loaded by package name from the extension's own
   // node_modules; it is the stage's one dependency, so vsce packs it (and nothing of the repository's node_modules).

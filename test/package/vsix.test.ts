@@ -64,6 +64,10 @@ for (const [target, spec] of Object.entries(TARGETS)) {
       assert.ok(!names.some((n) => n.startsWith('extension/examples/') || n.startsWith('extension/test/')));
       entry('extension/dist/extension.js');
       entry('extension/dist/engine-child.js');
+      // The PyTorch runner beside the bridge that starts it (python/ next to dist/engine-python.js).
+      entry('extension/dist/engine-python.js');
+      entry('extension/python/gradlens/run.py');
+      assert.ok(!names.some((n) => n.includes('__pycache__')), 'no compiled Python');
       entry('extension/dist/types/index.d.ts');
       // The TypeScript server plugin, where VS Code looks for it: the extension's own node_modules.
       const plugin = JSON.parse(entry('extension/node_modules/gradlens-tsserver-plugin/package.json').read().toString('utf8')) as { main: string };
