@@ -38,10 +38,30 @@ export function set_grad_enabled(enabled: boolean): void {
   gradEnabled = enabled;
 }
 
-/** Runs fn without recording the graph (torch.no_grad). */
-export function no_grad<T>(fn: () => T): T {
+/** What `no_grad()` without a function returns: gradients stay off until it is disposed (`using`). */
+export interface NoGradScope {
+  [Symbol.dispose](): void;
+}
+
+/**
+ * torch.no_grad. `no_grad(() => ...)` runs the function without recording the graph; `using _ = no_grad();` keeps
+ * gradients off to the end of the enclosing block, the nearest TypeScript has to Python's `with torch.no_grad():`.
+ */
+export function no_grad(): NoGradScope;
+export function no_grad<T>(fn: () => T): T;
+export function no_grad<T>(fn?: () => T): T | NoGradScope {
   const prev = gradEnabled;
   gradEnabled = false;
+  if (fn === undefined) {
+    let open = true;
+    return {
+      [Symbol.dispose]: (): void => {
+        // Disposing twice must not undo a later scope's change.
+        if (open) gradEnabled = prev;
+        open = false;
+      },
+    };
+  }
   try {
     return fn();
   } finally {

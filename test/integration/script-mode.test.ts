@@ -47,3 +47,12 @@ test("a loop script reports its steps, the size of its training data and its mod
   assert.equal(started.config.trainSize, 8000);
   assert.deepEqual(ofType(messages, 'graph')[0].graph.layers.map((l) => l.type), ['Flatten', 'Linear', 'ReLU', 'Linear']);
 });
+
+test('`using _ = torch.no_grad()` keeps gradients off to the end of its block in a model file', async () => {
+  const { messages } = await runModel(path.join(FIXTURES, 'loop-using-no-grad.ts'));
+  assert.deepEqual(ofType(messages, 'error'), []);
+  const lines = ofType(messages, 'log').map((l) => l.message);
+  assert.deepEqual(lines.filter((l) => l.startsWith('in scope')), Array(3).fill('in scope: grad false, requires_grad false'));
+  assert.deepEqual(lines.filter((l) => l.startsWith('after')), Array(3).fill('after: grad true'));
+  assert.equal(ofType(messages, 'step').length, 3);
+});

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EngineMessage, EngineMessageOf, HostCommand, StartOptions } from '../../protocol/messages';
-import { DataLoader, log, manual_seed, nn, no_grad, optim, randn, Tensor, TensorDataset } from '../../engine';
+import { DataLoader, is_grad_enabled, log, manual_seed, nn, no_grad, optim, randn, Tensor, TensorDataset } from '../../engine';
 import { RunSession } from '../../engine/train/session';
 
 const FILE = '/work/loop.ts';
@@ -198,4 +198,16 @@ test('an evaluation in eval mode without no_grad is not a step, and its batch is
   assert.deepEqual(steps.map((s) => s.step), [0, 1, 2]);
   // samples/s counts the batch of the step: 6 training samples, not the 50 evaluated before the step began.
   assert.deepEqual(steps.map((s) => Math.round((s.samplesPerSec * s.stepMs) / 1000)), [6, 6, 6]);
+});
+
+test('no_grad() without a function turns gradients off until its scope is disposed, once', () => {
+  const scope = no_grad();
+  const inner = no_grad();
+  assert.equal(is_grad_enabled(), false);
+  inner[Symbol.dispose]();
+  assert.equal(is_grad_enabled(), false, 'the outer scope still holds');
+  scope[Symbol.dispose]();
+  assert.equal(is_grad_enabled(), true);
+  scope[Symbol.dispose]();
+  assert.equal(is_grad_enabled(), true);
 });
