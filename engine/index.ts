@@ -18,3 +18,13 @@ export * as optim from './optim';
 export * as torch from './torch';
 export { Device } from './device';
 export { log } from './log';
+
+// A PyTorch name Gradlens lacks (torch.fft, nn.Transformer, x.cumsum()) is one clear error at the user's line
+// instead of "is not a function" (engine/missing-names.ts). The guard goes on the namespaces as this module exports
+// them, so the module imports itself: what model files reach is exactly what is guarded.
+import * as gradlens from './index';
+import { installMissingNameErrors } from './missing-names';
+import { Tensor as TensorClass } from './tensor';
+import { Module as ModuleClass } from './nn/module';
+import { Optimizer as OptimizerClass } from './optim/optimizer';
+installMissingNameErrors(gradlens, { Tensor: TensorClass.prototype, Module: ModuleClass.prototype, Optimizer: OptimizerClass.prototype });
