@@ -1,7 +1,12 @@
 // Tensor methods PyTorch scripts reach for that are built from other ops: .to(device)/.cpu()/.float() (no-ops on
-// the CPU in float32), split, chunk, view_as, new_zeros, and the comparisons (1/0 in float32 where PyTorch gives
-// bool). Added to Tensor's prototype here, beside tensor.ts, to keep that file to the core.
+// the CPU in float32), split, chunk, view_as, new_zeros, the comparisons (1/0 in float32 where PyTorch gives
+// bool), and the in-place arithmetic of a hand-written update (add_, sub_, mul_, div_, clamp_ with PyTorch's
+// broadcasting and `alpha`). Added to Tensor's prototype here, beside tensor.ts, to keep that file to the core.
+import { is_grad_enabled, no_grad } from './autograd';
 import { toDevice, type DeviceLike } from './device';
+import { forgetFinite } from './finite';
+import * as bin from './ops/binary';
+import { clamp as clampOp } from './ops/unary';
 import { normDim } from './ops/reduce';
 import { narrow, reshape } from './ops/shape';
 import * as sel from './ops/select';
@@ -29,7 +34,56 @@ declare module './tensor' {
     lt(other: Operand): Tensor;
     ge(other: Operand): Tensor;
     le(other: Operand): Tensor;
+    /** self += alpha * other in place (other broadcast to self's shape), as PyTorch's add_(other, *, alpha=1). */
+    add_(other: Operand, options?: { alpha?: number }): this;
+    /** self -= alpha * other in place, as PyTorch's sub_(other, *, alpha=1). */
+    sub_(other: Operand, options?: { alpha?: number }): this;
+    mul_(other: Operand): this;
+    div_(other: Operand): this;
+    clamp_(min?: number | null, max?: number | null): this;
   }
+}
+
+/**
+ * PyTorch's rules for an in-place update, which Gradlens cannot record in the autograd graph: under gradients, a
+ * leaf that requires grad (a parameter) may not be changed in place (PyTorch raises the same), and a tensor computed
+ * with gradients, or an operand that requires grad, would need the in-place op in the graph, which Gradlens does
+ * not have yet. Under torch.no_grad every tensor may be updated.
+ */
+function checkInPlace(self: Tensor, name: string, other?: Operand): void {
+  if (!is_grad_enabled()) return;
+  if (self.requires_grad && self._node === null) {
+    throw new Error(`Tensor.${name}(): a leaf tensor that requires grad (a parameter) is being used in an in-place operation; update it inside torch.no_grad(() => { ... }) as PyTorch requires`);
+  }
+  if (self._node !== null || (other instanceof Tensor && other.requires_grad)) {
+    throw new Error(`Tensor.${name}() on a tensor that gradients flow through is not in Gradlens yet: write x = x.${name.slice(0, -1)}(...) instead, or do it under torch.no_grad (see docs/porting-from-pytorch.md)`);
+  }
+}
+
+/** Writes `result` (computed without gradients) into self, which keeps its shape as PyTorch's in-place ops do. */
+function writeInPlace(self: Tensor, name: string, result: Tensor): void {
+  if (result.shape.length !== self.shape.length || result.shape.some((d, i) => d !== self.shape[i])) {
+    throw new Error(`Tensor.${name}(): output with shape [${self.shape.join(', ')}] doesn't match the broadcast shape [${result.shape.join(', ')}]`);
+  }
+  self.data.set(result.data);
+  // A kernel may have proved the old values finite; the new ones are not proved.
+  forgetFinite(self.data);
+}
+
+function alphaOf(name: string, options: { alpha?: number } | undefined): number {
+  if (options === undefined) return 1;
+  if (typeof options !== 'object' || options === null || typeof options.alpha !== 'number' || Object.keys(options).some((k) => k !== 'alpha')) {
+    throw new TypeError(`Tensor.${name}(): the options must be { alpha: number } (PyTorch's keyword argument alpha=), got ${JSON.stringify(options)}`);
+  }
+  return options.alpha;
+}
+
+function checkOperand(name: string, other: unknown): asserts other is Operand {
+  if (typeof other === 'number' || other instanceof Tensor) return;
+  if (other instanceof Float32Array) {
+    throw new TypeError(`Tensor.${name}(): got a Float32Array; in Gradlens Tensor.data is the raw values, so pass the tensor itself (p.grad, not p.grad.data)`);
+  }
+  throw new TypeError(`Tensor.${name}(): expected a Tensor or a number, got ${other === null ? 'null' : typeof other}`);
 }
 
 /** A size given as varargs (2, 3) or as one array ([2, 3]), as PyTorch accepts both. */
@@ -114,3 +168,52 @@ proto.ge = function (this: Tensor, o: Operand): Tensor {
 proto.le = function (this: Tensor, o: Operand): Tensor {
   return sel.le(this, o);
 };
+
+proto.add_ = function (this: Tensor, other: Operand, options?: { alpha?: number }) {
+  checkOperand('add_', other);
+  const alpha = alphaOf('add_', options);
+  checkInPlace(this, 'add_', other);
+  writeInPlace(this, 'add_', no_grad(() => bin.add(this, alpha === 1 ? other : bin.mul(bin.toTensor(other), alpha))));
+  return this;
+};
+proto.sub_ = function (this: Tensor, other: Operand, options?: { alpha?: number }) {
+  checkOperand('sub_', other);
+  const alpha = alphaOf('sub_', options);
+  checkInPlace(this, 'sub_', other);
+  writeInPlace(this, 'sub_', no_grad(() => bin.sub(this, alpha === 1 ? other : bin.mul(bin.toTensor(other), alpha))));
+  return this;
+};
+proto.mul_ = function (this: Tensor, other: Operand) {
+  checkOperand('mul_', other);
+  checkInPlace(this, 'mul_', other);
+  writeInPlace(this, 'mul_', no_grad(() => bin.mul(this, other)));
+  return this;
+};
+proto.div_ = function (this: Tensor, other: Operand) {
+  checkOperand('div_', other);
+  checkInPlace(this, 'div_', other);
+  writeInPlace(this, 'div_', no_grad(() => bin.div(this, other)));
+  return this;
+};
+proto.clamp_ = function (this: Tensor, min?: number | null, max?: number | null) {
+  checkInPlace(this, 'clamp_');
+  writeInPlace(this, 'clamp_', no_grad(() => clampOp(this, min, max)));
+  return this;
+};
+
+// PyTorch's `param.data.sub_(...)` reaches the raw values in Gradlens (Tensor.data is a Float32Array): say where the
+// method is instead of "p.data.sub_ is not a function". Non-enumerable, and only names no typed array has.
+const RAW_DATA_HINTS = ['add_', 'sub_', 'mul_', 'div_', 'zero_', 'copy_', 'clamp_', 'normal_', 'uniform_', 'add', 'sub', 'mul', 'div'];
+for (const name of RAW_DATA_HINTS) {
+  if (name in Float32Array.prototype) continue;
+  Object.defineProperty(Float32Array.prototype, name, {
+    configurable: true,
+    writable: true,
+    enumerable: false,
+    value: function rawDataHint(): never {
+      throw new TypeError(
+        `.data.${name}(): in Gradlens Tensor.data is the raw Float32Array, not a tensor; call ${name}() on the tensor itself (PyTorch's p.data.sub_(lr * p.grad) is torch.no_grad(() => p.sub_(p.grad, { alpha: lr })); see docs/porting-from-pytorch.md)`,
+      );
+    },
+  });
+}
