@@ -319,7 +319,12 @@ export class RunSession {
 
   // ---- a training step ----------------------------------------------------------------------
   private openStep(modelInput?: unknown): void {
-    if (!this.started) this.startRun();
+    if (!this.started) {
+      this.startRun();
+      // Until the first optimizer.step() shows the step's line, a stop before it (stop on entry) points at the
+      // line that called the model.
+      if (!this.stepSourceFound) this.stepSource = captureCallSite() ?? this.stepSource;
+    }
     this.stepOpen = true;
     this.stepT0 = performance.now();
     this.stepLoss = NaN;

@@ -211,3 +211,24 @@ test('no_grad() without a function turns gradients off until its scope is dispos
   scope[Symbol.dispose]();
   assert.equal(is_grad_enabled(), true);
 });
+
+test("stopped on entry, a script's step frame is the line that called the model; later, its optimizer.step() line", () => {
+  const host = scriptedHost([[{ type: 'step', seq: 1, unit: 'batch', count: 1 }], [{ type: 'resume', seq: 2 }]]);
+  // The caller's line: frame 0 of the stack is here(), frame 1 the line that called it.
+  const here = (): number => Number(/train-session\.test\.ts:(\d+)/.exec((new Error().stack ?? '').split('\n')[2] ?? '')?.[1]);
+  const lines: number[] = [];
+  session(host, { stopOnEntry: true, maxSteps: 2 }).run(() => {
+    const model = new nn.Linear(2, 1);
+    const optimizer = new optim.SGD(model.parameters(), 0.1);
+    for (;;) {
+      optimizer.zero_grad();
+      lines.push(here() + 1);
+      const out = model(randn([3, 2]));
+      out.sum().backward();
+      lines.push(here() + 1);
+      optimizer.step();
+    }
+  });
+  const frames = host.of('paused').map((p) => p.frames.find((f) => f.name.startsWith('train step'))?.source?.line);
+  assert.deepEqual(frames, [lines[0], lines[1]]);
+});
