@@ -33,6 +33,8 @@ export class PythonRun {
   private held: number | null = null;
   private pauseWanted: 'pause' | 'step' | null = null;
   private gateOn: boolean;
+  /** Whether this launcher runs global rank 0, whose steps decide the verdicts. */
+  private decides = true;
   private stopping = false;
   private failed = false;
   private lastStep = -1;
@@ -60,6 +62,10 @@ export class PythonRun {
   async start(): Promise<void> {
     const specs = ranksOf(this.launch);
     const worldSize = specs[0].worldSize;
+    // Another machine's launcher (--node-rank above 0) holds no global rank 0: no statistics, nothing to decide a
+    // stop on, so its ranks never wait (node 0's launcher shows the run; docs/pytorch.md).
+    this.decides = specs.some((s) => s.rank === 0);
+    if (!this.decides) this.gateOn = false;
     const port = worldSize > 1 ? (this.launch.masterPort ?? (await freePort())) : 0;
     const th = this.monitor.current;
     for (const spec of specs) {
@@ -176,7 +182,7 @@ export class PythonRun {
   }
 
   private ensureGate(): void {
-    if (this.gateOn) return;
+    if (this.gateOn || !this.decides) return;
     this.gateOn = true;
     for (const r of this.ranks) r.proc.send({ type: 'config', gate: true });
   }

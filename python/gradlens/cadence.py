@@ -23,6 +23,13 @@ class StatsCadence:
     def due(self, step):
         return step >= self.next or (self.fixed is None and step < WARMUP_STEPS)
 
+    def due_next(self, step, with_stats):
+        """Whether step + 1 computes statistics, asked before `record(step, ...)` (the weights are copied before a
+        statistics step, so this is known one step ahead)."""
+        if with_stats:
+            return (self.fixed is None and step + 1 < WARMUP_STEPS) or self.interval() <= 1
+        return self.due(step + 1)
+
     def interval(self):
         if self.fixed is not None:
             return max(1, self.fixed)

@@ -45,7 +45,7 @@ def activation_vector(out, inp, sat):
         finite.sum(dtype=F64),
         torch.isnan(x).sum(dtype=F64),
         v.sum(dtype=F64),
-        (v * v).sum(dtype=F64),
+        sumsq(v),
         v.min().to(F64),
         v.max().to(F64),
         (x == 0).sum(dtype=F64),
@@ -84,20 +84,28 @@ def gradient_vector(params):
     if not grads:
         return None
     device = grads[0].device
-    sq = torch.stack([(g * g).sum(dtype=F64) for g in grads]).sum()
-    ab = torch.stack([g.abs().sum(dtype=F64) for g in grads]).sum()
-    zeros = torch.stack([(g == 0).sum(dtype=F64) for g in grads]).sum()
+    sq = torch.stack([sumsq(g) for g in grads]).sum()
+    ab = torch.stack([g.abs().sum().to(F64) for g in grads]).sum()
+    zeros = torch.stack([(g == 0).sum().to(F64) for g in grads]).sum()
     count = torch.tensor(float(sum(g.numel() for g in grads)), dtype=F64, device=device)
     return torch.stack([sq, ab, zeros, count])
 
 
+def sumsq(t):
+    """The sum of squares of a float tensor as a float64 0-d tensor: a dot product (BLAS, no temporary) in its dtype."""
+    flat = t.reshape(-1)
+    if flat.dtype in (torch.float32, torch.float64):
+        return torch.dot(flat, flat).to(F64)
+    return (flat.float() * flat.float()).sum().to(F64)
+
+
 def weight_sumsq(params):
-    return torch.stack([(p.detach() * p.detach()).sum(dtype=F64) for p in params]).sum()
+    return torch.stack([sumsq(p.detach()) for p in params]).sum()
 
 
 def update_vector(params, before):
     """[||w_after - w_before||^2, ||w_after||^2] of one optimizer step."""
-    diff = torch.stack([((p.detach() - b) ** 2).sum(dtype=F64) for p, b in zip(params, before)]).sum()
+    diff = torch.stack([sumsq(p.detach() - b) for p, b in zip(params, before)]).sum()
     return torch.stack([diff, weight_sumsq(params)])
 
 

@@ -177,7 +177,7 @@ class Watcher:
                 self._report(opt)
             if self.gate:
                 self._await_verdict()
-            collect_next = self.leader and self._due(self.step + 1)
+            collect_next = self.leader and self._due_next()
             params = [p for _, m in self.layers for p in m.parameters(recurse=False)] if collect_next and self.layers else []
             before = [p.detach().clone() for p in params] if params else None
             t_real = time.perf_counter()
@@ -198,8 +198,8 @@ class Watcher:
         self.acts, self.out_grads, self.stats_ms, self.batch_size = {}, {}, 0.0, None
         return result
 
-    def _due(self, step):
-        return self.cadence.due(step) or (self.loss is not None and not bool(torch.isfinite(self.loss).all()))
+    def _due_next(self):
+        return self.cadence.due_next(self.step, self.collect) or (self.loss is not None and not bool(torch.isfinite(self.loss).all()))
 
     def _commands(self):
         for cmd in self.channel.poll():

@@ -4,12 +4,13 @@
 // installs it with scripts/ensure-python-torch.sh).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { EngineMessage } from '../../protocol/messages';
 import { checkEngineMessage } from '../../protocol/validate';
-import { cli, EXAMPLES, ofType, tempDir } from './harness';
+import { cli, CLI, ensureBuilt, EXAMPLES, ofType, tempDir } from './harness';
 
 const PY = path.join(EXAMPLES, 'pytorch');
 const script = (name: string): string => path.join(PY, name);
@@ -154,4 +155,47 @@ test('a DDP loss spike stops every rank before the same optimizer step; a rank t
   assert.equal(crash.code, 1, crash.stdout + crash.stderr);
   assert.ok(crash.stderr.includes(`${file}:${lineOf(file, 'raise RuntimeError')}:13: error: rank 1: RuntimeError: rank 1 failed on purpose at step 3`), crash.stderr);
   assert.match(crash.stdout, /Finished \(error\)/);
+});
+
+/** Runs the CLI without blocking (two launchers of one job must run at once). */
+function cliAsync(args: string[], cwd = tempDir()): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: process.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const port = (server.address() as AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+test('two nodes: two launchers on 127.0.0.1 (--nnodes 2 --node-rank 0/1) train one job; node 0 shows it', async () => {
+  ensureBuilt();
+  const port = String(await freePort());
+  const common = ['--nnodes', '2', '--nproc-per-node', '1', '--master-addr', '127.0.0.1', '--master-port', port];
+  const [node0, node1] = await Promise.all([
+    cliAsync(['train', script('ddp.py'), ...common, '--node-rank', '0', '--json', '--', '--steps', '8']),
+    cliAsync(['train', script('ddp.py'), ...common, '--node-rank', '1', '--', '--steps', '8']),
+  ]);
+  assert.equal(node0.code, 0, node0.stderr);
+  assert.equal(node1.code, 0, node1.stderr);
+  const msgs = messages(node0.stdout);
+  assert.deepEqual(ofType(msgs, 'step').map((s) => s.step), [...Array(8).keys()]);
+  assert.equal(lastUpdate(ofType(msgs, 'log').map((l) => l.message).join('\n'), 'rank 0 '), 7);
+  // Node 1 ran global rank 1 (WORLD_SIZE 2): its own output, no statistics of its own.
+  assert.equal(lastUpdate(node1.stdout, 'rank 1 '), 7);
+  assert.doesNotMatch(node1.stdout, /Model: /);
 });
