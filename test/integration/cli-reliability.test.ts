@@ -1,5 +1,5 @@
 // The `gradlens` command on long runs and wrong input (issue 24): a long record gives a small report without
-// ever being held whole; missing records, folders, .py files, unwritable outputs and a .gradlens file get one
+// ever being held whole; missing records, folders, notebooks, unwritable outputs and a .gradlens file get one
 // clear line each, never a stack trace; --redact makes a report that can be shared.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -44,19 +44,20 @@ test('report: a missing record, a folder, and an empty file get one clear line, 
   }
 });
 
-test('train: a .py file or a folder is not called a syntax error; a bad --record fails before training', () => {
+test('train: a notebook or a folder is not called a syntax error; a bad --record fails before training', () => {
   const dir = tempDir();
-  writeFileSync(path.join(dir, 'model.py'), 'print(1)\n');
-  const py = cli(['train', 'model.py'], dir);
-  assert.equal(py.code, 1);
-  assert.match(py.stderr, /trains TypeScript or JavaScript model files .* not \.py/);
+  // .py files are PyTorch scripts now (docs/pytorch.md); a notebook is what a user may still try.
+  writeFileSync(path.join(dir, 'model.ipynb'), '{"cells": []}\n');
+  const nb = cli(['train', 'model.ipynb'], dir);
+  assert.equal(nb.code, 1);
+  assert.match(nb.stderr, /trains TypeScript or JavaScript model files .* not \.ipynb/);
   const folder = cli(['train', '.'], dir);
   assert.match(folder.stderr, /is a folder: give the model file to train/);
   const rec = cli(['train', TINY, '--record', '/dev/null/x'], dir);
   assert.equal(rec.code, 1);
   assert.match(rec.stderr, /--record \/dev\/null\/x: cannot create its folder \/dev\/null \(a file stands where a folder of its path should be\)/);
   assert.doesNotMatch(rec.stdout, /Training/, 'nothing trained');
-  for (const r of [py, folder, rec]) noStack(r);
+  for (const r of [nb, folder, rec]) noStack(r);
 });
 
 test('train: .gradlens existing as a file is the user\'s setup, said in one line, not "a Gradlens bug"', () => {

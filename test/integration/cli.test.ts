@@ -51,6 +51,6 @@ test('--break-on lossSpike stops the lr-spike example at the spike, prints the s
 test('usage errors exit 2 and name the problem', () => {
   const r = cli(['train', TINY, '--break-on', 'nosuchkind']);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /Unknown anomaly kind "nosuchkind"/);
+  assert.match(r.stderr, /unknown anomaly kind "nosuchkind"/i);
   assert.equal(cli(['frobnicate']).code, 2);
 });
