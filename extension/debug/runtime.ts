@@ -247,7 +247,7 @@ export class TrainingRuntime extends EventEmitter<RuntimeEvents> {
         this.emit('output', { category: 'console', text: `⚠ ${m.anomaly.message}`, source: m.anomaly.layer?.source });
         break;
       case 'timeTravel':
-        this.emit('output', { category: 'important', text: `⟲ ${m.event.message}` });
+        this.emit('output', { category: 'console', text: `⟲ ${m.event.message}` });
         break;
       case 'epoch': {
         const val = m.val ? `, val loss ${m.val.loss.toPrecision(4)}` : '';

@@ -285,6 +285,63 @@ test('Step Into from a stop pauses in the next layer, says forward or backward, 
   await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 60_000 });
 });
 
+test('time travel: from the loss-spike stop, Step Back, run into the same spike, Reverse Continue, then skip in the Debug Console', async () => {
+  // Issue 23: the stop on a spike is where the investigation starts (docs/time-travel.md).
+  await clearNotifications(page);
+  if (await page.locator('.debug-toolbar').isVisible()) {
+    await runCommand(page, 'Debug: Stop');
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
+  }
+  await openFile(page, SPIKE);
+  await runCommand(page, 'Gradlens: Debug Current Model');
+  const widget = page.locator('.exception-widget');
+  await widget.waitFor({ state: 'visible', timeout: 120_000 });
+  const spike = (await widget.textContent()) ?? '';
+  const step = Number(/Loss spike at step (\d+)/.exec(spike)?.[1]);
+  assert.ok(Number.isInteger(step), spike);
+  await runCommand(page, 'View: Show Run and Debug');
+  const stackRows = page.locator('.debug-call-stack .monaco-list-row');
+  const topFrame = async (): Promise<string> => (await stackRows.first().textContent()) ?? '';
+  const repl = page.locator('.repl');
+  // A debug session opens the Debug Console; Ctrl+Shift+Y brings it back if another panel took its place.
+  const showDebugConsole = async (): Promise<void> => {
+    if (!(await repl.isVisible())) await page.keyboard.press('Control+Shift+Y');
+    await repl.waitFor({ state: 'visible', timeout: 10_000 });
+  };
+
+  // Step Back: a step stop (no exception widget) at the start of the spiking step, replayed from a snapshot.
+  await page.locator('.debug-toolbar .codicon-debug-step-back').click();
+  await widget.waitFor({ state: 'hidden', timeout: 60_000 });
+  await waitUntil(async () => new RegExp(`train step ${step}(?!\\d)`).test(await topFrame()), 60_000, `the frame of step ${step} after Step Back`);
+  await showDebugConsole();
+  await waitUntil(async () => new RegExp(`⟲ back to step ${step}(?!\\d)`).test((await repl.textContent()) ?? ''), 30_000, 'the move in the Debug Console');
+  // The panel says where the run is paused.
+  await waitUntil(async () => /Back at step \d+, before it runs/.test((await panelFrame(page).locator('body').textContent().catch(() => '')) ?? ''), 60_000, 'the panel to show the Step Back stop');
+  await screenshot(page, ARTIFACTS, '2f-step-back-before-the-spike');
+
+  // Continue: the replay is the run itself, so it spikes again at the same step.
+  await page.locator('.debug-toolbar .codicon-debug-continue').click();
+  await widget.waitFor({ state: 'visible', timeout: 60_000 });
+  assert.match((await widget.textContent()) ?? '', new RegExp(`Loss spike at step ${step}:`));
+
+  // Reverse Continue: back before the step of that anomaly stop.
+  await page.locator('.debug-toolbar .codicon-debug-reverse-continue').click();
+  await widget.waitFor({ state: 'hidden', timeout: 60_000 });
+  await waitUntil(async () => new RegExp(`train step ${step}(?!\\d)`).test(await topFrame()), 60_000, `the frame of step ${step} after Reverse Continue`);
+
+  // `skip` in the Debug Console: the batch is left out and the run goes on.
+  await showDebugConsole();
+  await page.locator('.repl-input-wrapper .monaco-editor').click();
+  await page.keyboard.type('skip');
+  await page.keyboard.press('Enter');
+  await waitUntil(async () => /skipping this batch and continuing/.test((await repl.textContent()) ?? ''), 30_000, "the Debug Console's answer to skip");
+  await waitUntil(async () => /leaving out its batch/.test((await repl.textContent()) ?? ''), 60_000, 'the skip recorded in the Debug Console');
+  log('debug console:', ((await repl.textContent()) ?? '').slice(-400));
+  await screenshot(page, ARTIFACTS, '2g-debug-console-skip');
+  await runCommand(page, 'Debug: Stop');
+  await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 60_000 });
+});
+
 test('F5 on a model file with no launch.json starts the Gradlens debugger without asking which debugger', async () => {
   await clearNotifications(page);
   // A session left over from an earlier test would take F5 as Continue.
