@@ -199,3 +199,26 @@ test('two nodes: two launchers on 127.0.0.1 (--nnodes 2 --node-rank 0/1) train o
   assert.equal(lastUpdate(node1.stdout, 'rank 1 '), 7);
   assert.doesNotMatch(node1.stdout, /Model: /);
 });
+
+test('Ctrl-C (SIGINT to the CLI) stops a PyTorch run cleanly: exit 130, no Python process left', async () => {
+  ensureBuilt();
+  const child = spawn(process.execPath, [CLI, 'train', script('lr-spike.py'), '--', '--steps', '1000000', '--spike-step', '-1'], { cwd: tempDir(), env: process.env });
+  let stdout = '';
+  let interrupted = false;
+  child.stderr.resume();
+  const code = await new Promise<number | null>((resolve) => {
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      // One Ctrl-C (a second one ends the CLI at once, as in a terminal).
+      if (!interrupted && /^updated 20$/m.test(stdout)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
+    child.on('close', resolve);
+  });
+  assert.equal(code, 130, stdout);
+  assert.match(stdout, /Finished \(stopped\)/);
+  const left = spawnSync('pgrep', ['-f', `gradlens.run ${script('lr-spike.py')}`], { encoding: 'utf8' });
+  assert.equal(left.stdout.trim(), '', 'a Python rank outlived the run');
+});
