@@ -1,6 +1,8 @@
 // The `gradlens` module that model files import: PyTorch's names (torch, nn, optim, F) plus data and defineTraining.
 export { Tensor } from './tensor';
-export { tensor, zeros, ones, full, zeros_like, ones_like, randn, rand, randn_like, arange, linspace } from './creation';
+export { tensor, full, zeros_like, ones_like, randn_like, arange, linspace } from './creation';
+// PyTorch's size forms: zeros(2, 3), zeros([2, 3]) and a trailing { requires_grad } (torch.ts).
+export { zeros, ones, randn, rand } from './torch';
 export { no_grad, is_grad_enabled, set_grad_enabled, makeOp } from './autograd';
 export { manual_seed, Generator } from './random';
 export { cat, stack } from './ops/shape';

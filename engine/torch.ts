@@ -13,7 +13,7 @@ import { isPlainObject } from './signature';
 import { Tensor } from './tensor';
 import { sizeArgs } from './tensor-methods';
 
-export { tensor, arange, linspace, full, zeros_like, ones_like, randn_like, rand } from './creation';
+export { tensor, arange, linspace, full, zeros_like, ones_like, randn_like } from './creation';
 export { no_grad, is_grad_enabled, set_grad_enabled } from './autograd';
 export { manual_seed } from './random';
 export { cat, stack, transpose, permute, squeeze, unsqueeze } from './ops/shape';
@@ -47,6 +47,11 @@ export function ones(...args: SizeAndOptions): Tensor {
 export function randn(...args: SizeAndOptions): Tensor {
   const [shape, opts] = sizeAndOptions(args, 'torch.randn()');
   return creation.randn(shape, opts);
+}
+/** torch.rand(2, 3) or torch.rand([2, 3]): uniform in [0, 1). */
+export function rand(...args: SizeAndOptions): Tensor {
+  const [shape, opts] = sizeAndOptions(args, 'torch.rand()');
+  return creation.rand(shape, opts);
 }
 export function empty(...args: SizeAndOptions): Tensor {
   const [shape, opts] = sizeAndOptions(args, 'torch.empty()');

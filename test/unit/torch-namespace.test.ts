@@ -108,3 +108,14 @@ test('save/load round-trips a state_dict with PyTorch key names; load_state_dict
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('torch.rand and the gradlens module\'s zeros/ones/randn/rand take PyTorch\'s size forms (were "shape is not iterable")', async () => {
+  const gradlens = await import('../../engine/index');
+  for (const make of [torch.rand, gradlens.zeros, gradlens.ones, gradlens.randn, gradlens.rand]) {
+    assert.deepEqual(make(2, 3).shape, [2, 3]);
+    assert.deepEqual(make([2, 3]).shape, [2, 3]);
+    assert.equal(make(2, { requires_grad: true }).requires_grad, true);
+  }
+  const u = torch.rand(1000);
+  assert.ok(u.data.every((v) => v >= 0 && v < 1));
+});
