@@ -14,7 +14,7 @@ import { PythonRun } from './python-run';
 
 export const PYTHON_ENGINE = 'gradlens-python';
 const VERSION = '0.1.0';
-const CAPABILITIES: Capability[] = ['pause', 'step.batch', 'breakpoints.anomaly', 'setThresholds', 'histograms', 'record.jsonl'];
+const CAPABILITIES: Capability[] = ['pause', 'step.batch', 'breakpoints.anomaly', 'inspect', 'evaluate', 'variables', 'setLearningRate', 'setThresholds', 'histograms', 'record.jsonl'];
 
 function main(): void {
   const transport = new IpcTransport<EngineMessage, HostCommand>(process);
@@ -102,6 +102,13 @@ function main(): void {
         return respond(cmd.seq);
       case 'setThresholds':
         return respond(cmd.seq, run.setThresholds(cmd.thresholds));
+      case 'variables':
+      case 'evaluate':
+      case 'inspect':
+      case 'setLearningRate':
+        // Rank 0 answers at its next step boundary (at once while paused).
+        if (!run.forward(cmd)) fail(cmd.seq, { id: 'notRunning', message: 'The script is not running', showUser: false });
+        return;
       default:
         return fail(cmd.seq, { id: 'notSupported', message: `${cmd.type} is not supported for PyTorch scripts yet`, showUser: true });
     }

@@ -6,7 +6,7 @@
 // gets the same verdict for the same step, so a stop is collective. One error or crash of any rank ends the run.
 import { createServer } from 'node:net';
 import path from 'node:path';
-import type { Anomaly, AnomalyBreakpoint, AnomalyKind, DetectorThresholds, EngineMessage, ErrorInfo, PauseReason, StartOptions } from '../../protocol/messages';
+import type { Anomaly, AnomalyBreakpoint, AnomalyKind, DetectorThresholds, EngineMessage, ErrorInfo, HostCommand, PauseReason, StartOptions } from '../../protocol/messages';
 import type { LayerMeta, NonFiniteEvent, StepSample } from '../monitor/detector';
 import { MAIN_THRESHOLD, Monitor } from '../monitor/monitor';
 import { DEFAULT_PYTHON, distributedEnv, ranksOf, type PythonLaunch, type RankSpec } from './launch-config';
@@ -129,6 +129,8 @@ export class PythonRun {
     }
     if (rank.spec.rank !== 0) return;
     if (type === '_end') return this.endOfStep(msg);
+    // The answer to a debugger request (variables, evaluate, inspect, setLearningRate) forwarded to rank 0.
+    if (type === 'response') return this.emit(msg as unknown as EngineMessage);
     if (typeof type !== 'string' || !RELAYED.has(type)) return;
     const m = msg as unknown as EngineMessage;
     switch (m.type) {
@@ -216,6 +218,17 @@ export class PythonRun {
 
   stop(): void {
     this.stopAll();
+  }
+
+  /**
+   * A request global rank 0 answers itself (variables, evaluate, inspect, setLearningRate): it reads commands at each
+   * optimizer step and while paused, and answers with the request's seq. False when this launcher has no rank 0.
+   */
+  forward(cmd: HostCommand): boolean {
+    const lead = this.ranks.find((r) => r.spec.rank === 0);
+    if (!lead || lead.proc.exit) return false;
+    lead.proc.send(cmd as unknown as Record<string, unknown>);
+    return true;
   }
 
   setAnomalies(list: readonly AnomalyBreakpoint[]): void {

@@ -10,6 +10,7 @@
 Nothing here changes a value the script computes: statistics are read under no_grad from detached tensors.
 """
 
+import sys
 import time
 import uuid
 import weakref
@@ -17,9 +18,9 @@ from datetime import datetime, timezone
 
 import torch
 
-from . import epochs, graph as graphs, stats
+from . import epochs, graph as graphs, inspect_, stats
 from .cadence import StatsCadence
-from .sources import ConstructionSites
+from .sources import ConstructionSites, is_user_file
 
 
 class RunEnd(BaseException):
@@ -67,6 +68,8 @@ class Watcher:
         self.last_end = None
         self.stats_ms = 0.0
         self.verdicts = {}
+        self.root = None
+        self.at_step = None  # (optimizer, the user's frame) while inside optimizer.step(), for the debugger
 
     # --- installation -------------------------------------------------------------------------------------
     def install(self):
@@ -169,6 +172,10 @@ class Watcher:
         # next optimizer step, before anything of that one is reported or applied.
         if self.max_steps is not None and self.step >= self.max_steps:
             raise RunEnd("completed")
+        frame = sys._getframe(1)
+        while frame is not None and not is_user_file(frame.f_code.co_filename):
+            frame = frame.f_back
+        self.at_step = (opt, frame)
         self._commands()
         t_begin = time.perf_counter()
         self.in_step = True
@@ -188,6 +195,7 @@ class Watcher:
                     self.updates = self._update_vectors(before)
         finally:
             self.in_step = False
+            self.at_step = None
         own_ms = self.stats_ms + ((t_real - t_begin) + (time.perf_counter() - t_done)) * 1000
         iteration_ms = (t_done - self.last_end) * 1000 if self.last_end is not None else (t_done - t_begin) * 1000
         self.cadence.record(self.step, max(0.0, iteration_ms - own_ms), own_ms, self.collect)
@@ -214,10 +222,58 @@ class Watcher:
             raise RunEnd("stopped")
         if kind == "config":
             self.gate = bool(cmd.get("gate", self.gate))
+        if kind in ("variables", "evaluate", "inspect", "setLearningRate"):
+            self._answer(cmd)
         if kind == "verdict":
             # A verdict may arrive before this rank reaches the step it is for (another rank's step ended first).
             self.verdicts[int(cmd.get("step", -1))] = cmd.get("action")
         return kind
+
+    # --- the debugger's requests (answered at a step boundary: while paused, or at the next optimizer step) ---------
+    def _answer(self, cmd):
+        seq = cmd.get("seq")
+        try:
+            body = self._request(cmd)
+            self.channel.send({"type": "response", "request_seq": seq, "success": True, **({"body": body} if body is not None else {})})
+        except Exception as err:  # the user's expression failed: an answer, not the end of the run
+            message = f"{type(err).__name__}: {err}"
+            self.channel.send({"type": "response", "request_seq": seq, "success": False, "error": {"id": "evaluateFailed", "message": message, "showUser": True}})
+
+    def _request(self, cmd):
+        opt, frame = self.at_step if self.at_step else (self.primary() if self.primary else None, None)
+        kind = cmd["type"]
+        lr = opt.param_groups[0].get("lr") if opt is not None and opt.param_groups else None
+        if kind == "setLearningRate":
+            self._set_lr(opt, float(cmd["lr"]))
+            return {"lr": float(cmd["lr"])}
+        ours = {"model": self.root, "optimizer": opt, "step": self.step, "loss": self.loss, "lr": lr}
+        if kind == "variables":
+            with torch.no_grad():
+                return inspect_.variables({**ours, **inspect_.user_scope(frame)}, cmd.get("ref", ""))
+        if kind == "evaluate":
+            result, overlay = inspect_.evaluate(cmd["expression"], frame, ours)
+            if overlay.get("lr") != lr and isinstance(overlay.get("lr"), (int, float)):
+                self._set_lr(opt, float(overlay["lr"]))
+                result = {"result": f"lr = {overlay['lr']}"}
+            return result
+        layer = dict(self.layers or []).get(cmd.get("layerId"))
+        if layer is None:
+            raise KeyError(f"No layer {cmd.get('layerId')!r}")
+        params = dict(layer.named_parameters(recurse=False))
+        weight = params.get("weight", next(iter(params.values()), None))
+        what = cmd.get("what")
+        tensor = weight if what == "weight" else weight.grad if what == "grad" and weight is not None else None
+        if tensor is None:
+            raise ValueError(f"{what} of {cmd.get('layerId')} is not available for PyTorch scripts at this point")
+        with torch.no_grad():
+            return inspect_.summarize(f"{cmd.get('layerId')}.{what}", tensor, bool(cmd.get("full")))
+
+    @staticmethod
+    def _set_lr(opt, lr):
+        if opt is None:
+            raise ValueError("No optimizer has stepped yet")
+        for group in opt.param_groups:
+            group["lr"] = lr
 
     def _await_verdict(self):
         while True:
@@ -267,6 +323,7 @@ class Watcher:
 
     def _start(self, opt):
         root = graphs.find_root(self.called, opt)
+        self.root = root
         self.layers = graphs.tracked_layers(root, self.called) if root is not None else []
         self.names = {id(m): name for name, m in self.layers}
         seed = torch.initial_seed()
