@@ -1,7 +1,8 @@
-// LstmSequence and LstmSequenceGrad: the whole LSTM recurrence in one kernel call. On wasm the fused kernel keeps
-// the states in the heap across steps; it must give exactly the bits of the per-step kernels (MatMul, LstmCell,
-// LstmCellGrad) it replaces, on one and two threads, with W_hh resident (as a parameter is) or not, with and
-// without b_hh, and for shapes it hands back to the per-step kernels. The cpu reference is the per-step loop.
+// LstmSequence and LstmSequenceGrad: the whole LSTM recurrence in one kernel call each. On wasm the backward is
+// fused (gate gradients, dh and dc stay in the heap across steps; dW_hh and db_hh from them); the results must be
+// exactly the bits of the per-step kernels (MatMul, BiasGrad, LstmCellGrad) it replaces, on one and two threads,
+// with W_hh resident (as a parameter is) or not, with and without b_hh, and for shapes it hands back to the
+// per-step kernels. The forward and the cpu reference are the per-step loop.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createWasmBackend, type WasmBackend } from '../../engine/backends/wasm';

@@ -1,63 +1,34 @@
-// LstmSequence and LstmSequenceGrad on the wasm heap: the whole recurrence in one kernel call, so the states, gates
-// and each step's hidden projection stay in the heap from the first step to the last. The per-step kernels copied h
-// into the heap and the projection out of it for every MatMul, and the projection, x_t and c back in and the
-// gates and states out for every LstmCell: ~0.6 MB of copies per step of the bench's LSTM(28, 128) at batch 64,
-// each way. Here xp goes in and hs, cs and the gates come out once per sequence (and the backward's gradients
-// likewise). Every step runs the same GEMM driver and cell loops as the per-step kernels, so the results are
-// bit-identical to them; shapes the fused path does not take run those kernels.
-import type { KernelMap, LstmSequenceAttrs, LstmSequenceGradAttrs, LstmSequenceGradInputs, LstmSequenceGradOut, LstmSequenceOut } from '../../kernels/kernel-map';
+// LstmSequence and LstmSequenceGrad on the wasm heap. The backward through time is one kernel call: the gate
+// gradients, dh and dc stay in the heap from the last step to the first, and W_hh's and b_hh's gradients are
+// computed from the gate gradients where they lie. The per-step kernels copied each step's six inputs into the heap
+// and the gate gradients, dc and dh out of it, then MatMul and BiasGrad copied all T steps' gate gradients in again.
+// Each step runs the same cell loop and GEMM driver as the per-step kernels (and dW_hh, db_hh as MatMul and
+// BiasGrad compute them), so the results are bit-identical to theirs; shapes the fused path does not take run them.
+//
+// The forward runs the per-step kernels (lstmSequenceOf). A fused forward, built and measured the same way (states
+// in the heap for the whole sequence, hs/cs/gates copied out once), read a 7% lower minimum step on the bench LSTM,
+// but with it V8 held 130-180 MB of dead ArrayBuffers (31 MB without) and ran a mark-compact every ~150 ms instead
+// of once in 5 s, so its median step and CPU time per step were worse (2026-12-07, docs/benchmarks.md). It belongs
+// with the tensor-lifetime work (issue 26), where the states need not leave the heap at all.
+import type { KernelMap, LstmSequenceGradAttrs, LstmSequenceGradInputs, LstmSequenceGradOut } from '../../kernels/kernel-map';
 import { markFinite } from '../../finite';
 import { BIAS_GRAD_SMALL, columnSums } from './bias-grad';
-import { lstmSequenceGradOf, lstmSequenceOf } from '../../kernels/lstm-sequence';
-import { seedRows } from '../cpu/matmul';
-import { gemm, padCols, padRows } from './gemm';
+import { lstmSequenceGradOf } from '../../kernels/lstm-sequence';
+import { gemm, padRows } from './gemm';
 import type { Call } from './threads';
 import type { WasmRuntime } from './runtime';
 
-/** Cells per step from which the cell loops split their rows over two threads (as the LstmCell kernels do). */
+/** Cells per step from which the cell loop splits its rows over two threads (as the LstmCellGrad kernel does). */
 const SPLIT_MIN = 8192;
 
 /**
  * Whether the fused path takes this shape: H a multiple of 8 (so a GEMM's padded output rows are the cell's
- * contiguous rows), enough cells for the vector cell loop and enough work for the wasm GEMM (MatMul and LstmCell
- * run their reference loops below those sizes).
+ * contiguous rows), enough cells for the vector cell loop and enough work for the wasm GEMM (MatMul and
+ * LstmCellGrad run their reference loops below those sizes).
  */
 const fusable = (B: number, H: number): boolean => H % 8 === 0 && B * H >= 256 && B * 4 * H * H >= 16 * 16 * 16;
 
 type StepKernels = Pick<KernelMap, 'MatMul' | 'BiasGrad' | 'LstmCell' | 'LstmCellGrad'>;
-
-export function makeLstmSequence(rt: WasmRuntime, steps: StepKernels): KernelMap['LstmSequence'] {
-  const cellFn = rt.fn('lstmCell');
-  const perStep = lstmSequenceOf(steps);
-  return function lstmSequence(xp, wHh, bHh, h0, c0, at: LstmSequenceAttrs): LstmSequenceOut {
-    const { steps: T, batch: B, hidden: H } = at;
-    const G = 4 * H, BH = B * H;
-    if (!fusable(B, H) || T === 0 || xp.length < T * B * G || wHh.length < G * H || h0.length < BH || c0.length < BH) {
-      return perStep(xp, wHh, bHh, h0, c0, at);
-    }
-    const heap = rt.heap;
-    heap.reset();
-    const x = heap.use(xp.subarray(0, T * B * G));
-    const w = heap.use(wHh.subarray(0, G * H));
-    const hs = heap.alloc((T + 1) * BH);
-    const cs = heap.alloc((T + 1) * BH);
-    const gates = heap.alloc(T * B * G);
-    // The projection's rows are padded to the register tile's height (G is a multiple of 8, so ldc = G).
-    const hp = heap.alloc(padRows(rt, B) * padCols(G));
-    heap.f32.set(h0.subarray(0, BH), hs >> 2);
-    heap.f32.set(c0.subarray(0, BH), cs >> 2);
-    const bias = bHh ? bHh.subarray(0, G) : null;
-    const halves = rt.halves(B, BH, SPLIT_MIN);
-    for (let t = 0; t < T; t++) {
-      // hp = b_hh + h_t·W_hhᵀ, as MatMul computes it: the bias seeds C and the GEMM adds the product.
-      if (bias) seedRows(heap.f32, bias, B, G, hp >> 2);
-      gemm(rt, B, G, H, { addr: hs + t * BH * 4, s0: H, s1: 1 }, { addr: w, s0: 1, s1: H }, { addr: hp, ldc: G, accumulate: !!bias });
-      const args = (r0: number): number[] => [x + (t * B + r0) * G * 4, hp + r0 * G * 4, cs + (t * BH + r0 * H) * 4, gates + (t * B + r0) * G * 4, cs + ((t + 1) * BH + r0 * H) * 4, hs + ((t + 1) * BH + r0 * H) * 4];
-      rt.runParts(halves.map(([r0, r1]): Call[] => [[cellFn, [...args(r0), r1 - r0, H]]]));
-    }
-    return { hs: heap.copyOut(hs, (T + 1) * BH), cs: heap.copyOut(cs, (T + 1) * BH), gates: heap.copyOut(gates, T * B * G) };
-  };
-}
 
 export function makeLstmSequenceGrad(rt: WasmRuntime, steps: StepKernels): KernelMap['LstmSequenceGrad'] {
   const gradFn = rt.fn('lstmCellGrad');
