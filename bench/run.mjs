@@ -8,7 +8,10 @@
 // Options: --rounds N (default 3), --seconds S per measurement (default 0.5), --warmup S (unrecorded first
 // round, default 2), --only w1,w2 (workloads),
 // --peers p1,p2 (peer names), --no-torch, --quiet C and --quiet-wait S (before each
-// measurement wait up to S seconds, default 4, until other processes use less than C cores, default 0.25).
+// measurement wait up to S seconds, default 4, until other processes use less than C cores, default 0.25),
+// --baseline DIR (also run the Gradlens wasm peers of another checkout, e.g. `git worktree add DIR <commit>` or a
+// `git archive` of it with node_modules linked, as baseline-wasm-1t/2t: a change's before and after in the same
+// run, with a same-round ratio column; such a run never replaces the published table).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -37,6 +40,7 @@ const SECONDS = Number(opt('seconds', 0.5));
 const WARMUP_S = Number(opt('warmup', 2));
 const ONLY = opt('only', null)?.split(',');
 const PEERS_ONLY = opt('peers', null)?.split(',');
+const BASELINE = opt('baseline', null) ? path.resolve(opt('baseline', null)) : null;
 /** A workload whose single iteration takes longer than this on a peer is measured in the first round only. */
 const SLOW_ITER_S = 3;
 const TIMEOUT_S = 300;
@@ -79,6 +83,11 @@ function peerList(torchOk) {
   const relaxed = '--experimental-wasm-relaxed-simd';
   if (flags.includes(relaxed)) g('gradlens-wasm-2t-nofma', flags.filter((f) => f !== relaxed), 'wasm', '2');
   g('gradlens-gpujs', [], 'gpujs');
+  if (BASELINE) {
+    for (const [name, f, threads] of [['baseline-wasm-1t', oneThread, '1'], ['baseline-wasm-2t', flags, '2']]) {
+      peers.push({ name, family: 'baseline', cmd: process.execPath, args: [...f, ...tsx, 'wasm', threads], cwd: BASELINE });
+    }
+  }
   return PEERS_ONLY ? peers.filter((p) => PEERS_ONLY.includes(p.name)) : peers;
 }
 
@@ -95,7 +104,7 @@ const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: String(32 << 20), MALLOC_TRIM_THRES
 class Peer {
   constructor(spec) {
     this.spec = spec;
-    this.proc = spawn(spec.cmd, spec.args, { cwd: root, env: { ...process.env, ...MALLOC_ENV, ...spec.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = spawn(spec.cmd, spec.args, { cwd: spec.cwd ?? root, env: { ...process.env, ...MALLOC_ENV, ...spec.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     this.waiters = [];
     this.stderr = '';
     this.dead = null;
@@ -269,7 +278,7 @@ async function main() {
     workloads: results,
   };
   // A filtered or short run must not replace the published full results.
-  const full = !ONLY && !PEERS_ONLY && ROUNDS >= 3;
+  const full = !ONLY && !PEERS_ONLY && !BASELINE && ROUNDS >= 3;
   const name = full ? 'latest' : 'partial';
   mkdirSync(path.join(root, 'bench/results'), { recursive: true });
   writeFileSync(path.join(root, `bench/results/${name}.json`), JSON.stringify(out, null, 2) + '\n');
@@ -311,7 +320,7 @@ function summarize(workloads, peers, samples, errors, slow) {
     const bestOf = (names) => names.filter((n) => perPeer[n]?.median).sort((a, b) => perPeer[b].median - perPeer[a].median)[0];
     const gl = bestOf(family('gradlens'));
     const ratios = {};
-    for (const f of ['torch', 'tfjs']) {
+    for (const f of ['torch', 'tfjs', 'baseline']) {
       const ref = bestOf(family(f));
       if (!gl || !ref) continue;
       // Same-round ratio of the two chosen configurations; a peer measured once (slow) pairs with every round.
@@ -339,8 +348,9 @@ function markdown(out) {
     `${out.settings.warmUpSeconds !== undefined ? `after ${out.settings.warmUpSeconds} s of warm-up per workload and peer, ` : ''}${out.settings.rounds} interleaved rounds x ${out.settings.secondsPerMeasurement} s, medians${out.settings.mallocEnv ? `; every peer with ${Object.entries(out.settings.mallocEnv).map(([k, v]) => `${k}=${v}`).join(' ')} (see docs/benchmarks.md)` : ''}. Matmul rows are GFLOP/s, model rows training samples/s (batch 64, Adam).` +
     (out.externalLoad ? ` Other processes used ${out.externalLoad.median.toFixed(2)} cores (median; max ${out.externalLoad.max.toFixed(2)}) before each measurement; ${out.externalLoad.noisy} of ${out.externalLoad.of} measurements started above ${out.settings.quietCores} after waiting up to ${QUIET_WAIT_S} s.` : ''));
   lines.push('');
-  lines.push(`| workload | ${names.join(' | ')} | Gradlens / torch best | Gradlens / tfjs best |`);
-  lines.push(`|---|${names.map(() => '---:').join('|')}|---:|---:|`);
+  const withBaseline = out.workloads.some((w) => w.ratios.baseline);
+  lines.push(`| workload | ${names.join(' | ')} | Gradlens / torch best | Gradlens / tfjs best |${withBaseline ? ' Gradlens / baseline best |' : ''}`);
+  lines.push(`|---|${names.map(() => '---:').join('|')}|---:|---:|${withBaseline ? '---:|' : ''}`);
   for (const w of out.workloads) {
     const cells = names.map((n) => {
       const r = w.peers[n];
@@ -349,7 +359,7 @@ function markdown(out) {
       return (n === w.bestGradlens ? `**${v}**` : v) + (r.firstRoundOnly ? '¹' : '');
     });
     const ratio = (f) => (w.ratios[f] ? `${w.ratios[f].ratio.toFixed(2)} (${w.ratios[f].reference})` : 'n/a');
-    lines.push(`| ${w.name} | ${cells.join(' | ')} | ${ratio('torch')} | ${ratio('tfjs')} |`);
+    lines.push(`| ${w.name} | ${cells.join(' | ')} | ${ratio('torch')} | ${ratio('tfjs')} |${withBaseline ? ` ${ratio('baseline')} |` : ''}`);
   }
   lines.push('');
   lines.push('Bold: the best Gradlens backend, used for the ratios (same-round ratio, median over rounds). ¹ one iteration took over ' +
