@@ -7,7 +7,7 @@ import { toDevice, type DeviceLike } from './device';
 import { forgetFinite } from './finite';
 import * as bin from './ops/binary';
 import { clamp as clampOp } from './ops/unary';
-import { normDim } from './ops/reduce';
+import { maxWithIndices, normDim } from './ops/reduce';
 import { narrow, reshape } from './ops/shape';
 import * as sel from './ops/select';
 import { Tensor } from './tensor';
@@ -41,8 +41,20 @@ declare module './tensor' {
     mul_(other: Operand): this;
     div_(other: Operand): this;
     clamp_(min?: number | null, max?: number | null): this;
+    /**
+     * Along a dim: the values, which also unpack as PyTorch's (values, indices) pair,
+     * `const [values, indices] = x.max(1)`, and carry `.values` and `.indices`. Without a dim: the largest value.
+     */
+    max(dim: number, keepdim?: boolean): ValuesAndIndices;
+    min(dim: number, keepdim?: boolean): ValuesAndIndices;
   }
 }
+
+/**
+ * What Tensor.max(dim) / min(dim) return: the values tensor (as Gradlens always gave), which destructures as
+ * PyTorch's named tuple does. The indices (float32 numbers, like torch.max's) are computed when first asked for.
+ */
+export type ValuesAndIndices = Tensor & { readonly values: Tensor; readonly indices: Tensor; [Symbol.iterator](): Iterator<Tensor> };
 
 /**
  * PyTorch's rules for an in-place update, which Gradlens cannot record in the autograd graph: under gradients, a
@@ -217,3 +229,42 @@ for (const name of RAW_DATA_HINTS) {
     },
   });
 }
+
+// Tensor.max(dim) / min(dim): PyTorch's `_, predicted = outputs.max(1)` ports as `const [, predicted] = outputs.max(1)`
+// (it failed with "is not iterable"). The result stays the values tensor for code that uses it as one.
+function withIndices(values: Tensor, source: Tensor, d: number, negate: boolean): ValuesAndIndices {
+  let indices: Tensor | undefined;
+  const getIndices = (): Tensor => {
+    if (!indices) {
+      const r = maxWithIndices(negate ? no_grad(() => source.neg()) : source, d);
+      indices = new Tensor(Float32Array.from(r.indices), values.shape.slice());
+    }
+    return indices;
+  };
+  Object.defineProperties(values, {
+    values: { configurable: true, enumerable: false, get: () => values },
+    indices: { configurable: true, enumerable: false, get: getIndices },
+    [Symbol.iterator]: {
+      configurable: true,
+      enumerable: false,
+      value: function* pair(): Generator<Tensor> {
+        yield values;
+        yield getIndices();
+      },
+    },
+  });
+  return values as ValuesAndIndices;
+}
+
+const valuesOnlyMax = proto.max as (this: Tensor, dim?: number | null, keepdim?: boolean) => Tensor;
+const valuesOnlyMin = proto.min as (this: Tensor, dim?: number | null, keepdim?: boolean) => Tensor;
+proto.max = function (this: Tensor, dim?: number | null, keepdim = false) {
+  const values = valuesOnlyMax.call(this, dim, keepdim);
+  if (dim === undefined || dim === null) return values as ValuesAndIndices;
+  return withIndices(values, this, normDim(dim, this.shape.length, 'max'), false);
+} as Tensor['max'];
+proto.min = function (this: Tensor, dim?: number | null, keepdim = false) {
+  const values = valuesOnlyMin.call(this, dim, keepdim);
+  if (dim === undefined || dim === null) return values as ValuesAndIndices;
+  return withIndices(values, this, normDim(dim, this.shape.length, 'min'), true);
+} as Tensor['min'];

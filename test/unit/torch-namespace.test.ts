@@ -119,3 +119,24 @@ test('torch.rand and the gradlens module\'s zeros/ones/randn/rand take PyTorch\'
   const u = torch.rand(1000);
   assert.ok(u.data.every((v) => v >= 0 && v < 1));
 });
+
+test('Tensor.max(dim) / min(dim) unpack as PyTorch\'s (values, indices): `const [, predicted] = outputs.max(1)`', () => {
+  const outputs = torch.tensor([[0.1, 0.7, 0.2], [0.9, 0.05, 0.05], [0.2, 0.2, 0.6]]);
+  const [values, predicted] = outputs.max(1);
+  assert.deepEqual(Array.from(values.data), [0.7, 0.9, 0.6].map(Math.fround));
+  assert.deepEqual(Array.from(predicted.data), [1, 0, 2]);
+  assert.deepEqual(Array.from(outputs.max(1).indices.data), [1, 0, 2]);
+  assert.equal(outputs.max(1).values.shape.length, 1);
+  const [, lowest] = outputs.min(1, true);
+  assert.deepEqual(lowest.shape, [3, 1]);
+  assert.deepEqual(Array.from(lowest.data), [0, 1, 0]);
+  // The same as torch.max(x, dim), and still the values tensor where code uses it as one.
+  const [, viaTorch] = torch.max(outputs, 1);
+  assert.deepEqual(Array.from(viaTorch.data), Array.from(predicted.data));
+  assert.ok(Math.abs(outputs.max(1).sum().item() - 2.2) < 1e-6);
+  assert.equal(outputs.max().item(), Math.fround(0.9));
+  // Gradients still flow through the values.
+  const w = torch.tensor([[1, 3], [2, 0]], { requires_grad: true });
+  w.max(1).sum().backward();
+  assert.deepEqual(Array.from(w.grad?.data ?? []), [0, 1, 1, 0]);
+});
