@@ -124,6 +124,14 @@ function noteNonFinite(data: Float32Array, op: string, phase: 'forward' | 'backw
   if (nan + inf > 0) firstNonFinite = { op, phase, layer, nanCount: nan, infCount: inf };
 }
 
+/** Sees every op's output, forward and backward (time travel's traced replay of a step); null when none. */
+export type OpTracer = (op: string, phase: 'forward' | 'backward', layer: LayerContext | undefined, data: Float32Array, shape: readonly number[]) => void;
+let opTracer: OpTracer | null = null;
+
+export function setOpTracer(tracer: OpTracer | null): void {
+  opTracer = tracer;
+}
+
 /** Builds the output tensor of an op and, when any input needs a gradient, its graph node. */
 export function makeOp(
   op: string,
@@ -135,6 +143,7 @@ export function makeOp(
 ): Tensor {
   const layer = currentLayer();
   if (checkNonFinite && !flags?.keepsFinite) noteNonFinite(outData, op, 'forward', layer);
+  opTracer?.(op, 'forward', layer, outData, outShape);
   let needsGrad = false;
   if (gradEnabled) {
     for (const t of inputs) {
@@ -227,6 +236,7 @@ export function backward(root: Tensor, gradient?: Tensor): void {
       const ig = inGrads[k];
       if (!ig || !inp.requires_grad) continue;
       if (checkNonFinite && !node.gradKeepsFinite) noteNonFinite(ig, node.op, 'backward', node.layer);
+      opTracer?.(node.op, 'backward', node.layer, ig, inp.shape);
       const prev = grads.get(inp);
       if (prev) {
         for (let i = 0; i < prev.length; i++) prev[i] += ig[i];

@@ -242,7 +242,46 @@ export type Capability =
   | 'recover';
 
 /** What moved the run in time (a `timeTravel` message), so the record, the report and the panel can mark it. */
-export type TimeTravelKind = 'stepBack' | 'reverseContinue' | 'skipBatch' | 'scaleLearningRate' | 'recover';
+export type TimeTravelKind = 'stepBack' | 'reverseContinue' | 'skipBatch' | 'scaleLearningRate' | 'recover' | 'traceStep';
+
+/** One op's output in a traced step: its statistics over the finite values, and how many were not finite. */
+export interface OpTraceEntry {
+  op: string;
+  phase: 'forward' | 'backward';
+  /** The layer the op ran in (its module path), when inside one. */
+  layerId?: string;
+  shape: number[];
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+  nonFinite: number;
+}
+
+/** A layer's parameter-gradient norm on each step of a traced replay (the steps from the snapshot to the traced one). */
+export interface LayerGradTrace {
+  layerId: string;
+  name: string;
+  norms: Array<{ step: number; norm: number }>;
+}
+
+/**
+ * A step replayed with every op traced (the traceStep command): the op outputs in execution order, the first
+ * non-finite one, and each layer's gradient norm over the replayed steps with the first layer whose norm jumped.
+ */
+export interface StepTrace {
+  step: number;
+  ops: OpTraceEntry[];
+  /** Ops beyond the cap, left out of `ops`. */
+  opsLeftOut: number;
+  /** Index in `ops` of the first op whose output had a NaN or Inf. */
+  firstNonFinite?: number;
+  /** The loss of each replayed step, the traced one last. */
+  losses: Array<{ step: number; loss: number }>;
+  gradNorms: LayerGradTrace[];
+  /** Layers whose gradient norm rose above `ratio` x its median over the earlier replayed steps, earliest first. */
+  gradJumps: Array<{ layerId: string; name: string; step: number; ratio: number }>;
+}
 
 /** A batch by its place in the data: the epoch and its index in that epoch's order. */
 export interface BatchPosition {
@@ -317,6 +356,8 @@ export type EngineMessage =
     }
   | { type: 'resumed'; step: number }
   | { type: 'timeTravel'; event: TimeTravelEvent }
+  /** The traced replay of a step (after a traceStep command), sent when the traced step has run. */
+  | { type: 'stepTrace'; trace: StepTrace }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string; source?: SourceLocation }
   | { type: 'error'; error: ErrorInfo }
   | { type: 'finished'; reason: 'completed' | 'stopped' | 'error'; step: number; durationMs: number }
@@ -399,7 +440,9 @@ export type HostCommand =
   /** While paused: back to the start of this step, leave its batch out, and continue. */
   | { type: 'skipBatch'; seq: number }
   /** While paused: multiply every group's learning rate by `factor` from this step on (0.5 halves it) and continue. */
-  | { type: 'scaleLearningRate'; seq: number; factor: number };
+  | { type: 'scaleLearningRate'; seq: number; factor: number }
+  /** While paused: back to the start of this step, replay to it, run it with every op traced (a stepTrace), go on. */
+  | { type: 'traceStep'; seq: number };
 
 export type HostCommandType = HostCommand['type'];
 
@@ -459,6 +502,7 @@ export interface ResponseBodies {
   reverseContinue: undefined;
   skipBatch: undefined;
   scaleLearningRate: undefined;
+  traceStep: undefined;
 }
 
 /** Webview <-> host messages. The webview renders EngineMessages and posts these back. */

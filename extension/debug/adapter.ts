@@ -1,6 +1,7 @@
 // The debug adapter: translates DAP requests into TrainingRuntime calls, one method per request, and runtime events
 // into DAP events. A training run is one thread; its call stack is the training step, then the layer frames. The
-// Variables view's tree is variables.ts. About 390 lines: one short method per DAP request (twenty of them).
+// Variables view's tree is variables.ts. About 430 lines: one short method per DAP request (twenty-two of them) and
+// the Debug Console's commands.
 import * as path from 'node:path';
 import {
   BreakpointEvent,
@@ -257,12 +258,18 @@ export class GradlensDebugSession extends DebugSession {
         await this.runtime.setLearningRate(lr);
         response.body = { result: `learning rate set to ${lr}`, variablesReference: 0 };
       } else if (action) {
-        if (action.kind === 'skipBatch') await this.runtime.skipBatch();
-        else await this.runtime.scaleLearningRate(action.factor);
-        response.body = {
-          result: action.kind === 'skipBatch' ? 'skipping this batch and continuing' : `learning rate x${action.factor} from this step, continuing`,
-          variablesReference: 0,
-        };
+        let result: string;
+        if (action.kind === 'scaleLearningRate') {
+          await this.runtime.scaleLearningRate(action.factor);
+          result = `learning rate x${action.factor} from this step, continuing`;
+        } else if (action.kind === 'skipBatch') {
+          await this.runtime.skipBatch();
+          result = 'skipping this batch and continuing';
+        } else {
+          await this.runtime.traceStep();
+          result = 'replaying this step traced, then continuing';
+        }
+        response.body = { result, variablesReference: 0 };
       } else {
         const r = await this.runtime.evaluate(args.expression);
         response.body = {
@@ -392,11 +399,13 @@ export function parseLearningRateAssignment(expression: string): number | undefi
 
 /**
  * The Debug Console's time-travel commands: `skip` (skip this batch and continue), `halve` (halve the learning rate
- * and continue), `lr *= 0.1` / `lr /= 2` (scale it and continue). Anything else is an expression.
+ * and continue), `lr *= 0.1` / `lr /= 2` (scale it and continue), `trace` (replay this step traced). Anything else
+ * is an expression.
  */
-export function parseTimeTravelCommand(expression: string): { kind: 'skipBatch' } | { kind: 'scaleLearningRate'; factor: number } | undefined {
+export function parseTimeTravelCommand(expression: string): { kind: 'skipBatch' | 'traceStep' } | { kind: 'scaleLearningRate'; factor: number } | undefined {
   const e = expression.trim().replace(/;$/, '').trim();
   if (/^skip(\s+(this\s+)?batch)?$/i.test(e)) return { kind: 'skipBatch' };
+  if (/^trace(\s+(this\s+)?step)?$/i.test(e)) return { kind: 'traceStep' };
   if (/^halve(\s+(the\s+)?(lr|learning[ _]rate))?$/i.test(e)) return { kind: 'scaleLearningRate', factor: 0.5 };
   const m = /^(?:lr|learning_rate)\s*([*/])=\s*([0-9.eE+-]+)$/.exec(e);
   if (!m) return undefined;

@@ -19,6 +19,7 @@ import type {
 } from '../../protocol/messages';
 import { RunProgress } from '../../protocol/run-state';
 import type { EngineConnection, EngineLauncher } from '../run/connection';
+import { traceText } from './trace-text';
 
 export interface StopInfo {
   step: number;
@@ -182,6 +183,12 @@ export class TrainingRuntime extends EventEmitter<RuntimeEvents> {
     if (this.lr !== undefined) this.lr *= factor;
   }
 
+  /** Replays the step the run stopped in from a snapshot with every op traced (a stepTrace follows), and continues. */
+  async traceStep(): Promise<void> {
+    this.stop_ = undefined;
+    await this.requireConnection().request({ type: 'traceStep' });
+  }
+
   async inspect(layerId: string, what: InspectWhat, full = false): Promise<TensorSummary> {
     return this.requireConnection().request({ type: 'inspect', layerId, what, full });
   }
@@ -248,6 +255,9 @@ export class TrainingRuntime extends EventEmitter<RuntimeEvents> {
         break;
       case 'timeTravel':
         this.emit('output', { category: 'console', text: `⟲ ${m.event.message}` });
+        break;
+      case 'stepTrace':
+        this.emit('output', { category: 'console', text: traceText(m.trace) });
         break;
       case 'epoch': {
         const val = m.val ? `, val loss ${m.val.loss.toPrecision(4)}` : '';

@@ -13,7 +13,7 @@ after(killAll);
 
 const isPaused = (m: { type: string }): m is EngineMessageOf<'paused'> => m.type === 'paused';
 
-test('stopped on a loss spike: Step Back, run on to the same spike, skip its batch; the record has both moves', async () => {
+test('stopped on a loss spike: Step Back, run on to the same spike, trace it, skip its batch; the record has the moves', async () => {
   const { client, messages } = await launch();
   let paused = waitFor(client, isPaused, 60_000);
   await client.start({ modelFile: path.join(FIXTURES, 'spike-onstep.ts'), breakOn: [{ kind: 'lossSpike' }], maxSteps: 150 });
@@ -41,6 +41,17 @@ test('stopped on a loss spike: Step Back, run on to the same spike, skip its bat
   assert.equal(twice.length, 2);
   assert.ok(Object.is(twice[0], twice[1]), `step ${a}'s loss replayed bit for bit: ${twice.join(' vs ')}`);
 
+  // Trace the spiking step: replayed, every op summarised, and each layer's gradient norms over the replay.
+  const traced = waitFor(client, (m): m is EngineMessageOf<'stepTrace'> => m.type === 'stepTrace', 60_000);
+  paused = waitFor(client, isPaused, 60_000);
+  await client.request({ type: 'traceStep' });
+  const { trace } = await traced;
+  assert.equal(trace.step, a);
+  assert.ok(trace.ops.length > 10 && trace.ops.some((o) => o.phase === 'backward'));
+  assert.ok(trace.losses.length > 1 && trace.losses.at(-1)?.step === a);
+  assert.ok(trace.gradNorms.length >= 2 && trace.gradJumps.length >= 1, JSON.stringify(trace.gradJumps));
+  assert.equal((await paused).step, a, 'the traced step spikes again and stops there');
+
   await client.request({ type: 'setBreakpoints', anomalies: [] });
   const finished = waitFor(client, (m) => m.type === 'finished', 60_000);
   await client.request({ type: 'skipBatch' });
@@ -48,8 +59,8 @@ test('stopped on a loss spike: Step Back, run on to the same spike, skip its bat
   await client.exited;
   const record = readFileSync(await client.recordPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; event?: { kind: string; skipped?: unknown[] } });
   const moves = record.filter((m) => m.type === 'timeTravel').map((m) => m.event);
-  assert.deepEqual(moves.map((e) => e?.kind), ['stepBack', 'skipBatch']);
-  assert.equal(moves[1]?.skipped?.length, 1);
+  assert.deepEqual(moves.map((e) => e?.kind), ['stepBack', 'traceStep', 'skipBatch']);
+  assert.equal(moves[2]?.skipped?.length, 1);
   assert.equal(record.at(-1)?.type, 'finished');
 });
 

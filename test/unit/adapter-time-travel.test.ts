@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { EngineMessage, HostCommand } from '../../protocol/messages';
+import type { EngineMessage, HostCommand, StepTrace } from '../../protocol/messages';
+import { traceText } from '../../extension/debug/trace-text';
 import { GradlensDebugSession, parseTimeTravelCommand } from '../../extension/debug/adapter';
 import { TrainingRuntime } from '../../extension/debug/runtime';
 import { DapClient } from './adapter-dap-client';
@@ -32,6 +33,9 @@ async function session() {
         later(e, { type: 'resumed', step: 7 }, { type: 'timeTravel', event: { kind: 'stepBack', fromStep: 7, toStep: 6, snapshotStep: 5, message: 'back to step 6 (from the snapshot before step 5, replayed).' } }, paused(6, 'Back at step 6, before it runs (Step Back)'));
       },
       evaluate: () => ({ result: '2' }),
+      traceStep: (_cmd, e) => {
+        later(e, { type: 'resumed', step: 7 }, { type: 'stepTrace', trace: TRACE });
+      },
       reverseContinue: () => {
         throw new Error('No anomaly or breakpoint stop before this point to go back to.');
       },
@@ -50,6 +54,19 @@ async function session() {
   if (!engine) throw new Error('no engine');
   return { client, engine, init };
 }
+
+const TRACE: StepTrace = {
+  step: 7,
+  ops: [
+    { op: 'linear', phase: 'forward', layerId: '0', shape: [4, 3], mean: 0.1, std: 1, min: -2, max: 3, nonFinite: 0 },
+    { op: 'log_softmax', phase: 'forward', layerId: '2', shape: [4, 3], mean: -1, std: 1, min: -40, max: 0, nonFinite: 2 },
+  ],
+  opsLeftOut: 0,
+  firstNonFinite: 1,
+  losses: [{ step: 5, loss: 0.5 }, { step: 6, loss: 0.48 }, { step: 7, loss: NaN }],
+  gradNorms: [{ layerId: '0', name: 'Linear(2, 3)', norms: [{ step: 5, norm: 1 }, { step: 6, norm: 40 }] }],
+  gradJumps: [{ layerId: '0', name: 'Linear(2, 3)', step: 6, ratio: 40 }],
+};
 
 const sent = (engine: MemoryEngine, type: HostCommand['type']) => engine.received.filter((c) => c.type === type);
 
@@ -82,6 +99,9 @@ test('the Debug Console: skip, halve, lr /= 2 and lr *= 0.1 act on the run; othe
   await say('lr /= 2');
   await say('lr *= 0.1');
   await say('skipped + 1');
+  assert.equal(await say('trace'), 'replaying this step traced, then continuing');
+  assert.equal(sent(engine, 'traceStep').length, 1);
+  await client.waitForEvent<DebugProtocol.OutputEvent>('output', 5000, (e) => e.body.output.startsWith('⟲ step 7 traced'));
   assert.equal(sent(engine, 'skipBatch').length, 1);
   assert.deepEqual(sent(engine, 'scaleLearningRate').map((c) => (c.type === 'scaleLearningRate' ? c.factor : 0)), [0.5, 0.5, 0.1]);
   assert.deepEqual(sent(engine, 'evaluate').map((c) => (c.type === 'evaluate' ? c.expression : '')), ['skipped + 1']);
@@ -92,4 +112,13 @@ test('parseTimeTravelCommand reads only the commands', () => {
   assert.deepEqual(parseTimeTravelCommand('halve learning rate'), { kind: 'scaleLearningRate', factor: 0.5 });
   assert.deepEqual(parseTimeTravelCommand('lr/=4'), { kind: 'scaleLearningRate', factor: 0.25 });
   for (const e of ['skipper', 'lr *= 0', 'lr /= -1', 'lr = 2', 'halve(x)']) assert.equal(parseTimeTravelCommand(e), undefined, e);
+});
+
+test('a traced step in the Debug Console: the first NaN/Inf op, the first gradient jump, the losses', () => {
+  const text = traceText(TRACE);
+  assert.match(text, /^⟲ step 7 traced: 2 op outputs \(forward and backward\), replayed from step 5\./);
+  assert.match(text, /first NaN\/Inf: log_softmax \(forward\) in layer 2, 2 of 12 values, op #2/);
+  assert.match(text, /gradient norm left its range first: Linear\(2, 3\) \(0\) at step 6 \(x40\.0 its median\), 1 step before this one/);
+  assert.match(text, /loss: 5 0\.500, 6 0\.480, 7 NaN/);
+  assert.match(traceText({ ...TRACE, firstNonFinite: undefined, gradJumps: [] }), /no op made a NaN or Inf\.\n {2}no layer's gradient norm left its range/);
 });

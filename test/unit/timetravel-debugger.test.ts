@@ -113,3 +113,36 @@ test('going back needs a step and a snapshot before it, and snapshots on', () =>
   assert.match(fails[1], /No snapshot at or before step 7: the oldest kept is before step 8/);
   assert.deepEqual(shallow.host.of('paused').map((p) => p.step), [0, 9, 8]);
 });
+
+test('trace this step: replayed from its snapshot and run with every op traced; the first non-finite op is named', () => {
+  const run = runLoop({ breakOn: [{ kind: 'nonFinite' }] }, [[{ type: 'traceStep' }], [{ type: 'resume' }]], { nanBatches: [5], steps: 8 });
+  assert.deepEqual(run.host.failures(), []);
+  const [tt] = run.host.of('timeTravel');
+  assert.deepEqual([tt.event.kind, tt.event.toStep, tt.event.snapshotStep], ['traceStep', 5, 1]);
+  const [{ trace }] = run.host.of('stepTrace');
+  assert.equal(trace.step, 5);
+  assert.ok(trace.ops.length > 10 && trace.ops.some((o) => o.phase === 'backward'));
+  assert.ok(trace.firstNonFinite !== undefined);
+  const first = trace.ops[trace.firstNonFinite];
+  assert.deepEqual([first.phase, first.layerId], ['forward', '0'], 'the first Linear meets the infinite sample');
+  assert.ok(trace.ops.slice(0, trace.firstNonFinite).every((o) => o.nonFinite === 0));
+  assert.deepEqual(trace.losses.map((l) => l.step), [1, 2, 3, 4, 5]);
+  assert.deepEqual(trace.gradNorms.map((g) => g.layerId), ['0', '3']);
+  assert.deepEqual(trace.gradNorms[0].norms.map((n) => n.step), [1, 2, 3, 4, 5]);
+  // The paused anomaly stop comes after the trace: the traced step is the bad step again.
+  assert.deepEqual(run.host.of('paused').map((p) => [p.step, p.reason]), [[5, 'anomaly'], [5, 'anomaly']]);
+});
+
+test("a traced replay shows the gradient norm jumping before the loss spike is declared", () => {
+  const afterStep = (s: number, groups: Array<{ lr: number }>) => {
+    if (s === 30) for (const g of groups) g.lr = 5;
+  };
+  const run = runLoop({ breakOn: [{ kind: 'lossSpike' }], snapshots: { every: 5, depth: 8 } }, [[{ type: 'traceStep' }], [{ type: 'resume' }]], { steps: 45, afterStep });
+  const [spike] = run.host.of('paused');
+  assert.equal(spike.reason, 'anomaly');
+  const [{ trace }] = run.host.of('stepTrace');
+  assert.equal(trace.step, spike.step);
+  const jump = trace.gradJumps[0];
+  assert.ok(jump, JSON.stringify(trace.gradNorms.map((g) => g.norms.map((n) => n.norm.toPrecision(2)))));
+  assert.ok(jump.step > 30 && jump.step < spike.step, `gradient jump at ${jump.step}, loss spike declared at ${spike.step}`);
+});

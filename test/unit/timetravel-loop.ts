@@ -7,7 +7,7 @@ import { DataLoader } from '../../engine/data/loader';
 import { TensorDataset } from '../../engine/data/datasets';
 import { Monitor } from '../../engine/monitor/monitor';
 import { CrossEntropyLoss, Dropout, Linear, ReLU, Sequential } from '../../engine/nn';
-import type { AnyModule } from '../../engine/nn/module';
+import { assignModuleIds, type AnyModule } from '../../engine/nn/module';
 import { Adam } from '../../engine/optim/adam';
 import { manual_seed } from '../../engine/random';
 import { DebugController, type DebugOptions } from '../../engine/train/debugger/controller';
@@ -64,7 +64,7 @@ export interface LoopRun {
 export function runLoop(
   options: DebugOptions & Pick<StartOptions, 'snapshots'>,
   script: Command[][],
-  opts: { steps?: number; nanBatches?: number[]; inject?: (step: number) => Anomaly[] } = {},
+  opts: { steps?: number; nanBatches?: number[]; inject?: (step: number) => Anomaly[]; afterStep?: (step: number, groups: Array<{ lr: number }>) => void } = {},
 ): LoopRun {
   manual_seed(7);
   const n = 60;
@@ -76,17 +76,20 @@ export function runLoop(
   const model = new Sequential(new Linear(4, 8), new ReLU(), new Dropout(0.2), new Linear(8, 3));
   const opt = new Adam(model.parameters(), { lr: 0.05 });
   const lossFn = new CrossEntropyLoss();
+  assignModuleIds(model as unknown as AnyModule);
+  const layers = model.children() as unknown as AnyModule[];
   const monitor = new Monitor();
   const host = new ScriptedHost();
   host.whenPaused(...script);
   let step = 0;
   let epoch = 0;
+  let lastLoss = NaN;
   const target: DebugTarget = {
     step: () => step,
     model: model as unknown as AnyModule,
-    layers: () => [],
+    layers: () => layers,
     stepSource: { file: '/work/loop.ts', line: 1, column: 1 },
-    scope: () => ({ step }),
+    scope: () => ({ step, loss: lastLoss }),
     captured: () => undefined,
     setLearningRate: (lr) => opt.param_groups.forEach((g) => (g.lr = lr)),
     travel: {
@@ -111,6 +114,8 @@ export function runLoop(
       debug.beforeOptimizerStep();
       opt.step();
       const value = loss.data[0];
+      lastLoss = value;
+      opts.afterStep?.(step, opt.param_groups);
       // The batch field says which batch of the epoch the step trained on (the loader's, not the loop's count).
       const drawn = (loader.cursor().live?.batch ?? 0) - 1;
       emit({ type: 'step', step, epoch, batch: drawn, batchesPerEpoch: loader.len, loss: value, lr: opt.param_groups[0].lr, samplesPerSec: 0, stepMs: 0 });

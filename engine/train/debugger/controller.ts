@@ -14,6 +14,7 @@ import { evaluate } from '../inspect';
 import { variables } from '../variables';
 import { Recovery } from '../timetravel/recovery';
 import { TimeTravel, type StepPosition } from '../timetravel/time-travel';
+import { StepTracer } from '../timetravel/trace';
 import { Breakpoints } from './breakpoints';
 import { frames, inspectLayer, placeScope, type DebugTarget, type StopPlace } from './view';
 
@@ -76,6 +77,8 @@ export class DebugController implements DebugHookPoints {
   /** Steps of the anomaly and breakpoint stops, newest last (Reverse Continue goes back to them). */
   private readonly stopSteps: number[] = [];
   private lastEpochReported = -1;
+  /** A traced replay under way (traceStep): gradient norms of the replayed steps, then the traced step's ops. */
+  private tracer: StepTracer | undefined;
 
   constructor(
     private readonly host: DebugHost,
@@ -129,6 +132,7 @@ export class DebugController implements DebugHookPoints {
     this.at = 'start';
     const step = this.target.step();
     const arrived = this.travel?.batchStart(step);
+    if (arrived?.kind === 'traceStep') this.tracer?.start();
     // A replay does not stop (nor read commands) before it arrives.
     if (this.travel?.silent) return;
     if (arrived?.pause) return this.pause('step', `Back at step ${step}, before it runs (${arrived.kind === 'reverseContinue' ? 'Reverse Continue' : 'Step Back'})`, { at: 'step' });
@@ -166,6 +170,7 @@ export class DebugController implements DebugHookPoints {
 
   batchEnd(anomalies: readonly Anomaly[]): void {
     const step = this.target.step();
+    if (this.tracer) this.traced(step);
     if (!this.travel?.silent) {
       this.at = 'end';
       const anomaly = this.recoverFrom(anomalies) ? undefined : this.breakpoints.anomalyToStopOn(anomalies);
@@ -178,6 +183,17 @@ export class DebugController implements DebugHookPoints {
   epochEnd(): void {
     if (this.travel?.silent) return;
     this.poll();
+  }
+
+  /** A step of a traced replay ended: its gradient norms; after the traced step itself, the stepTrace message. */
+  private traced(step: number): void {
+    const tracer = this.tracer;
+    if (!tracer) return;
+    const loss = this.target.scope().loss;
+    tracer.recordStep(step, typeof loss === 'number' ? loss : NaN);
+    if (!tracer.tracing || step !== tracer.step) return;
+    this.tracer = undefined;
+    this.host.emit({ type: 'stepTrace', trace: tracer.finish() });
   }
 
   /** --recover: plans a rollback past this step's anomaly; true when one was planned (the run does not stop on it). */
@@ -244,6 +260,7 @@ export class DebugController implements DebugHookPoints {
           if (this.state.kind !== 'entryPending') this.state = { kind: 'stepping', unit: cmd.unit, remaining: Math.max(1, cmd.count) };
           return this.respond(cmd.seq);
         case 'stop':
+          this.tracer?.stop();
           this.respond(cmd.seq);
           this.state = { kind: 'running' };
           throw new StopSignal();
@@ -270,6 +287,7 @@ export class DebugController implements DebugHookPoints {
         case 'reverseContinue':
         case 'skipBatch':
         case 'scaleLearningRate':
+        case 'traceStep':
           return this.travelCommand(cmd);
       }
     } catch (err) {
@@ -279,12 +297,16 @@ export class DebugController implements DebugHookPoints {
   }
 
   /** Step Back, Reverse Continue, skip this batch, scale the learning rate: from a stop, then the run moves on. */
-  private travelCommand(cmd: Extract<HostCommand, { type: 'stepBack' | 'reverseContinue' | 'skipBatch' | 'scaleLearningRate' }>): void {
+  private travelCommand(cmd: Extract<HostCommand, { type: 'stepBack' | 'reverseContinue' | 'skipBatch' | 'scaleLearningRate' | 'traceStep' }>): void {
     if (!this.travel) return this.fail(cmd.seq, { id: 'timeTravelOff', message: 'Time travel is off for this run (snapshots: false).', showUser: true });
     if (this.state.kind !== 'paused') return this.fail(cmd.seq, { id: 'notPaused', message: 'Going back works from a stop: pause the run first.', showUser: true });
     const factor = cmd.type === 'scaleLearningRate' ? cmd.factor : undefined;
     const why = this.travel.request(cmd.type, this.target.step(), this.at, { factor, lastStops: this.stopSteps });
     if (why !== undefined) return this.fail(cmd.seq, { id: 'cannotTravel', message: why, showUser: true });
+    if (cmd.type === 'traceStep') {
+      this.tracer?.stop();
+      this.tracer = new StepTracer(this.target.step(), () => this.target.layers());
+    }
     this.state = { kind: 'running' };
     this.respond(cmd.seq);
   }

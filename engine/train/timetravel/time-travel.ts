@@ -9,7 +9,7 @@
 // stays within the loader's current epoch: docs/time-travel.md.
 import type { AnomalyKind, BatchPosition, EngineMessage, TimeTravelEvent, TimeTravelKind } from '../../../protocol/messages';
 import { SnapshotRing, type SnapshotSettings } from './ring';
-import { restoreSnapshot, takeSnapshot, type CursorLoader, type TrainingParts } from './snapshot';
+import { restoreSnapshot, takeSnapshot, type CursorLoader, type TrainingParts, type TrainingSnapshot } from './snapshot';
 
 /** What the loop lends to time travel. */
 export interface TravelLoop {
@@ -34,6 +34,10 @@ export interface TravelPlan {
   lrFactor?: number;
   pause: boolean;
   anomaly?: AnomalyKind;
+  /** Restore a snapshot at or before this step rather than the newest before the target (a longer replay). */
+  restoreBefore?: number;
+  /** The snapshot chosen when the move was planned (the one restored). */
+  snapshotStep?: number;
 }
 
 const key = (p: BatchPosition): string => `${p.epoch}:${p.batch}`;
@@ -110,6 +114,9 @@ export class TimeTravel {
       return this.plan({ kind, from: step, target: step, skip: [], lrFactor: f, pause: false });
     }
     if (kind === 'stepBack') return this.plan({ kind, from: step, target: at === 'start' ? step - 1 : step, skip: [], pause: true });
+    // The step stopped in, replayed from its snapshot and run again traced (trace.ts); the run then goes on.
+    // It starts a snapshot earlier where it can, so the replay shows the gradient norms before the step as well.
+    if (kind === 'traceStep') return this.plan({ kind, from: step, target: step, skip: [], pause: false, restoreBefore: step - this.ring.every });
     if (kind === 'reverseContinue') {
       const t = [...(opts.lastStops ?? [])].reverse().find((s) => s < step || (s === step && at !== 'start'));
       if (t === undefined) return 'No anomaly or breakpoint stop before this point to go back to.';
@@ -133,25 +140,32 @@ export class TimeTravel {
 
   private plan(p: TravelPlan): string | undefined {
     if (p.target < 0) return 'This is the first step: there is no step before it.';
-    const snap = this.ring.atOrBefore(p.target);
+    const earlier = p.restoreBefore !== undefined ? this.ring.atOrBefore(p.restoreBefore) : undefined;
+    const snap = earlier && this.sameEpoch(earlier) === undefined ? earlier : this.ring.atOrBefore(p.target);
     if (!snap) {
       const oldest = this.ring.oldest;
       return oldest === undefined
         ? 'No snapshot has been taken yet (the first is before step 1).'
         : `No snapshot at or before step ${p.target}: the oldest kept is before step ${oldest} (keep more with snapshots.depth).`;
     }
-    const train = this.loop.trainLoader();
-    const then = snap.loaders.find((l) => l.loader === train)?.cursor.live;
-    const now = train?.cursor().live;
-    if (then && now && then.epoch !== now.epoch) {
-      return `Going back stays within this epoch (${now.epoch}): the loop's own epoch counter cannot go back, and step ${p.target}'s snapshot is from epoch ${then.epoch}.`;
+    const otherEpoch = this.sameEpoch(snap);
+    if (otherEpoch !== undefined) {
+      return `Going back stays within this epoch (${otherEpoch.now}): the loop's own epoch counter cannot go back, and step ${p.target}'s snapshot is from epoch ${otherEpoch.then}.`;
     }
-    this.pending = p;
+    this.pending = { ...p, snapshotStep: snap.step };
     return undefined;
   }
 
+  /** Undefined when `snap` was taken in the training loader's current epoch, else the two epochs. */
+  private sameEpoch(snap: TrainingSnapshot): { then: number; now: number } | undefined {
+    const train = this.loop.trainLoader();
+    const then = snap.loaders.find((l) => l.loader === train)?.cursor.live;
+    const now = train?.cursor().live;
+    return then && now && then.epoch !== now.epoch ? { then: then.epoch, now: now.epoch } : undefined;
+  }
+
   private restore(plan: TravelPlan): number {
-    const snap = this.ring.atOrBefore(plan.target);
+    const snap = this.ring.atOrBefore(plan.snapshotStep ?? plan.target);
     if (!snap) throw new Error(`time travel: the snapshot for step ${plan.target} is gone`);
     restoreSnapshot(this.loop.parts, snap);
     this.ring.dropAfter(snap.step);
