@@ -18,6 +18,8 @@ import {
   screenshot,
   statusBarText,
   waitUntil,
+  stopDebugging,
+  endLeftoverDebugSession,
   type Workbench,
 } from './workbench';
 
@@ -228,10 +230,7 @@ test("Debug Current Model on a loop script (the user's own training loop) stops 
   // Issue 21: a script with its own loop is instrumented through hooks; the debugger stops it like a definition.
   const LOOP = 'lr-spike-loop.ts';
   await clearNotifications(page);
-  if (await page.locator('.debug-toolbar').isVisible()) {
-    await runCommand(page, 'Debug: Stop');
-    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
-  }
+  await endLeftoverDebugSession(page);
   await openFile(page, LOOP);
   await runCommand(page, 'Gradlens: Debug Current Model');
   const widget = page.locator('.exception-widget');
@@ -251,17 +250,52 @@ test("Debug Current Model on a loop script (the user's own training loop) stops 
   await stackRows.first().click();
   await widget.waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
   await screenshot(page, ARTIFACTS, '2e-debug-loop-script-spike');
-  await runCommand(page, 'Debug: Stop');
-  await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 60_000 });
+  await stopDebugging(page);
+});
+
+test('Train Current Model on a PyTorch script draws the heatmap of its layers at their Python lines', async () => {
+  // Issue 22: a .py file runs unchanged under the Python runner (Debian's python3-torch), into the same panel.
+  await clearNotifications(page);
+  await endLeftoverDebugSession(page);
+  await openFile(page, 'mlp.py');
+  await runCommand(page, 'Gradlens: Train Current Model');
+  const rows = panelFrame(page).locator('.gl-heatmap-svg g.row-label');
+  await waitUntil(
+    async () => /mlp\.py/.test((await panelFrame(page).locator('h1.gl-title').first().textContent()) ?? '') && (await rows.count()) >= 2,
+    120_000,
+    "the panel of the PyTorch script's run with heatmap rows",
+  );
+  const labels = (await rows.allTextContents()).join(' | ');
+  log('PyTorch heatmap rows:', labels);
+  assert.match(labels, /Linear/);
+  await waitUntil(async () => /completed|stopped/.test(await statusBarText(page)), 120_000, 'the PyTorch run to finish');
+  await screenshot(page, ARTIFACTS, '2f-train-pytorch-script');
+});
+
+test('Debug Current Model on a PyTorch script stops on its loss spike', async () => {
+  await clearNotifications(page);
+  await openFile(page, 'lr-spike.py');
+  await runCommand(page, 'Gradlens: Debug Current Model');
+  // The stop: the panel says why, and VS Code's call stack shows the paused step (before its optimizer.step()).
+  const status = panelFrame(page).locator('#gl-status');
+  await waitUntil(
+    async () => /lr-spike\.py/.test((await panelFrame(page).locator('h1.gl-title').first().textContent()) ?? '') && /Loss spike at step \d+/.test((await status.textContent()) ?? ''),
+    120_000,
+    "the PyTorch script's run paused on its loss spike",
+  );
+  log('PyTorch stop:', (await status.textContent()) ?? '');
+  await runCommand(page, 'View: Show Run and Debug');
+  const stackRows = page.locator('.debug-call-stack .monaco-list-row');
+  await waitUntil(async () => /step/.test((await stackRows.allTextContents()).join(' ')), 30_000, 'the paused step in the call stack');
+  log('PyTorch call stack:', (await stackRows.allTextContents()).join(' | '));
+  await screenshot(page, ARTIFACTS, '2g-debug-pytorch-spike');
+  await stopDebugging(page);
 });
 
 test('Step Into from a stop pauses in the next layer, says forward or backward, and shows that layer\'s tensors', async () => {
   // Issue 25 item 3: Step Into used to show "No activation of 1 was recorded on this step".
   await clearNotifications(page);
-  if (await page.locator('.debug-toolbar').isVisible()) {
-    await runCommand(page, 'Debug: Stop');
-    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
-  }
+  await endLeftoverDebugSession(page);
   await openFile(page, SPIKE);
   await runCommand(page, 'Gradlens: Debug Current Model');
   await page.locator('.exception-widget').waitFor({ state: 'visible', timeout: 120_000 });
@@ -281,17 +315,13 @@ test('Step Into from a stop pauses in the next layer, says forward or backward, 
   log('layer variables:', (await vars.allTextContents()).join(' | '));
   assert.doesNotMatch((await vars.allTextContents()).join(' '), /No activation of|No outGrad of|has no gradient yet/);
   await screenshot(page, ARTIFACTS, '2d-step-into-layer');
-  await runCommand(page, 'Debug: Stop');
-  await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 60_000 });
+  await stopDebugging(page);
 });
 
-test('time travel: from the loss-spike stop, Step Back, run into the same spike, Reverse Continue, then skip in the Debug Console', async () => {
+test('time travel: from the loss-spike stop, Step Back, run into the same spike, Reverse Continue, then trace and skip in the Debug Console', async () => {
   // Issue 23: the stop on a spike is where the investigation starts (docs/time-travel.md).
   await clearNotifications(page);
-  if (await page.locator('.debug-toolbar').isVisible()) {
-    await runCommand(page, 'Debug: Stop');
-    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
-  }
+  await endLeftoverDebugSession(page);
   await openFile(page, SPIKE);
   await runCommand(page, 'Gradlens: Debug Current Model');
   const widget = page.locator('.exception-widget');
@@ -329,26 +359,32 @@ test('time travel: from the loss-spike stop, Step Back, run into the same spike,
   await widget.waitFor({ state: 'hidden', timeout: 60_000 });
   await waitUntil(async () => new RegExp(`train step ${step}(?!\\d)`).test(await topFrame()), 60_000, `the frame of step ${step} after Reverse Continue`);
 
+  // `trace` in the Debug Console: the step replayed with every op traced, summarised there; it spikes and stops again.
+  const say = async (command: string): Promise<void> => {
+    await showDebugConsole();
+    await page.locator('.repl-input-wrapper .monaco-editor').click();
+    await page.keyboard.type(command);
+    await page.keyboard.press('Enter');
+  };
+  await say('trace');
+  await waitUntil(async () => new RegExp(`⟲ step ${step} traced: \\d+ op outputs`).test((await repl.textContent()) ?? ''), 60_000, 'the trace in the Debug Console');
+  await widget.waitFor({ state: 'visible', timeout: 60_000 });
+  assert.match((await repl.textContent()) ?? '', /gradient norm left its range first: .+ at step \d+/);
+  await screenshot(page, ARTIFACTS, '2h-debug-console-trace');
+
   // `skip` in the Debug Console: the batch is left out and the run goes on.
-  await showDebugConsole();
-  await page.locator('.repl-input-wrapper .monaco-editor').click();
-  await page.keyboard.type('skip');
-  await page.keyboard.press('Enter');
+  await say('skip');
   await waitUntil(async () => /skipping this batch and continuing/.test((await repl.textContent()) ?? ''), 30_000, "the Debug Console's answer to skip");
   await waitUntil(async () => /leaving out its batch/.test((await repl.textContent()) ?? ''), 60_000, 'the skip recorded in the Debug Console');
   log('debug console:', ((await repl.textContent()) ?? '').slice(-400));
   await screenshot(page, ARTIFACTS, '2g-debug-console-skip');
-  await runCommand(page, 'Debug: Stop');
-  await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 60_000 });
+  await stopDebugging(page);
 });
 
 test('F5 on a model file with no launch.json starts the Gradlens debugger without asking which debugger', async () => {
   await clearNotifications(page);
   // A session left over from an earlier test would take F5 as Continue.
-  if (await page.locator('.debug-toolbar').isVisible()) {
-    await runCommand(page, 'Debug: Stop');
-    await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 30_000 });
-  }
+  await endLeftoverDebugSession(page);
   await openFile(page, SPIKE);
   // Keys go to the editor (a focused webview would keep them).
   await page.locator('.editor-instance .view-lines').first().click();
