@@ -60,7 +60,7 @@ async function modelDocument(arg: unknown, runs: RunManager): Promise<vscode.Tex
   if (!editor && last && fs.existsSync(last)) return vscode.workspace.openTextDocument(vscode.Uri.file(last));
   const doc = editor?.document;
   if (!doc || !isModelLanguage(doc.languageId)) {
-    void vscode.window.showErrorMessage('Gradlens: open a model file (a TypeScript or JavaScript file) first.');
+    void vscode.window.showErrorMessage('Gradlens: open a model file (TypeScript or JavaScript importing gradlens, or a PyTorch script) first.');
     return undefined;
   }
   if (doc.isUntitled) {

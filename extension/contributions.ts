@@ -58,6 +58,7 @@ export interface Settings {
   'codeLens.enabled': boolean;
   'decorations.enabled': boolean;
   'runs.keep': number;
+  python: string;
 }
 
 export type DetectorSettingKey = `detectors.${keyof DetectorThresholds}`;
@@ -101,7 +102,7 @@ const settingSchemas: { [K in keyof Settings]: SettingSchema } = {
   'codeLens.enabled': {
     type: 'boolean',
     default: true,
-    description: 'Show "Train | Debug" above the default export of model files.',
+    description: 'Show "Train | Debug" above the default export of model files, or above a script\'s training loop.',
   },
   'decorations.enabled': {
     type: 'boolean',
@@ -114,6 +115,13 @@ const settingSchemas: { [K in keyof Settings]: SettingSchema } = {
     default: 30,
     markdownDescription:
       'Keep this many run records in `.gradlens/runs` (the newest); older ones are deleted when a run starts. 0 keeps all.',
+  },
+  python: {
+    type: 'string',
+    default: '',
+    scope: 'resource',
+    markdownDescription:
+      'The Python interpreter that runs PyTorch scripts (`.py` model files). Empty: the Python extension\'s `python.defaultInterpreterPath` when set, else `/usr/bin/python3`.',
   },
 };
 
@@ -275,7 +283,7 @@ export function buildContributes(): Record<string, unknown> {
       {
         type: DEBUG_TYPE,
         label: 'Gradlens',
-        languages: ['typescript', 'javascript'],
+        languages: ['typescript', 'javascript', 'python'],
         configurationAttributes: { launch: { required: ['program'], properties: launchAttributes } },
         initialConfigurations: [
           { type: DEBUG_TYPE, request: 'launch', name: 'Gradlens: Train model', program: '${file}' },
@@ -311,6 +319,7 @@ export const TSSERVER_PLUGIN = 'gradlens-tsserver-plugin';
 export const ACTIVATION_EVENTS: readonly string[] = [
   'onLanguage:typescript',
   'onLanguage:javascript',
+  'onLanguage:python',
   `onDebugResolve:${DEBUG_TYPE}`,
   `onDebugDynamicConfigurations:${DEBUG_TYPE}`,
   `onWebviewPanel:${PANEL_VIEW_TYPE}`,

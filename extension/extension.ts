@@ -10,7 +10,8 @@ import { ModelCodeLensProvider } from './editor/codeLens';
 import { LayerDecorations } from './editor/decorations';
 import { AnomalyDiagnostics } from './editor/diagnostics';
 import { ErrorReporter } from './editor/errors';
-import { isModelLanguage, isModelSource } from './editor/modelFile';
+import { isModelLanguage, isModelSource, isPythonModel } from './editor/modelFile';
+import { pythonLaunchEnv } from './python';
 import { TrainingStatusBar } from './editor/statusBar';
 import { GradientPanel } from './panel/gradientPanel';
 import type { EngineConnection } from './run/connection';
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const selector: vscode.DocumentSelector = [
     { scheme: 'file', language: 'typescript' },
     { scheme: 'file', language: 'javascript' },
+    { scheme: 'file', language: 'python' },
   ];
   context.subscriptions.push(
     runs,
@@ -47,11 +49,16 @@ export function deactivate(): void {
 }
 
 async function launchEngine(context: vscode.ExtensionContext, modelFile: string): Promise<EngineConnection> {
-  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(modelFile))?.uri.fsPath;
+  const uri = vscode.Uri.file(modelFile);
+  const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
+  const python = isPythonModel(modelFile);
   return forkEngine({
-    childPath: path.join(context.extensionPath, 'dist', 'engine-child.js'),
+    // A PyTorch script runs under the Python bridge, which speaks the same protocol (extension/python.ts).
+    childPath: path.join(context.extensionPath, 'dist', python ? 'engine-python.js' : 'engine-child.js'),
     cwd: folder ?? path.dirname(modelFile),
     execArgv: ['--enable-source-maps'],
+    // Messages from Python are checked against the protocol's schema, as the CLI does.
+    ...(python ? { env: pythonLaunchEnv(uri), validate: true } : {}),
   });
 }
 

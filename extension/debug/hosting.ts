@@ -25,7 +25,7 @@ export function registerDebugger(runs: RunManager): vscode.Disposable[] {
       if (!config.type && !config.request && !config.name) {
         const editor = vscode.window.activeTextEditor;
         if (!editor || !isModelLanguage(editor.document.languageId)) {
-          void vscode.window.showErrorMessage('Gradlens: open a model file (TypeScript or JavaScript) to debug it.');
+          void vscode.window.showErrorMessage('Gradlens: open a model file (TypeScript, JavaScript or a PyTorch script) to debug it.');
           return undefined;
         }
         config.type = DEBUG_TYPE;

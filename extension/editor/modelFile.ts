@@ -3,14 +3,22 @@
 
 const IMPORTS_GRADLENS = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"]gradlens['"]/;
 const DEFAULT_EXPORT = /^[ \t]*export\s+default\b|^[ \t]*module\.exports\s*=/m;
-const MODEL_LANGUAGES = new Set(['typescript', 'javascript', 'typescriptreact', 'javascriptreact']);
+/** A PyTorch script (issue 22): Python importing torch, run unchanged under the Python runner. */
+const IMPORTS_TORCH = /^[ \t]*(?:import\s+torch\b|from\s+torch(?:\.\w+)*\s+import\b)/m;
+const MODEL_LANGUAGES = new Set(['typescript', 'javascript', 'typescriptreact', 'javascriptreact', 'python']);
 
 export function isModelLanguage(languageId: string): boolean {
   return MODEL_LANGUAGES.has(languageId);
 }
 
+/** A model file's text: TS/JS importing 'gradlens', or a Python script importing torch. */
 export function isModelSource(text: string): boolean {
-  return IMPORTS_GRADLENS.test(text);
+  return IMPORTS_GRADLENS.test(text) || IMPORTS_TORCH.test(text);
+}
+
+/** Whether a model file is a PyTorch script (run by the Python bridge) rather than a TS/JS model. */
+export function isPythonModel(file: string): boolean {
+  return /\.py$/i.test(file);
 }
 
 /** 0-based line of the default export (the training definition), or undefined. */
@@ -22,7 +30,8 @@ export function defaultExportLine(text: string): number | undefined {
   return line;
 }
 
-const LOOP = /^([ \t]*)for\s*(?:await\s*)?\(/;
+// A `for` loop in TypeScript/JavaScript (`for (...)`) or Python (`for x in ...:`).
+const LOOP = /^([ \t]*)for\s*(?:await\s*)?\(|^([ \t]*)for\s+.+\s+in\s+.+:\s*(?:#.*)?$/;
 
 /**
  * 0-based line where the file trains, for the Train | Debug lenses: its default export (a definition), else the
@@ -39,7 +48,7 @@ export function trainingLine(text: string): number | undefined {
   for (let i = 0; i < backward; i++) {
     const m = LOOP.exec(lines[i]);
     if (!m) continue;
-    const indent = m[1].replace(/\t/g, '    ').length;
+    const indent = (m[1] ?? m[2] ?? '').replace(/\t/g, '    ').length;
     // Loops at the outermost indentation seen so far; the last one before the backward call encloses it.
     if (!best || indent <= best.indent) best = { line: i, indent };
   }

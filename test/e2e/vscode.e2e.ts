@@ -347,6 +347,8 @@ test('time travel: from the loss-spike stop, Step Back, run into the same spike,
   await waitUntil(async () => new RegExp(`⟲ back to step ${step}(?!\\d)`).test((await repl.textContent()) ?? ''), 30_000, 'the move in the Debug Console');
   // The panel says where the run is paused.
   await waitUntil(async () => /Back at step \d+, before it runs/.test((await panelFrame(page).locator('body').textContent().catch(() => '')) ?? ''), 60_000, 'the panel to show the Step Back stop');
+  // The loss chart marks where the run went back to.
+  await waitUntil(async () => (await panelFrame(page).locator(`g.travel-marker[data-step="${step}"]`).count()) >= 1, 30_000, "the loss chart's time-travel marker");
   await screenshot(page, ARTIFACTS, '2f-step-back-before-the-spike');
 
   // Continue: the replay is the run itself, so it spikes again at the same step.

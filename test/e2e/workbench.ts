@@ -131,3 +131,14 @@ export async function afterDecorations(page: Page): Promise<{ text: string; x: n
     return out;
   });
 }
+
+/** Ends the debug session (Debug: Stop) and waits until its toolbar is gone. */
+export async function stopDebugging(page: Page, timeoutMs = 60_000): Promise<void> {
+  await runCommand(page, 'Debug: Stop');
+  await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: timeoutMs });
+}
+
+/** Ends a debug session an earlier test left running (F5 or a palette command would go to it). */
+export async function endLeftoverDebugSession(page: Page): Promise<void> {
+  if (await page.locator('.debug-toolbar').isVisible()) await stopDebugging(page, 30_000);
+}

@@ -49,6 +49,14 @@ test("the Train | Debug lenses sit at a definition's export, else at the outermo
   assert.equal(trainingLine(loop), 2, 'the epoch loop, not the data loop above it nor the inner batch loop');
   assert.equal(trainingLine("import { nn } from 'gradlens';\nexport default defineTraining({});\nx.backward();"), 1);
   assert.equal(trainingLine("import { nn } from 'gradlens';\nconst m = new nn.Linear(2, 1);"), undefined);
+  const py = ['import torch', 'for epoch in range(3):', '    for inputs, targets in train_loader:', '        loss_fn(model(inputs), targets).backward()'].join('\n');
+  assert.equal(trainingLine(py), 1, "a PyTorch script's epoch loop");
+});
+
+test('PyTorch scripts are model files: Python importing torch', () => {
+  assert.ok(isModelSource('import torch\nfrom torch import nn\n'));
+  assert.ok(isModelSource('from torch.utils.data import DataLoader\n'));
+  assert.ok(!isModelSource('import torchvision_extra_helpers as t\n# torch\n'));
 });
 
 test('run state folds messages: graph, steps, history window, pause and end', () => {
