@@ -222,3 +222,22 @@ test('Ctrl-C (SIGINT to the CLI) stops a PyTorch run cleanly: exit 130, no Pytho
   const left = spawnSync('pgrep', ['-f', `gradlens.run ${script('lr-spike.py')}`], { encoding: 'utf8' });
   assert.equal(left.stdout.trim(), '', 'a Python rank outlived the run');
 });
+
+test('the first seed script, unchanged, prints the same losses and test accuracy under gradlens as under python (same seed)', () => {
+  const dir = tempDir();
+  // The bundled digits as MNIST's idx files in ./data: the script's datasets.MNIST(download=True) finds them.
+  const prep = spawnSync('/usr/bin/python3', [script('prepare_mnist.py')], { cwd: dir, encoding: 'utf8' });
+  assert.equal(prep.status, 0, prep.stderr);
+  const plain = spawnSync('/usr/bin/python3', [script('seeded.py'), 'seed-mnist.py'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(plain.status, 0, plain.stderr);
+  const r = cli(['train', script('seeded.py'), '--json', '--', 'seed-mnist.py'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const msgs = messages(r.stdout);
+  const printed = ofType(msgs, 'log').filter((l) => l.level === 'info').map((l) => l.message);
+  assert.deepEqual(printed, plain.stdout.trim().split('\n'));
+  assert.match(printed[printed.length - 1], /^Test accuracy: (8|9)\d\.\d\d%$/);
+  const graph = ofType(msgs, 'graph')[0].graph;
+  assert.deepEqual(graph.layers.map((l) => l.id), ['flatten', 'fc1', 'relu', 'fc2']);
+  assert.equal(graph.layers[1].source?.line, lineOf(script('seed-mnist.py'), 'self.fc1 = nn.Linear(28 * 28, 128)'));
+  assert.deepEqual(ofType(msgs, 'epoch').map((e) => e.step), [125, 250, 375]);
+});
