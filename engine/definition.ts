@@ -21,7 +21,8 @@ export interface OptimizerLike {
 
 /** What the trainer needs of an LR scheduler (every optim.lr_scheduler.* class satisfies it). */
 export interface SchedulerLike {
-  step(): void;
+  /** ReduceLROnPlateau takes the metric it judges (the loop passes the epoch's validation loss). */
+  step(metric?: number): void;
   get_last_lr(): number[];
 }
 

@@ -5,7 +5,8 @@
 // step (ReduceLROnPlateau gets the validation loss, as PyTorch users feed it).
 import type { StartOptions } from '../../protocol/messages';
 import { no_grad, takeNonFiniteReport } from '../autograd';
-import type { TrainingDefinition } from '../definition';
+import type { SchedulerLike, TrainingDefinition } from '../definition';
+import { ReduceLROnPlateau } from '../optim/lr_scheduler/reduce-lr-on-plateau';
 import { manual_seed } from '../random';
 import { clip_grad_norm_ } from '../nn/utils';
 import { TrainingError } from './errors';
@@ -64,6 +65,8 @@ export function trainDefinition(session: RunSession, def: TrainingDefinition, mo
   manual_seed(s.seed);
   const model = def.model as unknown as AnyModule;
   const acc = accuracyKind(s.dataset.task, def.loss, def.accuracy);
+  // ReduceLROnPlateau judges an epoch's loss: it steps once an epoch whatever schedulerStep says.
+  const perEpoch = def.schedulerStep === 'epoch' || isPlateau(s.scheduler);
   for (let epoch = 0; epoch < s.epochs && !session.atStepLimit; epoch++) {
     model.train();
     let correct = 0;
@@ -81,23 +84,27 @@ export function trainDefinition(session: RunSession, def: TrainingDefinition, mo
       loss.backward();
       if (def.clipGradNorm !== undefined) clip_grad_norm_(model.parameters(), def.clipGradNorm);
       s.optimizer.step();
-      if (s.scheduler && def.schedulerStep !== 'epoch') s.scheduler.step();
+      if (s.scheduler && !perEpoch) s.scheduler.step();
       // The session's count of the step just taken: it goes back with time travel (a count of this loop's would not,
       // and a replay would then call onStep with other steps than the run it reproduces).
       def.onStep?.({ step: session.currentStep - 1, epoch, loss: value, optimizer: s.optimizer });
     }
     const val = validate(s, def, model, acc);
-    if (s.scheduler && def.schedulerStep === 'epoch') stepEpochScheduler(s, val?.loss ?? lossSum / Math.max(1, seen));
+    if (s.scheduler && perEpoch) stepEpochScheduler(s, val?.loss ?? lossSum / Math.max(1, seen));
     session.endEpoch({ ...(acc && seen ? { trainAccuracy: correct / seen } : {}), ...(val ? { val } : {}) });
   }
 }
 
 /** ReduceLROnPlateau steps on a metric (the validation loss, else the epoch's training loss); the others on nothing. */
 function stepEpochScheduler(s: RunSetup, metric: number): void {
-  const sched = s.scheduler as { step(metric?: number): void } | undefined;
+  const sched = s.scheduler;
   if (!sched) return;
-  if (sched.constructor.name === 'ReduceLROnPlateau') sched.step(metric);
+  if (isPlateau(sched)) sched.step(metric);
   else sched.step();
+}
+
+function isPlateau(sched: SchedulerLike | undefined): boolean {
+  return sched instanceof ReduceLROnPlateau;
 }
 
 function validate(s: RunSetup, def: TrainingDefinition, model: AnyModule, acc: AccuracyKind): { loss: number; accuracy?: number } | undefined {

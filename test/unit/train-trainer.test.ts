@@ -72,3 +72,23 @@ test("Step Into a real model: the layer's input at its forward, the output of th
   assert.deepEqual(body(7).shape, [32, 3], 'the backward stop shows the output gradient');
   assert.equal(of('finished')[0]?.reason, 'completed');
 });
+
+test("ReduceLROnPlateau in a definition steps once an epoch on the validation loss, whatever schedulerStep says", () => {
+  const sent: EngineMessage[] = [];
+  const host = { emit: (m: EngineMessage) => sent.push(m), poll: (): HostCommand[] => [], wait: (): HostCommand[] => [] };
+  const definition = defineTraining({
+    model: new nn.Sequential(new nn.Linear(2, 8), new nn.ReLU(), new nn.Linear(8, 3)),
+    data: data.blobs({ n: 200, features: 2, centers: 3 }),
+    loss: new nn.CrossEntropyLoss(),
+    optimizer: (params) => new optim.SGD(params, { lr: 0.1 }),
+    // 'max' on a falling validation loss: no epoch after the first is better, so each halves the rate.
+    scheduler: (opt) => new optim.lr_scheduler.ReduceLROnPlateau(opt, 'max', 0.5, 0),
+    epochs: 3,
+    batchSize: 32,
+  });
+  new Trainer(host, { definition, modelFile: FILE, options: { modelFile: FILE }, where }).run();
+  const steps = sent.filter((m): m is EngineMessageOf<'step'> => m.type === 'step');
+  assert.equal(sent.filter((m) => m.type === 'error').length, 0);
+  const lrOf = (epoch: number) => [...new Set(steps.filter((s) => s.epoch === epoch).map((s) => s.lr))];
+  assert.deepEqual([lrOf(0), lrOf(1), lrOf(2)], [[0.1], [0.1], [0.05]]);
+});
