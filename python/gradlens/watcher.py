@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 
 import torch
 
-from . import epochs, graph as graphs, inspect_, stats
+from . import epochs, graph as graphs, layer_stats as layer_stats_, requests, stats
 from .cadence import StatsCadence
 from .sources import ConstructionSites, is_user_file
 
@@ -192,7 +192,7 @@ class Watcher:
             t_done = time.perf_counter()
             if before is not None:
                 with torch.no_grad():
-                    self.updates = self._update_vectors(before)
+                    self.updates = layer_stats_.update_vectors(self.layers, before)
         finally:
             self.in_step = False
             self.at_step = None
@@ -223,57 +223,11 @@ class Watcher:
         if kind == "config":
             self.gate = bool(cmd.get("gate", self.gate))
         if kind in ("variables", "evaluate", "inspect", "setLearningRate"):
-            self._answer(cmd)
+            requests.answer(self, cmd)
         if kind == "verdict":
             # A verdict may arrive before this rank reaches the step it is for (another rank's step ended first).
             self.verdicts[int(cmd.get("step", -1))] = cmd.get("action")
         return kind
-
-    # --- the debugger's requests (answered at a step boundary: while paused, or at the next optimizer step) ---------
-    def _answer(self, cmd):
-        seq = cmd.get("seq")
-        try:
-            body = self._request(cmd)
-            self.channel.send({"type": "response", "request_seq": seq, "success": True, **({"body": body} if body is not None else {})})
-        except Exception as err:  # the user's expression failed: an answer, not the end of the run
-            message = f"{type(err).__name__}: {err}"
-            self.channel.send({"type": "response", "request_seq": seq, "success": False, "error": {"id": "evaluateFailed", "message": message, "showUser": True}})
-
-    def _request(self, cmd):
-        opt, frame = self.at_step if self.at_step else (self.primary() if self.primary else None, None)
-        kind = cmd["type"]
-        lr = opt.param_groups[0].get("lr") if opt is not None and opt.param_groups else None
-        if kind == "setLearningRate":
-            self._set_lr(opt, float(cmd["lr"]))
-            return {"lr": float(cmd["lr"])}
-        ours = {"model": self.root, "optimizer": opt, "step": self.step, "loss": self.loss, "lr": lr}
-        if kind == "variables":
-            with torch.no_grad():
-                return inspect_.variables({**ours, **inspect_.user_scope(frame)}, cmd.get("ref", ""))
-        if kind == "evaluate":
-            result, overlay = inspect_.evaluate(cmd["expression"], frame, ours)
-            if overlay.get("lr") != lr and isinstance(overlay.get("lr"), (int, float)):
-                self._set_lr(opt, float(overlay["lr"]))
-                result = {"result": f"lr = {overlay['lr']}"}
-            return result
-        layer = dict(self.layers or []).get(cmd.get("layerId"))
-        if layer is None:
-            raise KeyError(f"No layer {cmd.get('layerId')!r}")
-        params = dict(layer.named_parameters(recurse=False))
-        weight = params.get("weight", next(iter(params.values()), None))
-        what = cmd.get("what")
-        tensor = weight if what == "weight" else weight.grad if what == "grad" and weight is not None else None
-        if tensor is None:
-            raise ValueError(f"{what} of {cmd.get('layerId')} is not available for PyTorch scripts at this point")
-        with torch.no_grad():
-            return inspect_.summarize(f"{cmd.get('layerId')}.{what}", tensor, bool(cmd.get("full")))
-
-    @staticmethod
-    def _set_lr(opt, lr):
-        if opt is None:
-            raise ValueError("No optimizer has stepped yet")
-        for group in opt.param_groups:
-            group["lr"] = lr
 
     def _await_verdict(self):
         while True:
@@ -310,13 +264,13 @@ class Watcher:
         if self.collect and self.layers:
             t0 = time.perf_counter()
             with torch.no_grad():
-                layer_stats, non_finite = self._layer_stats()
+                layer_stats, non_finite = layer_stats_.layer_stats(self.layers, self.acts, self.out_grads, self.updates)
             self.channel.send({"type": "layerStats", "step": self.step, "layers": layer_stats})
             if non_finite:
                 end["nonFinite"] = non_finite
             if self.step >= self.next_histogram:
                 with torch.no_grad():
-                    self.channel.send({"type": "histograms", "step": self.step, "layers": self._histograms()})
+                    self.channel.send({"type": "histograms", "step": self.step, "layers": layer_stats_.histograms(self.layers, self.acts)})
                 self.next_histogram = self.step + self.histogram_every
             self.stats_ms += (time.perf_counter() - t0) * 1000
         self.channel.send(end)
@@ -347,84 +301,6 @@ class Watcher:
         })
         self.channel.send(graphs.graph_message(self.layers, self.shapes, self.sites))
         self.called, self.shapes = [], {}
-
-    def _layer_stats(self):
-        """Every tracked layer's LayerStats from one stacked tensor read back once; and the first non-finite."""
-        parts, plan = [], []
-        for name, m in self.layers:
-            params = list(m.parameters(recurse=False))
-            entry = {"id": name, "type": type(m).__name__}
-            for field, vec in (
-                ("grad", stats.gradient_vector(params) if params else None),
-                ("weight", stats.weight_sumsq(params).reshape(1) if params else None),
-                ("update", self.updates.get(name) if self.updates else None),
-                ("act", self.acts.get(id(m), (None,))[0]),
-                ("outGrad", self.out_grads[id(m)].reshape(1) if id(m) in self.out_grads else None),
-            ):
-                if vec is not None:
-                    entry[field] = (sum(t.numel() for t in parts), vec.numel())
-                    parts.append(vec.to(stats.F64))
-            plan.append(entry)
-        values = torch.cat([p.cpu() for p in parts]).tolist() if parts else []
-        out, forward_bad, backward_bad = [], None, None
-        for e in plan:
-            s = {"id": e["id"]}
-            pick = lambda f: values[e[f][0]: e[f][0] + e[f][1]]  # noqa: E731
-            if "weight" in e:
-                s["weightNorm"] = pick("weight")[0] ** 0.5
-            if "update" in e:
-                diff, w = pick("update")
-                if w > 0:
-                    s["updateRatio"] = diff ** 0.5 / w ** 0.5
-            if "grad" in e:
-                sq, ab, zeros, count = pick("grad")
-                s["gradNorm"] = sq ** 0.5 if sq == sq else sq
-                s["gradMeanAbs"] = ab / count if count else 0.0
-                s["gradZeroFrac"] = zeros / count if count else 0.0
-                if not (sq == sq and sq != float("inf")):
-                    backward_bad = backward_bad or e
-            if "act" in e:
-                act, nan, inf = stats.activation_stats(pick("act"))
-                s["act"] = act
-                if act["nonFinite"] > 0 and forward_bad is None:
-                    forward_bad = (e, nan, inf)
-            if "outGrad" in e:
-                s["outGradNorm"] = pick("outGrad")[0] ** 0.5
-            out.append(s)
-        event = None
-        if forward_bad is not None:
-            e, nan, inf = forward_bad
-            event = {"op": e["type"], "phase": "forward", "layerId": e["id"], "nanCount": nan, "infCount": inf}
-        elif backward_bad is not None:
-            event = {"op": f"{backward_bad['type']} backward", "phase": "backward", "layerId": backward_bad["id"], "nanCount": 1, "infCount": 0}
-        return out, event
-
-    def _update_vectors(self, before):
-        out, i = {}, 0
-        for name, m in self.layers:
-            params = list(m.parameters(recurse=False))
-            if params:
-                out[name] = stats.update_vector(params, before[i: i + len(params)])
-                i += len(params)
-        return out
-
-    def _histograms(self):
-        out = []
-        for name, m in self.layers:
-            h = {"id": name}
-            kept = self.acts.get(id(m), (None, None))[1]
-            if kept is not None:
-                a = stats.histogram(kept)
-                if a:
-                    h["activation"] = a
-            grads = [p.grad for p in m.parameters(recurse=False) if p.grad is not None]
-            if grads:
-                g = stats.histogram(torch.cat([q.detach().flatten() for q in grads]))
-                if g:
-                    h["gradient"] = g
-            if len(h) > 1:
-                out.append(h)
-        return out
 
     def finished(self, reason):
         self.channel.send({"type": "finished", "reason": reason, "step": self.step, "durationMs": (time.perf_counter() - self.t0) * 1000})
