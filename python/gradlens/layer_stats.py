@@ -25,7 +25,10 @@ def layer_stats(layers, acts, out_grads, updates):
                 entry[field] = (sum(t.numel() for t in parts), vec.numel())
                 parts.append(vec.to(stats.F64))
         plan.append(entry)
-    values = torch.cat([p.cpu() for p in parts]).tolist() if parts else []
+    # One concatenation on the device and one copy back: a single synchronisation (parts on several devices, model
+    # parallelism, are brought to the CPU one by one).
+    same_device = len({p.device for p in parts}) <= 1
+    values = (torch.cat(parts) if same_device else torch.cat([p.cpu() for p in parts])).tolist() if parts else []
     out, forward_bad, backward_bad = [], None, None
     for e in plan:
         s = {"id": e["id"]}
