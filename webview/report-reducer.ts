@@ -153,6 +153,9 @@ export function reportable(m: unknown): m is EngineMessage {
       return isNum(m.epoch) && isNum(m.step) && isObj(m.train);
     case 'metrics':
       return isNum(m.step) && isObj(m.values);
+    case 'timeTravel':
+      // Kept whole: a run has few (user moves, or --recover's rollbacks up to its cap).
+      return isObj(m.event) && typeof m.event.kind === 'string' && isNum(m.event.toStep) && typeof m.event.message === 'string';
     case 'paused':
     case 'resumed':
       return isNum(m.step);

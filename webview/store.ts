@@ -11,6 +11,7 @@ import type {
   LayerStats,
   ModelGraph,
   SourceLocation,
+  TimeTravelEvent,
 } from '../protocol/messages';
 import { RunProgress } from '../protocol/run-state';
 import { Column } from './column';
@@ -132,6 +133,8 @@ export class RunStore {
   userMetricPoints = 0;
   userMetricsLeftOut = new Set<string>();
   anomalies: Anomaly[] = [];
+  /** Where the run went back in time, skipped batches or changed its rate (docs/time-travel.md): loss-chart markers. */
+  travels: TimeTravelEvent[] = [];
   hist = new Map<string, HistSeries>();
   status: RunStatus = freshStatus();
   logs: EngineMessageOf<'log'>[] = [];
@@ -166,6 +169,7 @@ export class RunStore {
     this.userMetricPoints = 0;
     this.userMetricsLeftOut = new Set();
     this.anomalies = [];
+    this.travels = [];
     this.hist.clear();
     this.status = freshStatus();
     this.logs = [];
@@ -258,6 +262,11 @@ export class RunStore {
         return;
       case 'anomaly':
         this.anomalies.push(m.anomaly);
+        ch.anomalies = true;
+        return;
+      case 'timeTravel':
+        // Drawn with the anomaly markers, so it redraws what they redraw.
+        this.travels.push(m.event);
         ch.anomalies = true;
         return;
       case 'epoch':

@@ -104,6 +104,7 @@ export class LossChart implements ExportableChart {
       s.epochs.length,
       s.userMetricPoints,
       s.anomalies.length,
+      s.travels.length,
       palette.fg,
       palette.accent,
     ].join('|');
@@ -272,6 +273,22 @@ export class LossChart implements ExportableChart {
       .attr('stroke-dasharray', '3 3');
     spikeG.select('path').attr('d', 'M-5,-7L5,-7L0,1Z').attr('fill', palette.error);
     spikeG.select('title').text((a) => a.message);
+
+    // Time travel (docs/time-travel.md): where the run went back to, a hollow marker at the step it went on from.
+    const travelG = ensure(plot, 'g', 'travel-markers')
+      .selectAll<SVGGElement, (typeof s.travels)[number]>('g.travel-marker')
+      .data(s.travels)
+      .join((enter) => {
+        const g = enter.append('g').attr('class', 'travel-marker');
+        g.append('path');
+        g.append('title');
+        return g;
+      })
+      .attr('transform', (e) => `translate(${x(e.toStep)},${LOSS_H})`)
+      .attr('data-step', (e) => e.toStep)
+      .attr('data-kind', (e) => e.kind);
+    travelG.select('path').attr('d', 'M0,-9L5,0L-5,0Z').attr('fill', 'none').attr('stroke', palette.accent).attr('stroke-width', 1.5);
+    travelG.select('title').text((e) => e.message);
 
     const rows = drawLossLegend(svg, layout, palette, this.smoothing, val.length > 0, acc.length > 0, spikes.length > 0, lines);
     this.top = TOP + LEGEND_ROW * (rows - 1);
