@@ -22,6 +22,7 @@ class Net(nn.Module):
 
 model = Net()
 optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
 loss_fn = nn.CrossEntropyLoss()
 for epoch in range(3):
     total = 0.0
@@ -31,4 +32,5 @@ for epoch in range(3):
         loss.backward()
         optimizer.step()
         total += loss.item()
+    scheduler.step()
     print(f"epoch {epoch + 1} loss {total / len(loader):.6f}")

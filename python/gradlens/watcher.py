@@ -12,6 +12,7 @@ Nothing here changes a value the script computes: statistics are read under no_g
 
 import sys
 import time
+import types
 import uuid
 import weakref
 from datetime import datetime, timezone
@@ -89,15 +90,14 @@ class Watcher:
 
         original_init = torch.optim.Optimizer.__init__
 
+        def step(opt, *a, **k):
+            return watcher.optimizer_step(opt, a, k)
+
         def __init__(self, *args, **kwargs):
             original_init(self, *args, **kwargs)
-            opt = weakref.ref(self)
-
-            def step(*a, **k):
-                o = opt()
-                return watcher.optimizer_step(o, a, k)
-
-            self.step = step
+            # A bound method, as `optimizer.step` is without Gradlens: learning-rate schedulers wrap it through
+            # its __self__ and __func__ (torch 1.13's with_counter, 2.x's patch_track_step_called).
+            self.step = types.MethodType(step, self)
 
         __init__.__wrapped__ = original_init
         torch.optim.Optimizer.__init__ = __init__

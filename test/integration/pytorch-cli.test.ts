@@ -57,6 +57,8 @@ test('an MLP script runs unchanged: schema-valid messages, PyTorch layer names a
   const steps = ofType(msgs, 'step');
   assert.deepEqual(steps.map((s) => s.step), [...Array(48).keys()]);
   assert.equal(steps[20].batchesPerEpoch, 16);
+  // The script's StepLR (it wraps optimizer.step, which Gradlens wraps too) halves the learning rate each epoch.
+  assert.deepEqual([steps[0].lr, steps[16].lr, steps[32].lr], [0.1, 0.05, 0.025]);
   assert.deepEqual(ofType(msgs, 'epoch').map((e) => e.step), [16, 32, 48]);
   const first = ofType(msgs, 'layerStats')[0];
   assert.equal(first.step, 0);
