@@ -14,6 +14,7 @@ export class CosineAnnealingLR extends LRScheduler {
   eta_min: number;
 
   constructor(optimizer: SchedulableOptimizer, T_max: number, options?: CosineAnnealingLROptions);
+  constructor(optimizer: SchedulableOptimizer, options: CosineAnnealingLROptions & { T_max: number });
   constructor(optimizer: SchedulableOptimizer, T_max: number, eta_min?: number, last_epoch?: number, options?: CosineAnnealingLROptions);
   constructor(...args: unknown[]) {
     const a = cosineAnnealingLRArgs(args);

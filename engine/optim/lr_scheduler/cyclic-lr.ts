@@ -34,6 +34,7 @@ export class CyclicLR extends LRScheduler {
   private readonly custom_scale: ((x: number) => number) | null;
 
   constructor(optimizer: SchedulableOptimizer, base_lr: number | readonly number[], max_lr: number | readonly number[], options?: CyclicLROptions);
+  constructor(optimizer: SchedulableOptimizer, options: CyclicLROptions & { base_lr: number | readonly number[]; max_lr: number | readonly number[] });
   constructor(optimizer: SchedulableOptimizer, base_lr: number | readonly number[], max_lr: number | readonly number[], step_size_up?: number, step_size_down?: number | null, mode?: CyclicMode, gamma?: number, scale_fn?: ((x: number) => number) | null, scale_mode?: 'cycle' | 'iterations', cycle_momentum?: boolean, base_momentum?: number | readonly number[], max_momentum?: number | readonly number[], last_epoch?: number, options?: CyclicLROptions);
   constructor(...args: unknown[]) {
     const a = cyclicLRArgs(args);

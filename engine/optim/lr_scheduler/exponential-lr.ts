@@ -6,6 +6,7 @@ export class ExponentialLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: SchedulableOptimizer, gamma: number, options?: { last_epoch?: number });
+  constructor(optimizer: SchedulableOptimizer, options: { gamma: number; last_epoch?: number });
   constructor(optimizer: SchedulableOptimizer, gamma: number, last_epoch?: number, options?: { last_epoch?: number });
   constructor(...args: unknown[]) {
     const a = exponentialLRArgs(args);

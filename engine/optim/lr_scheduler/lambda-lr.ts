@@ -18,6 +18,7 @@ export class LambdaLR extends LRScheduler {
   private readonly lr_lambdas: LrLambda[];
 
   constructor(optimizer: SchedulableOptimizer, lr_lambda: LrLambda | readonly LrLambda[], options?: { last_epoch?: number });
+  constructor(optimizer: SchedulableOptimizer, options: { lr_lambda: LrLambda | readonly LrLambda[]; last_epoch?: number });
   constructor(optimizer: SchedulableOptimizer, lr_lambda: LrLambda | readonly LrLambda[], last_epoch?: number, options?: { last_epoch?: number });
   constructor(...args: unknown[]) {
     const a = lambdaLRArgs(args);
@@ -38,6 +39,7 @@ export class MultiplicativeLR extends LRScheduler {
   private readonly lr_lambdas: LrLambda[];
 
   constructor(optimizer: SchedulableOptimizer, lr_lambda: LrLambda | readonly LrLambda[], options?: { last_epoch?: number });
+  constructor(optimizer: SchedulableOptimizer, options: { lr_lambda: LrLambda | readonly LrLambda[]; last_epoch?: number });
   constructor(optimizer: SchedulableOptimizer, lr_lambda: LrLambda | readonly LrLambda[], last_epoch?: number, options?: { last_epoch?: number });
   constructor(...args: unknown[]) {
     const a = multiplicativeLRArgs(args);

@@ -12,6 +12,8 @@ export class StepLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: SchedulableOptimizer, step_size: number, options?: StepLROptions);
+  /** PyTorch's keywords: StepLR(optimizer, step_size=1, gamma=0.7). */
+  constructor(optimizer: SchedulableOptimizer, options: StepLROptions & { step_size: number });
   constructor(optimizer: SchedulableOptimizer, step_size: number, gamma?: number, last_epoch?: number, options?: StepLROptions);
   constructor(...args: unknown[]) {
     const a = stepLRArgs(args);
@@ -41,6 +43,7 @@ export class MultiStepLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: SchedulableOptimizer, milestones: readonly number[], options?: StepLROptions);
+  constructor(optimizer: SchedulableOptimizer, options: StepLROptions & { milestones: readonly number[] });
   constructor(optimizer: SchedulableOptimizer, milestones: readonly number[], gamma?: number, last_epoch?: number, options?: StepLROptions);
   constructor(...args: unknown[]) {
     const a = multiStepLRArgs(args);

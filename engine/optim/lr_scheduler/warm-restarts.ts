@@ -18,6 +18,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   T_cur: number;
 
   constructor(optimizer: SchedulableOptimizer, T_0: number, options?: CosineAnnealingWarmRestartsOptions);
+  constructor(optimizer: SchedulableOptimizer, options: CosineAnnealingWarmRestartsOptions & { T_0: number });
   constructor(optimizer: SchedulableOptimizer, T_0: number, T_mult?: number, eta_min?: number, last_epoch?: number, options?: CosineAnnealingWarmRestartsOptions);
   constructor(...args: unknown[]) {
     const a = warmRestartsArgs(args);
