@@ -75,6 +75,10 @@ export class TrainingRuntime extends EventEmitter<RuntimeEvents> {
   private readonly progress = new RunProgress();
   /** The learning rate: the last step's, or the one the user just set. */
   private lr: number | undefined;
+  /** The loss and lr of recent steps, so that after going back Metrics shows the step before the one returned to. */
+  private readonly recent = new Map<number, { loss: number; lr: number }>();
+  /** The step a time-travel move went back to, until the run's next step message (its new branch) arrives. */
+  private wentBackTo: number | undefined;
 
   constructor(private readonly launcher: EngineLauncher) {
     super();
@@ -89,6 +93,11 @@ export class TrainingRuntime extends EventEmitter<RuntimeEvents> {
   }
 
   get metrics(): { step?: number; loss?: number; lr?: number } {
+    if (this.wentBackTo !== undefined) {
+      // The last step messages are from ahead of where the run now is: show the last step taken before it.
+      const before = this.recent.get(this.wentBackTo - 1);
+      return { step: this.wentBackTo, loss: before?.loss, lr: this.lr };
+    }
     return { step: this.progress.lastStep?.step, loss: this.progress.lastStep?.loss, lr: this.lr };
   }
 
@@ -227,6 +236,10 @@ export class TrainingRuntime extends EventEmitter<RuntimeEvents> {
         break;
       case 'step':
         this.lr = m.lr;
+        this.wentBackTo = undefined;
+        this.recent.set(m.step, { loss: m.loss, lr: m.lr });
+        // Enough to reach back past a ring of snapshots (8 x 10 steps by default).
+        if (this.recent.size > 1000) this.recent.delete(this.recent.keys().next().value as number);
         break;
       case 'paused':
         this.stop_ = {
@@ -254,6 +267,12 @@ export class TrainingRuntime extends EventEmitter<RuntimeEvents> {
         this.emit('output', { category: 'console', text: `⚠ ${m.anomaly.message}`, source: m.anomaly.layer?.source });
         break;
       case 'timeTravel':
+        if (m.event.toStep <= (this.progress.lastStep?.step ?? -1)) {
+          this.wentBackTo = m.event.toStep;
+          // The rate the run has at the step returned to (a learning-rate factor applies on arrival).
+          const lr = this.recent.get(m.event.toStep)?.lr ?? this.recent.get(m.event.toStep - 1)?.lr;
+          if (lr !== undefined) this.lr = m.event.lrFactor !== undefined && m.event.snapshotStep !== undefined ? lr * m.event.lrFactor : lr;
+        }
         this.emit('output', { category: 'console', text: `⟲ ${m.event.message}` });
         break;
       case 'stepTrace':

@@ -27,7 +27,8 @@ async function session() {
   const runtime = new TrainingRuntime(async () => {
     const c = await connectMemoryEngine({
       start: (_cmd, e) => {
-        later(e, paused(7));
+        const step = (n: number): EngineMessage => ({ type: 'step', step: n, epoch: 0, batch: n, batchesPerEpoch: 10, loss: 1 - n / 20, lr: 0.1, samplesPerSec: 0, stepMs: 1 });
+        later(e, ...[0, 1, 2, 3, 4, 5, 6].map(step), paused(7));
       },
       stepBack: (_cmd, e) => {
         later(e, { type: 'resumed', step: 7 }, { type: 'timeTravel', event: { kind: 'stepBack', fromStep: 7, toStep: 6, snapshotStep: 5, message: 'back to step 6 (from the snapshot before step 5, replayed).' } }, paused(6, 'Back at step 6, before it runs (Step Back)'));
@@ -81,6 +82,12 @@ test('Step Back: declared, sent as stepBack, the Debug Console says where the ru
   assert.ok(out.some((o) => o.startsWith('⟲ back to step 6')), out.join('|'));
   const frames = (await client.ok<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 })).body.stackFrames;
   assert.equal(frames[0].name, 'train step 6');
+  // Metrics show where the run is now: before step 6, after step 5 (loss 0.75), not the last step reported (6).
+  const scopes = (await client.ok<DebugProtocol.ScopesResponse>('scopes', { frameId: frames[0].id })).body.scopes;
+  const metrics = scopes.find((sc) => sc.name === 'Metrics');
+  const vars = (await client.ok<DebugProtocol.VariablesResponse>('variables', { variablesReference: metrics?.variablesReference ?? 0 })).body.variables;
+  assert.equal(vars.find((v) => v.name === 'step')?.value, '6');
+  assert.match(vars.find((v) => v.name === 'loss')?.value ?? '', /^0\.75/);
 });
 
 test("Reverse Continue is sent as reverseContinue, and the engine's refusal is the request's error", async () => {
