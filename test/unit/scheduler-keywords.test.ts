@@ -35,3 +35,12 @@ for (const [name, keywords, positional] of CASES) {
     assert.deepEqual(lrs(keywords), lrs(positional));
   });
 }
+
+test('ReduceLROnPlateau.step() without the metric is PyTorch\'s TypeError naming it', () => {
+  const opt = new optim.SGD(new nn.Linear(2, 2).parameters(), { lr: 1 });
+  const s = new L.ReduceLROnPlateau(opt, { patience: 0 });
+  assert.throws(() => s.step(), /ReduceLROnPlateau\.step\(\) missing 1 required argument: 'metrics'/);
+  s.step(1);
+  s.step(2);
+  assert.equal(opt.param_groups[0].lr, 0.1);
+});

@@ -1,6 +1,6 @@
 // ReduceLROnPlateau: multiply the lr by factor once the metric has not improved for more than `patience`
-// steps, then wait `cooldown` steps. Unlike the other schedulers it needs the metric: step(val_loss). It is
-// therefore not a SchedulerLike; call it from defineTraining's onStep or your own loop.
+// steps, then wait `cooldown` steps. Unlike the other schedulers it needs the metric: step(val_loss) (defineTraining
+// passes the epoch's validation loss).
 import { ValueError } from '../errors';
 import type { SchedulableOptimizer } from './scheduler';
 import { reduceLROnPlateauArgs } from './signatures';
@@ -76,7 +76,12 @@ export class ReduceLROnPlateau {
     return this.threshold_mode === 'rel' ? a > best * (t + 1) : a > best + t;
   }
 
-  step(metrics: number | { item(): number }, epoch?: number): void {
+  // `metrics` is optional in the type only so that this is a SchedulerLike (defineTraining passes the validation
+  // loss); without it the call is PyTorch's TypeError, not "Cannot read properties of undefined (reading 'item')".
+  step(metrics?: number | { item(): number }, epoch?: number): void {
+    if (metrics === undefined || metrics === null) {
+      throw new TypeError("ReduceLROnPlateau.step() missing 1 required argument: 'metrics' (the value it judges, e.g. scheduler.step(val_loss))");
+    }
     const current = typeof metrics === 'number' ? metrics : metrics.item();
     this.last_epoch = epoch ?? this.last_epoch + 1;
     if (this.is_better(current, this.best)) {
