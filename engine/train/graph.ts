@@ -41,6 +41,15 @@ export function buildGraph(
   return { layers, totalParams: total };
 }
 
+/** The graph of every model of a run (a GAN's two), one list of layers, the ids already told apart (session.ts). */
+export function buildRunGraph(
+  roots: readonly AnyModule[],
+  shapes: { input: ReadonlyMap<AnyModule, number[]>; output: ReadonlyMap<AnyModule, number[]> },
+): ModelGraph {
+  const graphs = roots.map((r) => buildGraph(r, shapes));
+  return { layers: graphs.flatMap((g) => g.layers), totalParams: graphs.reduce((n, g) => n + g.totalParams, 0) };
+}
+
 /** The layer id used in telemetry for a module (its path; the class name for a root that is a layer). */
 export function layerId(m: AnyModule): string {
   return m._id || m.typeName;

@@ -1,6 +1,6 @@
 // One run, as the engine child instruments it. Gradlens does not own the training loop: the model file runs top to
-// bottom (the user's own `for` over a DataLoader, or defineTraining's small loop in define-loop.ts), and this
-// session watches it through the engine's hooks (engine/hooks.ts, the module-call observer):
+// bottom (the user's own `for` over a DataLoader, or defineTraining's small loop in trainer.ts), and this session
+// watches it through the engine's hooks (engine/hooks.ts, the module-call observer):
 // - a call of a model (a top-level module with parameters some optimizer updates, called with gradients on) opens
 //   a training step: the debugger's batch start, then a layer frame for each of its layers;
 // - loss.backward() is where the step's loss is read (every loss passed to it is logged without asking);
@@ -8,25 +8,26 @@
 //   message, the layer statistics on their cadence, the detectors, an anomaly stop;
 // - a DataLoader running out of batches after it fed training steps ends an epoch.
 // Everything it reports goes through host.emit as protocol messages; the debugger is a DebugController driven from
-// these points. Models with several optimizers (a GAN): the first optimizer whose step() is called counts the steps,
-// the others' steps are part of the step; every model whose parameters an optimizer updates is shown.
-import type { Anomaly, EngineMessage, RunConfig, SourceLocation, StartOptions } from '../../protocol/messages';
+// these points, and what is measured of a step is step-observer.ts's. Models with several optimizers (a GAN): the
+// first optimizer whose step() is called counts the steps, the others' steps are part of the step; every model whose
+// parameters an optimizer updates is shown. Over 350 lines on purpose: one state machine (a step opens, is stopped
+// in, closes; an epoch ends) whose fields every hook reads and time travel restores.
+import type { EngineMessage, RunConfig, SourceLocation, StartOptions } from '../../protocol/messages';
 import { is_grad_enabled, takeNonFiniteReport } from '../autograd';
 import { layerDepth } from '../context';
 import { setTrainingHooks, type HookOptimizer, type HookTensor, type TrainingHooks } from '../hooks';
 import { kernelBackends } from '../kernels/registry';
 import { setLogSink } from '../log';
 import { Monitor } from '../monitor/monitor';
-import type { StepSample } from '../monitor/detector';
 import { captureCallSite } from '../nn/callsite';
 import type { OptimizerLike } from '../definition';
-import type { Parameter } from '../nn/parameter';
 import { Tensor } from '../tensor';
 import { StatsCadence } from './cadence';
 import { StepLimitReached, StopSignal } from './errors';
-import { buildGraph, trackedModules } from './graph';
+import { buildRunGraph, trackedModules } from './graph';
 import { LayerProbe, type AnyModule } from './probe';
-import { Telemetry } from './telemetry';
+import type { Telemetry } from './telemetry';
+import { nonFiniteSample, StepObserver } from './step-observer';
 import { DebugController, type DebugHost } from './debugger/controller';
 import { layersByName, type DebugTarget } from './debugger/view';
 import { LentState } from './timetravel/lent';
@@ -68,13 +69,12 @@ export class RunSession {
   private readonly probe = new LayerProbe(this.trackedSet);
   private readonly roots: AnyModule[] = [];
   private tracked: AnyModule[] = [];
-  private telemetry: Telemetry | null = null;
   private readonly optimizers: TrackedOptimizer[] = [];
   private readonly optimized = new WeakSet<object>();
   private primary: TrackedOptimizer | null = null;
   private readonly cadence: StatsCadence;
   private readonly histogramEvery: number;
-  private nextHistogramStep = 0;
+  private readonly observer: StepObserver;
   private readonly telemetryOn: boolean;
   private readonly maxSteps: number;
   private step = 0;
@@ -113,6 +113,7 @@ export class RunSession {
     this.monitor = new Monitor(o.thresholds);
     this.debug = new DebugController(host, this.debugTarget(), this.monitor, o);
     this.histogramEvery = Math.max(1, o.histogramEvery ?? DEFAULT_HISTOGRAM_EVERY);
+    this.observer = new StepObserver(this.monitor, this.probe, (msg) => this.emit(msg), this.histogramEvery);
     this.cadence = new StatsCadence(input.statsEvery);
     this.telemetryOn = input.telemetry !== false;
     this.maxSteps = o.maxSteps ?? Infinity;
@@ -234,6 +235,7 @@ export class RunSession {
     const o = opt as TrackedOptimizer;
     if (this.optimizers.includes(o)) return;
     this.optimizers.push(o);
+    this.observer.invalidate();
     for (const g of opt.param_groups) for (const p of g.params) this.optimized.add(p);
   }
 
@@ -270,7 +272,7 @@ export class RunSession {
       this.trackedSet.add(m);
       this.tracked.push(m);
     }
-    this.telemetry = null;
+    this.observer.invalidate();
   }
 
   private onBatch(loader: object, pair: readonly [HookTensor, HookTensor], index: number): void {
@@ -361,19 +363,16 @@ export class RunSession {
       this.epochLossSum += loss * Math.max(1, n);
       this.epochSeen += Math.max(1, n);
     }
-    const nonFinite: StepSample['nonFinite'] = report
-      ? {
-          op: report.op,
-          phase: report.phase,
-          layerId: report.layer ? report.layer.id || this.roots[0]?.typeName : undefined,
-          layerName: report.layer?.name,
-          source: report.layer?.source,
-          nanCount: report.nanCount,
-          infCount: report.infCount,
-        }
-      : undefined;
+    const nonFinite = nonFiniteSample(report, this.roots[0]?.typeName);
     const t0 = performance.now();
-    const anomalies = this.observeStep(loss, nonFinite);
+    const anomalies = this.observer.observe(this.telemetryFor(), {
+      step: this.step,
+      epoch: this.epoch,
+      loss,
+      lr: this.primary?.param_groups[0]?.lr,
+      nonFinite,
+      stats: this.stepStats,
+    });
     const statsMs = performance.now() - t0;
     this.timing.telemetryMs += statsMs;
     this.lastLoss = loss;
@@ -386,43 +385,8 @@ export class RunSession {
     if (this.autoEpochs && this.atStepLimit) throw new StepLimitReached();
   }
 
-  /** Statistics, histograms and detectors of the step just taken; returns the anomalies it found. */
-  private observeStep(loss: number, nonFinite: StepSample['nonFinite']): Anomaly[] {
-    const th = this.monitor.current;
-    const t = this.telemetryFor();
-    const sample: StepSample = { step: this.step, epoch: this.epoch, loss, layers: t.layerMetas(), nonFinite };
-    sample.lr = this.primary?.param_groups[0]?.lr;
-    if (this.stepStats) {
-      const layerStats = t.layerStats(th);
-      sample.stats = layerStats;
-      sample.unitActivity = t.unitActivity();
-      this.emit({ type: 'layerStats', step: this.step, layers: layerStats });
-      if (this.step >= this.nextHistogramStep) {
-        this.emit({ type: 'histograms', step: this.step, layers: t.histograms() });
-        this.nextHistogramStep = this.step + this.histogramEvery;
-      }
-    }
-    const anomalies = this.monitor.observe(sample);
-    for (const a of anomalies) this.emit({ type: 'anomaly', anomaly: a });
-    return anomalies;
-  }
-
   private telemetryFor(): Telemetry {
-    if (this.telemetry) return this.telemetry;
-    const withNorms = this.optimizers.filter((o) => typeof o.lastUpdateNorm === 'function');
-    // Every optimizer of the run keeps its own parameters' norms; one that keeps none falls back to weight copies.
-    const updateNorm =
-      withNorms.length === this.optimizers.length && withNorms.length > 0
-        ? (p: Parameter): number | undefined => {
-            for (const o of withNorms) {
-              const v = o.lastUpdateNorm?.(p);
-              if (v !== undefined) return v;
-            }
-            return undefined;
-          }
-        : undefined;
-    this.telemetry = new Telemetry(this.probe, this.tracked, updateNorm);
-    return this.telemetry;
+    return this.observer.telemetryOf(this.tracked, this.optimizers);
   }
 
   private startRun(): void {
@@ -454,12 +418,7 @@ export class RunSession {
 
   private emitGraph(): void {
     this.graphRoots = this.roots.length;
-    const shapes = { input: this.probe.inputShapes, output: this.probe.outputShapes };
-    const graphs = this.roots.map((r) => buildGraph(r, shapes));
-    this.emit({
-      type: 'graph',
-      graph: { layers: graphs.flatMap((g) => g.layers), totalParams: graphs.reduce((n, g) => n + g.totalParams, 0) },
-    });
+    this.emit({ type: 'graph', graph: buildRunGraph(this.roots, { input: this.probe.inputShapes, output: this.probe.outputShapes }) });
   }
 
   /** The run as its debugger sees it (read when the debugger asks, so always the current step and batch). */
