@@ -18,9 +18,14 @@ def find_root(called, optimizer):
         key = (held, sum(1 for _ in m.modules()))
         if held > 0 and key > best_key:
             best, best_key = m, key
-    while best is not None and type(best).__name__ in WRAPPERS and isinstance(getattr(best, "module", None), torch.nn.Module):
-        best = best.module
-    return best
+    return unwrap(best)
+
+
+def unwrap(model):
+    """The model inside DistributedDataParallel/DataParallel (their parameters are its parameters)."""
+    while model is not None and type(model).__name__ in WRAPPERS and isinstance(getattr(model, "module", None), torch.nn.Module):
+        model = model.module
+    return model
 
 
 def tracked_layers(root, called):

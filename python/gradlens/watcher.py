@@ -71,6 +71,8 @@ class Watcher:
         self.verdicts = {}
         self.root = None
         self.at_step = None  # (optimizer, the user's frame) while inside optimizer.step(), for the debugger
+        self.root_hint = None  # the model gradlens.watch() was given
+        self.record_path = config.get("recordPath")  # set by gradlens.watch(), which writes the record itself
 
     # --- installation -------------------------------------------------------------------------------------
     def install(self):
@@ -90,18 +92,23 @@ class Watcher:
 
         original_init = torch.optim.Optimizer.__init__
 
-        def step(opt, *a, **k):
-            return watcher.optimizer_step(opt, a, k)
-
         def __init__(self, *args, **kwargs):
             original_init(self, *args, **kwargs)
-            # A bound method, as `optimizer.step` is without Gradlens: learning-rate schedulers wrap it through
-            # its __self__ and __func__ (torch 1.13's with_counter, 2.x's patch_track_step_called).
-            self.step = types.MethodType(step, self)
+            watcher.watch_optimizer(self)
 
         __init__.__wrapped__ = original_init
         torch.optim.Optimizer.__init__ = __init__
         epochs.install(torch.utils.data.DataLoader, self)
+
+    def watch_optimizer(self, opt):
+        """Wraps one optimizer's step. A bound method, as `optimizer.step` is without Gradlens: learning-rate
+        schedulers wrap it through its __self__ and __func__ (torch 1.13's with_counter, 2.x's patch_track_step_called)."""
+        watcher = self
+
+        def step(opt, *a, **k):
+            return watcher.optimizer_step(opt, a, k)
+
+        opt.step = types.MethodType(step, opt)
 
     # --- forward --------------------------------------------------------------------------------------------
     def _forward_hook(self, module, inputs, output):
@@ -276,7 +283,8 @@ class Watcher:
         self.channel.send(end)
 
     def _start(self, opt):
-        root = graphs.find_root(self.called, opt)
+        root = self.root_hint if self.root_hint is not None else graphs.find_root(self.called, opt)
+        root = graphs.unwrap(root)
         self.root = root
         self.layers = graphs.tracked_layers(root, self.called) if root is not None else []
         self.names = {id(m): name for name, m in self.layers}
@@ -286,6 +294,7 @@ class Watcher:
             "type": "runStarted",
             "runId": uuid.uuid4().hex,
             "modelFile": self.script,
+            **({"recordPath": self.record_path} if self.record_path else {}),
             "startedAt": datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"),
             "config": {
                 "epochs": 0,
