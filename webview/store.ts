@@ -175,7 +175,15 @@ export class RunStore {
     this.logs = [];
   }
 
-  rowOf(layerId: string): number | undefined {
+  /** The loss of the latest step message numbered below `step` (undefined when there is none). */
+  private lossBefore(step: number): number | undefined {
+    const steps = this.stepNo.view();
+    const loss = this.loss.view();
+    for (let i = this.stepNo.length - 1; i >= 0; i--) if (steps[i] === step - 1) return loss[i];
+    return undefined;
+  }
+
+    rowOf(layerId: string): number | undefined {
     return this.rowIndex.get(layerId);
   }
 
@@ -268,6 +276,12 @@ export class RunStore {
         // Drawn with the anomaly markers, so it redraws what they redraw.
         this.travels.push(m.event);
         ch.anomalies = true;
+        if (m.event.toStep <= this.status.step) {
+          // The status line follows the run back: its step, and the loss of the last step taken before it.
+          this.status.step = m.event.toStep;
+          this.status.loss = this.lossBefore(m.event.toStep) ?? NaN;
+          ch.status = true;
+        }
         return;
       case 'epoch':
         this.epochs.push({

@@ -11,12 +11,15 @@ const travel: EngineMessage = {
   event: { kind: 'recover', fromStep: 13, toStep: 13, snapshotStep: 10, skipped: [{ epoch: 1, batch: 1 }], anomaly: 'nonFinite', message: 'Recovered from nonFinite at step 13' },
 };
 
-test('the panel store keeps timeTravel events for the markers, and a new run starts without them', () => {
+test('the panel store keeps timeTravel events for the markers, its status line follows the run back, and a new run starts without them', () => {
   const store = new RunStore();
   const started = (runId: string): EngineMessage => ({ type: 'runStarted', runId, modelFile: '/m.ts', startedAt: '', config: { epochs: 1, batchSize: 1, seed: 0, optimizer: 'SGD', lr: 0.1, backend: 'cpu', trainSize: 1, valSize: 0, histogramEvery: 50 } });
-  const ch = store.ingest([started('a'), travel]);
+  const step = (n: number, loss: number): EngineMessage => ({ type: 'step', step: n, epoch: 1, batch: n - 12, batchesPerEpoch: 12, loss, lr: 0.1, samplesPerSec: 1, stepMs: 1 });
+  const ch = store.ingest([started('a'), step(11, 0.5), step(12, 0.4), step(13, NaN), travel]);
   assert.equal(ch.anomalies, true, 'the markers redraw');
   assert.deepEqual(store.travels.map((e) => [e.kind, e.toStep]), [['recover', 13]]);
+  // The status line follows the run back: step 13 again, after step 12's loss (not the NaN of the step left behind).
+  assert.deepEqual([store.status.step, store.status.loss], [13, 0.4]);
   store.ingest([started('b')]);
   assert.deepEqual(store.travels, []);
 });
