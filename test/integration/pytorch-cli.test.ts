@@ -225,14 +225,21 @@ test('Ctrl-C (SIGINT to the CLI) stops a PyTorch run cleanly: exit 130, no Pytho
   assert.equal(left.stdout.trim(), '', 'a Python rank outlived the run');
 });
 
-test('the first seed script, unchanged, prints the same losses and test accuracy under gradlens as under python (same seed)', () => {
+test('the first seed script, unchanged, prints the same losses and test accuracy under gradlens as under python (same seed)', async () => {
   const dir = tempDir();
   // The bundled digits as MNIST's idx files in ./data: the script's datasets.MNIST(download=True) finds them.
   const prep = spawnSync('/usr/bin/python3', [script('prepare_mnist.py')], { cwd: dir, encoding: 'utf8' });
   assert.equal(prep.status, 0, prep.stderr);
-  const plain = spawnSync('/usr/bin/python3', [script('seeded.py'), 'seed-mnist.py'], { cwd: dir, encoding: 'utf8' });
-  assert.equal(plain.status, 0, plain.stderr);
-  const r = cli(['train', script('seeded.py'), '--json', '--', 'seed-mnist.py'], dir);
+  // Plain python and Gradlens side by side, one thread each (the same for both, so their numbers compare).
+  const env = { OMP_NUM_THREADS: '1' };
+  const plainRun = spawn('/usr/bin/python3', [script('seeded.py'), 'seed-mnist.py'], { cwd: dir, env: { ...process.env, ...env } });
+  let plainOut = '';
+  plainRun.stdout.on('data', (d: Buffer) => (plainOut += d.toString()));
+  plainRun.stderr.resume();
+  const plainDone = new Promise<number | null>((resolve) => plainRun.on('close', resolve));
+  const r = cli(['train', script('seeded.py'), '--json', '--', 'seed-mnist.py'], dir, env);
+  assert.equal(await plainDone, 0);
+  const plain = { stdout: plainOut };
   assert.equal(r.code, 0, r.stderr);
   const msgs = messages(r.stdout);
   const printed = ofType(msgs, 'log').filter((l) => l.level === 'info').map((l) => l.message);
