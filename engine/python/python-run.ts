@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Anomaly, AnomalyBreakpoint, AnomalyKind, DetectorThresholds, EngineMessage, ErrorInfo, HostCommand, PauseReason, StartOptions } from '../../protocol/messages';
 import type { LayerMeta, NonFiniteEvent, StepSample } from '../monitor/detector';
 import { MAIN_THRESHOLD, Monitor } from '../monitor/monitor';
+import { LogLimiter } from '../process/log-limiter';
 import { DEFAULT_PYTHON, distributedEnv, ranksOf, type PythonLaunch, type RankSpec } from './launch-config';
 import { RankProcess } from './rank-process';
 
@@ -40,6 +41,13 @@ export class PythonRun {
   private lastStep = -1;
   private readonly t0 = performance.now();
   private killTimer: NodeJS.Timeout | undefined;
+  /**
+   * The script's output, bounded as a TypeScript model's is (engine/process/log-limiter.ts: 100 lines a second,
+   * then a line saying how many were left out): stdout to the bridge's stdout (the host shows it as the script's),
+   * stderr as `warn` log messages.
+   */
+  private readonly stdout = new LogLimiter((m) => process.stdout.write(m.message + '\n'));
+  private readonly stderr = new LogLimiter((m) => this.emit(m));
   private endResolve!: () => void;
   /** Resolves once every rank has ended and `finished` was emitted. */
   readonly ended = new Promise<void>((resolve) => (this.endResolve = resolve));
@@ -98,7 +106,7 @@ export class PythonRun {
         env,
         onMessage: (msg) => this.onMessage(rank, msg),
         // The script's own output, whole lines, on the bridge's stdout: the host shows it as the script's (launch.ts).
-        onStdout: (line) => process.stdout.write(line + '\n'),
+        onStdout: (line) => this.stdout.log('info', line),
         onStderr: (line) => this.onStderr(rank, line),
       });
       this.ranks.push(rank);
@@ -142,6 +150,8 @@ export class PythonRun {
         break;
       case 'step': {
         this.lastStep = m.step;
+        this.stdout.tick();
+        this.stderr.tick();
         const loss: unknown = m.loss;
         // JSON carries a NaN or infinite loss as null: the detectors see the NaN it was.
         this.pending = { step: m.step, epoch: m.epoch, loss: typeof loss === 'number' ? loss : NaN, lr: m.lr, layers: this.layers };
@@ -265,7 +275,7 @@ export class PythonRun {
   private onStderr(rank: Rank, line: string): void {
     rank.stderrTail.push(line);
     if (rank.stderrTail.length > 8) rank.stderrTail.shift();
-    this.emit({ type: 'log', level: 'warn', message: this.multi ? `[rank ${rank.spec.rank}] ${line}` : line });
+    this.stderr.log('warn', this.multi ? `[rank ${rank.spec.rank}] ${line}` : line);
   }
 
   private onExit(rank: Rank): void {
@@ -292,6 +302,8 @@ export class PythonRun {
 
   private finish(): void {
     clearTimeout(this.killTimer);
+    this.stdout.flush();
+    this.stderr.flush();
     const lead = this.ranks.find((r) => r.spec.rank === 0) ?? this.ranks[0];
     const reason = this.failed ? 'error' : this.stopping ? 'stopped' : (lead?.finish?.reason ?? 'completed');
     this.emit({ type: 'finished', reason, step: lead?.finish?.step ?? this.lastStep + 1, durationMs: performance.now() - this.t0 });

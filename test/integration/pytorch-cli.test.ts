@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { EngineMessage } from '../../protocol/messages';
@@ -249,4 +249,15 @@ test('the first seed script, unchanged, prints the same losses and test accuracy
   assert.deepEqual(graph.layers.map((l) => l.id), ['flatten', 'fc1', 'relu', 'fc2']);
   assert.equal(graph.layers[1].source?.line, lineOf(script('seed-mnist.py'), 'self.fc1 = nn.Linear(28 * 28, 128)'));
   assert.deepEqual(ofType(msgs, 'epoch').map((e) => e.step), [125, 250, 375]);
+});
+
+test("a script's flood of output is bounded as a TypeScript model's is (100 lines a second, then a count)", () => {
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'loud.py'), 'import sys\nfor i in range(5000):\n    print(i)\n    print("e", i, file=sys.stderr)\n');
+  const r = cli(['train', 'loud.py'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const shown = r.stdout.split('\n').filter((l) => /^\d+$/.test(l)).length;
+  assert.ok(shown >= 100 && shown < 5000, `${shown} lines shown`);
+  assert.match(r.stdout, /more lines of output in the last .* were left out/);
+  assert.match(r.stderr, /more lines of output in the last .* were left out/);
 });
