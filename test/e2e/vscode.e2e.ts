@@ -180,7 +180,7 @@ test('a debug session stops on the loss spike with description, call stack and v
   const description = (await widget.textContent()) ?? '';
   log('exception widget:', description);
   await screenshot(page, ARTIFACTS, '2a-debug-exception-widget');
-  assert.match(description, /Loss spike at step \d+: [\d.]+ is [\d.]+x /);
+  assert.match(description, /Loss spike at step \d+: [\d.e+-]+ is [\d.e+-]+x /);
   // Debug Current Model opens the gradient panel as Train does (issue 25 item 4).
   const debugRows = panelFrame(page).locator('.gl-heatmap-svg g.row-label');
   await waitUntil(async () => (await debugRows.count()) >= 2, 30_000, 'the gradient panel of the debug run');
