@@ -4,6 +4,7 @@
 // broadcasting and `alpha`). Added to Tensor's prototype here, beside tensor.ts, to keep that file to the core.
 import { is_grad_enabled, no_grad } from './autograd';
 import { toDevice, type DeviceLike } from './device';
+import { isPlainObject } from './signature';
 import { forgetFinite } from './finite';
 import * as bin from './ops/binary';
 import { clamp as clampOp } from './ops/unary';
@@ -268,3 +269,25 @@ proto.min = function (this: Tensor, dim?: number | null, keepdim = false) {
   if (dim === undefined || dim === null) return values as ValuesAndIndices;
   return withIndices(values, this, normDim(dim, this.shape.length, 'min'), true);
 } as Tensor['min'];
+
+// loss.backward({ retain_graph: true }) (PyTorch's keywords) was taken as the gradient and failed deep inside with
+// "Cannot read properties of undefined (reading 'length')". Gradlens keeps every graph, so retain_graph needs nothing.
+// (Typed as tensor.ts declares it, gradient only: a class method's overloads cannot be widened from here; JavaScript
+// model files and esbuild's untyped bundling reach this.)
+const plainBackward = proto.backward as (this: Tensor, gradient?: Tensor) => void;
+proto.backward = function (this: Tensor, gradient?: unknown, _retain_graph?: boolean | null, create_graph?: boolean) {
+  let g = gradient;
+  let higher = create_graph;
+  if (isPlainObject(g)) {
+    const o = g;
+    const extra = Object.keys(o).filter((k) => k !== 'gradient' && k !== 'retain_graph' && k !== 'create_graph');
+    if (extra.length) throw new TypeError(`Tensor.backward() got an unexpected option '${extra[0]}' (its arguments are gradient, retain_graph, create_graph)`);
+    g = o.gradient;
+    higher = o.create_graph as boolean | undefined;
+  }
+  if (higher) throw new TypeError('Tensor.backward(): create_graph (gradients of gradients) is not in Gradlens yet (see docs/porting-from-pytorch.md)');
+  if (g !== undefined && g !== null && !(g instanceof Tensor)) {
+    throw new TypeError(`Tensor.backward(): gradient must be a Tensor of the loss's shape, got ${typeof g === 'object' ? 'an object' : typeof g}`);
+  }
+  plainBackward.call(this, (g ?? undefined) as Tensor | undefined);
+} as Tensor['backward'];

@@ -6,21 +6,21 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as creation from './creation';
 import type { TensorOptions } from './creation';
 import { Device, toDevice } from './device';
-import { maxWithIndices, normDim, argmax as argmaxOp } from './ops/reduce';
+import { maxWithIndices, normDim, argmax as argmaxOp, sum as sumOp, mean as meanOp } from './ops/reduce';
+import { cat as catOp, stack as stackOp } from './ops/shape';
+import { softmax as softmaxOp, log_softmax as logSoftmaxOp } from './ops/softmax';
 import { maximum, minimum } from './ops/binary';
 import { flatten as flattenOp } from './ops/shape';
-import { isPlainObject } from './signature';
+import { dtypeParam, isPlainObject, P, signature } from './signature';
 import { Tensor } from './tensor';
 import { sizeArgs } from './tensor-methods';
 
 export { tensor, arange, linspace, full, zeros_like, ones_like, randn_like } from './creation';
 export { no_grad, is_grad_enabled, set_grad_enabled } from './autograd';
 export { manual_seed } from './random';
-export { cat, stack, transpose, permute, squeeze, unsqueeze } from './ops/shape';
+export { transpose, permute, squeeze, unsqueeze } from './ops/shape';
 export { matmul } from './ops/matmul';
 export { exp, log, sqrt, abs, sigmoid, tanh, relu, neg, square, sin, cos, clamp } from './ops/unary';
-export { softmax, log_softmax } from './ops/softmax';
-export { sum, mean } from './ops/reduce';
 export { add, sub, mul, div, maximum, minimum } from './ops/binary';
 export { where, eq, ne, gt, lt, ge, le } from './ops/select';
 export { Tensor } from './tensor';
@@ -58,6 +58,60 @@ export function empty(...args: SizeAndOptions): Tensor {
   return creation.zeros(shape, opts);
 }
 
+// ---- PyTorch's keyword arguments: torch.cat((a, b), dim=1) is torch.cat([a, b], { dim: 1 }) -------------------
+
+const tensorList = P.custom<readonly Tensor[]>('an array of tensors', (v) => Array.isArray(v) && v.every((t) => t instanceof Tensor));
+const dims = P.custom<number | readonly number[] | null>('an integer, an array of integers or null', (v) => v === null || Number.isInteger(v) || (Array.isArray(v) && v.every(Number.isInteger)));
+const catArgs = signature('torch.cat', { tensors: tensorList.req(), dim: P.int.opt() });
+const stackArgs = signature('torch.stack', { tensors: tensorList.req(), dim: P.int.opt() });
+const sumArgs = signature('torch.sum', { input: P.tensor.req(), dim: dims.opt(), keepdim: P.bool.opt() }, { dtype: dtypeParam });
+const meanArgs = signature('torch.mean', { input: P.tensor.req(), dim: dims.opt(), keepdim: P.bool.opt() }, { dtype: dtypeParam });
+const softmaxArgs = signature('torch.softmax', { input: P.tensor.req(), dim: P.int.opt(), dtype: dtypeParam });
+const logSoftmaxArgs = signature('torch.log_softmax', { input: P.tensor.req(), dim: P.int.opt(), dtype: dtypeParam });
+
+/** torch.cat(tensors, dim = 0), or torch.cat(tensors, { dim }). */
+export function cat(tensors: readonly Tensor[], dim?: number): Tensor;
+export function cat(tensors: readonly Tensor[], options: { dim?: number }): Tensor;
+export function cat(...args: unknown[]): Tensor {
+  const a = catArgs(args);
+  return catOp(a.tensors, a.dim ?? 0);
+}
+/** torch.stack(tensors, dim = 0), or torch.stack(tensors, { dim }). */
+export function stack(tensors: readonly Tensor[], dim?: number): Tensor;
+export function stack(tensors: readonly Tensor[], options: { dim?: number }): Tensor;
+export function stack(...args: unknown[]): Tensor {
+  const a = stackArgs(args);
+  return stackOp(a.tensors, a.dim ?? 0);
+}
+type ReduceOptions = { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: 'float32' | null };
+/** torch.sum(input, dim?, keepdim?), or torch.sum(input, { dim, keepdim }). */
+export function sum(input: Tensor, dim?: number | readonly number[] | null, keepdim?: boolean): Tensor;
+export function sum(input: Tensor, options: ReduceOptions): Tensor;
+export function sum(...args: unknown[]): Tensor {
+  const a = sumArgs(args);
+  return sumOp(a.input, a.dim === null || a.dim === undefined ? a.dim : typeof a.dim === 'number' ? a.dim : [...a.dim], a.keepdim ?? false);
+}
+/** torch.mean(input, dim?, keepdim?), or torch.mean(input, { dim, keepdim }). */
+export function mean(input: Tensor, dim?: number | readonly number[] | null, keepdim?: boolean): Tensor;
+export function mean(input: Tensor, options: ReduceOptions): Tensor;
+export function mean(...args: unknown[]): Tensor {
+  const a = meanArgs(args);
+  return meanOp(a.input, a.dim === null || a.dim === undefined ? a.dim : typeof a.dim === 'number' ? a.dim : [...a.dim], a.keepdim ?? false);
+}
+/** torch.softmax(input, dim), or torch.softmax(input, { dim }); dim omitted is the last. */
+export function softmax(input: Tensor, dim?: number): Tensor;
+export function softmax(input: Tensor, options: { dim?: number; dtype?: 'float32' | null }): Tensor;
+export function softmax(...args: unknown[]): Tensor {
+  const a = softmaxArgs(args);
+  return softmaxOp(a.input, a.dim ?? -1);
+}
+export function log_softmax(input: Tensor, dim?: number): Tensor;
+export function log_softmax(input: Tensor, options: { dim?: number; dtype?: 'float32' | null }): Tensor;
+export function log_softmax(...args: unknown[]): Tensor {
+  const a = logSoftmaxArgs(args);
+  return logSoftmaxOp(a.input, a.dim ?? -1);
+}
+
 /** torch.flatten(input, start_dim = 0, end_dim = -1). */
 export function flatten(input: Tensor, start_dim = 0, end_dim = -1): Tensor {
   return flattenOp(input, start_dim, end_dim);
@@ -78,8 +132,10 @@ function reduceWithIndices(which: 'max' | 'min', input: Tensor, dim: number, kee
 export function max(input: Tensor): Tensor;
 export function max(input: Tensor, dim: number, keepdim?: boolean): [Tensor, Tensor];
 export function max(input: Tensor, other: Tensor): Tensor;
-export function max(input: Tensor, dimOrOther?: number | Tensor, keepdim = false): Tensor | [Tensor, Tensor] {
+export function max(input: Tensor, options: { dim: number; keepdim?: boolean }): [Tensor, Tensor];
+export function max(input: Tensor, dimOrOther?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim = false): Tensor | [Tensor, Tensor] {
   checkInput(input, 'torch.max()');
+  if (isPlainObject(dimOrOther)) return reduceWithIndices('max', input, ...dimOptions('torch.max()', dimOrOther, keepdim));
   if (dimOrOther === undefined) return input.max();
   if (dimOrOther instanceof Tensor) return maximum(input, dimOrOther);
   return reduceWithIndices('max', input, dimOrOther, keepdim);
@@ -87,15 +143,34 @@ export function max(input: Tensor, dimOrOther?: number | Tensor, keepdim = false
 export function min(input: Tensor): Tensor;
 export function min(input: Tensor, dim: number, keepdim?: boolean): [Tensor, Tensor];
 export function min(input: Tensor, other: Tensor): Tensor;
-export function min(input: Tensor, dimOrOther?: number | Tensor, keepdim = false): Tensor | [Tensor, Tensor] {
+export function min(input: Tensor, options: { dim: number; keepdim?: boolean }): [Tensor, Tensor];
+export function min(input: Tensor, dimOrOther?: number | Tensor | { dim: number; keepdim?: boolean }, keepdim = false): Tensor | [Tensor, Tensor] {
   checkInput(input, 'torch.min()');
+  if (isPlainObject(dimOrOther)) return reduceWithIndices('min', input, ...dimOptions('torch.min()', dimOrOther, keepdim));
   if (dimOrOther === undefined) return input.min();
   if (dimOrOther instanceof Tensor) return minimum(input, dimOrOther);
   return reduceWithIndices('min', input, dimOrOther, keepdim);
 }
-export function argmax(input: Tensor, dim?: number | null, keepdim = false): Tensor {
+export function argmax(input: Tensor, dim?: number | null, keepdim?: boolean): Tensor;
+export function argmax(input: Tensor, options: { dim?: number | null; keepdim?: boolean }): Tensor;
+export function argmax(input: Tensor, dim?: number | null | { dim?: number | null; keepdim?: boolean }, keepdim = false): Tensor {
   checkInput(input, 'torch.argmax()');
-  return argmaxOp(input, dim, keepdim);
+  if (isPlainObject(dim)) {
+    const o = dim as { dim?: number | null; keepdim?: boolean };
+    const extra = Object.keys(o).filter((k) => k !== 'dim' && k !== 'keepdim');
+    if (extra.length) throw new TypeError(`torch.argmax() got an unexpected option '${extra[0]}' (its arguments are input, dim, keepdim)`);
+    return argmaxOp(input, o.dim, o.keepdim ?? false);
+  }
+  return argmaxOp(input, dim as number | null | undefined, keepdim);
+}
+
+/** torch.max(x, { dim, keepdim }): the dim and keepdim of PyTorch's keywords, checked. */
+function dimOptions(where: string, o: Record<string, unknown>, keepdim: boolean): [number, boolean] {
+  const extra = Object.keys(o).filter((k) => k !== 'dim' && k !== 'keepdim');
+  if (extra.length) throw new TypeError(`${where} got an unexpected option '${extra[0]}' (its arguments are input, dim, keepdim)`);
+  if (!Number.isInteger(o.dim)) throw new TypeError(`${where}: dim must be an integer, got ${JSON.stringify(o.dim)}`);
+  if (o.keepdim !== undefined && typeof o.keepdim !== 'boolean') throw new TypeError(`${where}: keepdim must be a boolean`);
+  return [o.dim as number, (o.keepdim as boolean | undefined) ?? keepdim];
 }
 
 function checkInput(input: unknown, where: string): void {

@@ -140,3 +140,34 @@ test('Tensor.max(dim) / min(dim) unpack as PyTorch\'s (values, indices): `const 
   w.max(1).sum().backward();
   assert.deepEqual(Array.from(w.grad?.data ?? []), [0, 1, 1, 0]);
 });
+
+test('PyTorch\'s keywords as one options object: torch.cat/stack/sum/mean/softmax/log_softmax/max/min/argmax, loss.backward', () => {
+  const x = torch.tensor([[1, 5, 2], [7, 0, 3]]);
+  assert.deepEqual(torch.cat([x, x], { dim: 1 }).shape, [2, 6]);
+  assert.deepEqual(torch.cat([x, x], 1).shape, [2, 6]);
+  assert.deepEqual(torch.stack([x, x], { dim: 2 }).shape, [2, 3, 2]);
+  assert.deepEqual(Array.from(torch.sum(x, { dim: 1 }).data), [8, 10]);
+  assert.deepEqual(torch.sum(x, { dim: 1, keepdim: true }).shape, [2, 1]);
+  assert.deepEqual(Array.from(torch.mean(x, { dim: 0 }).data), [4, 2.5, 2.5]);
+  assert.deepEqual(Array.from(torch.mean(x, 0).data), [4, 2.5, 2.5]);
+  assert.equal(torch.sum(x).item(), 18);
+  assert.deepEqual(Array.from(torch.softmax(x, { dim: 1 }).data), Array.from(torch.softmax(x, 1).data));
+  assert.deepEqual(Array.from(torch.log_softmax(x, { dim: 0 }).data), Array.from(torch.log_softmax(x, 0).data));
+  const [values, indices] = torch.max(x, { dim: 1 });
+  assert.deepEqual([Array.from(values.data), Array.from(indices.data)], [[5, 7], [1, 0]]);
+  assert.deepEqual(torch.min(x, { dim: 0, keepdim: true })[1].shape, [1, 3]);
+  assert.deepEqual(Array.from(torch.argmax(x, { dim: 1 }).data), [1, 0]);
+  // Named in the error, as every signature is.
+  assert.throws(() => torch.cat([x, x], { dims: 1 } as unknown as { dim: number }), /torch\.cat\(\) got an unexpected option 'dims'/);
+  assert.throws(() => torch.sum(x, { dtype: 'float64' } as unknown as { dim: number }), /torch\.sum\(\).*dtype/);
+  assert.throws(() => torch.max(x, { dim: 1, keep: true } as unknown as { dim: number }), /torch\.max\(\) got an unexpected option 'keep'/);
+  // backward: PyTorch's retain_graph as a keyword or positionally (graphs are kept), create_graph refused by name.
+  const w = torch.tensor([1, 2], { requires_grad: true });
+  const loss = w.mul(w).sum();
+  const backward = loss.backward as unknown as (...a: unknown[]) => void;
+  backward.call(loss, { retain_graph: true });
+  backward.call(loss, null, true);
+  assert.deepEqual(Array.from(w.grad?.data ?? []), [4, 8], 'two passes accumulate');
+  assert.throws(() => backward.call(loss, { create_graph: true }), /create_graph .* is not in Gradlens yet/);
+  assert.throws(() => backward.call(loss, 'x'), /gradient must be a Tensor/);
+});
