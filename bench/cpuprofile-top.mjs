@@ -2,8 +2,8 @@
 // profiled time, so a step profile can be written down in docs/benchmarks.md:
 //   node bench/cpuprofile-top.mjs [--top 25] PROFILE.cpuprofile...
 // Several files (the main thread's and a worker's profile: --cpu-prof writes one per thread) are summarised one by one.
-// --callers NAME: instead, the self time of functions named NAME split by their caller (which kernel's copies
-// `put` and `copyOut` are, for example).
+// --callers NAME [--depth D]: instead, the self time of functions named NAME split by their caller D frames up
+// (default 1; which kernel's copies `put` and `copyOut` are, for example).
 // Wasm functions appear under their names in the module (the emitter names them, e.g. `gemm4x8`); `(program)` and
 // `(garbage collector)` are V8's own time; `(idle)` is time the thread waited (Atomics.wait for the helper thread).
 import { readFileSync } from 'node:fs';
@@ -13,6 +13,8 @@ const topAt = argv.indexOf('--top');
 const top = topAt >= 0 ? Number(argv.splice(topAt, 2)[1]) : 25;
 const callersAt = argv.indexOf('--callers');
 const callersOf = callersAt >= 0 ? argv.splice(callersAt, 2)[1] : null;
+const depthAt = argv.indexOf('--depth');
+const depth = depthAt >= 0 ? Number(argv.splice(depthAt, 2)[1]) : 1;
 if (argv.length === 0) {
   console.error('usage: node bench/cpuprofile-top.mjs [--top N] PROFILE.cpuprofile...');
   process.exit(2);
@@ -36,7 +38,9 @@ for (const [id, us] of selfUs) {
   let { callFrame: f } = byId.get(id);
   if (callersOf) {
     if (f.functionName !== callersOf) continue;
-    f = parentOf.get(id)?.callFrame ?? { functionName: '(root)', url: '', lineNumber: -1 };
+    let up = byId.get(id);
+    for (let d = 0; d < depth && up; d++) up = parentOf.get(up.id);
+    f = up?.callFrame ?? { functionName: '(root)', url: '', lineNumber: -1 };
   }
   const where = f.url ? `${f.url.replace(/^.*\/(engine|bench|node_modules)\//, '$1/')}:${f.lineNumber + 1}` : '';
   const key = `${f.functionName || '(anonymous)'} ${where}`.trim();
