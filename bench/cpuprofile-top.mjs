@@ -5,7 +5,8 @@
 // --callers NAME [--depth D]: instead, the self time of functions named NAME split by their caller D frames up
 // (default 1; which kernel's copies `put` and `copyOut` are, for example).
 // Wasm functions appear under their names in the module (the emitter names them, e.g. `kernel` for the GEMM
-// micro-kernel, `convFilterGrad`, `lstmCell`); `(program)` and `(garbage collector)` are V8's own time; `(idle)` is time the thread waited (Atomics.wait for the helper thread).
+// micro-kernel, `convFilterGrad`, `lstmCell`); `(program)` and `(garbage collector)` are V8's own time; `(idle)`
+// is time the thread waited (Atomics.wait for the helper thread).
 import { readFileSync } from 'node:fs';
 
 const argv = process.argv.slice(2);

@@ -8,8 +8,9 @@
 // The forward runs the per-step kernels (lstmSequenceOf). A fused forward, built and measured the same way (states
 // in the heap for the whole sequence, hs/cs/gates copied out once), read a 7% lower minimum step on the bench LSTM,
 // but with it V8 held 130-180 MB of dead ArrayBuffers (31 MB without) and ran a mark-compact every ~150 ms instead
-// of once in 5 s, so its median step and CPU time per step were worse (2026-12-07, docs/benchmarks.md). It belongs
-// with the tensor-lifetime work (issue 26), where the states need not leave the heap at all.
+// of once in 5 s, so its median step and CPU time per step were worse (2026-12-07, docs/benchmarks.md). V8's
+// allocation-site pretenuring did it: with --no-allocation-site-pretenuring the fused forward ran one mark-compact
+// in 5 s. It belongs with the tensor-lifetime work (issue 26), where the states need not leave the heap at all.
 import type { KernelMap, LstmSequenceGradAttrs, LstmSequenceGradInputs, LstmSequenceGradOut } from '../../kernels/kernel-map';
 import { markFinite } from '../../finite';
 import { BIAS_GRAD_SMALL, columnSums } from './bias-grad';
