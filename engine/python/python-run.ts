@@ -6,7 +6,7 @@
 // gets the same verdict for the same step, so a stop is collective. One error or crash of any rank ends the run.
 import { createServer } from 'node:net';
 import path from 'node:path';
-import type { Anomaly, AnomalyBreakpoint, AnomalyKind, DetectorThresholds, EngineMessage, ErrorInfo, HostCommand, PauseReason, StartOptions } from '../../protocol/messages';
+import type { Anomaly, AnomalyBreakpoint, AnomalyKind, DetectorThresholds, EngineMessage, ErrorInfo, FrameInfo, HostCommand, PauseReason, SourceLocation, StartOptions } from '../../protocol/messages';
 import type { LayerMeta, NonFiniteEvent, StepSample } from '../monitor/detector';
 import { MAIN_THRESHOLD, Monitor } from '../monitor/monitor';
 import { LogLimiter } from '../process/log-limiter';
@@ -30,6 +30,8 @@ export class PythonRun {
   private readonly breakOn = new Map<AnomalyKind, number | undefined>();
   private layers: LayerMeta[] = [];
   private pending: StepSample | undefined;
+  /** Where the script called optimizer.step() on the last step (rank 0's report). */
+  private stepAt: SourceLocation | undefined;
   /** The step whose verdict is held back while paused. */
   private held: number | null = null;
   private pauseWanted: 'pause' | 'step' | null = null;
@@ -175,6 +177,7 @@ export class PythonRun {
       anomalies = this.monitor.observe(sample);
       for (const a of anomalies) this.emit({ type: 'anomaly', anomaly: a });
     }
+    this.stepAt = sourceOf(msg.at);
     if (msg.gate !== true && !this.gateOn) return;
     if (this.stopping) return this.verdict(step, 'stop');
     const stopOn = anomalies.find((a) => this.breakOn.has(a.kind));
@@ -186,7 +189,11 @@ export class PythonRun {
   private pauseAt(step: number, reason: PauseReason, description: string, anomaly?: Anomaly): void {
     this.held = step;
     this.pauseWanted = null;
-    this.emit({ type: 'paused', step, reason, description, frames: [{ id: 1, name: `optimizer.step() (step ${step})` }], ...(anomaly ? { anomaly } : {}) });
+    // The stop is in the script's optimizer.step() call (its line, when the runner found it), above the model's layers
+    // at the lines that built them, as the TypeScript engine's frames are.
+    const frames: FrameInfo[] = [{ id: 1, name: `optimizer.step() (step ${step})`, ...(this.stepAt ? { source: this.stepAt } : {}) }];
+    for (const l of this.layers) frames.push({ id: frames.length + 1, name: `${l.name} (${l.id})`, layerId: l.id, ...(l.source ? { source: l.source } : {}) });
+    this.emit({ type: 'paused', step, reason, description, frames, ...(anomaly ? { anomaly } : {}) });
   }
 
   private verdict(step: number, action: 'continue' | 'stop'): void {
@@ -322,4 +329,11 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** A source location as rank 0 reports it ({ file, line }), or undefined for anything else. */
+function sourceOf(v: unknown): SourceLocation | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const { file, line } = v as { file?: unknown; line?: unknown };
+  return typeof file === 'string' && Number.isInteger(line) && (line as number) > 0 ? { file, line: line as number, column: 1 } : undefined;
 }

@@ -10,6 +10,7 @@
 Nothing here changes a value the script computes: statistics are read under no_grad from detached tensors.
 """
 
+import os
 import sys
 import time
 import types
@@ -268,6 +269,10 @@ class Watcher:
         self.epoch_losses.append(loss)
         self.channel.send({"type": "step", "step": self.step, "epoch": self.epoch, "batch": batch, "batchesPerEpoch": batches, "loss": loss, "lr": lr, "samplesPerSec": sps, "stepMs": step_ms})
         end = {"type": "_end", "step": self.step, "gate": self.gate}
+        # Where the script called optimizer.step(): a stop's frame shows that line in the editor.
+        frame = self.at_step[1] if self.at_step is not None else None
+        if frame is not None:
+            end["at"] = {"file": os.path.abspath(frame.f_code.co_filename), "line": frame.f_lineno}
         if self.collect and self.layers:
             t0 = time.perf_counter()
             with torch.no_grad():

@@ -286,8 +286,17 @@ test('Debug Current Model on a PyTorch script stops on its loss spike', async ()
   log('PyTorch stop:', (await status.textContent()) ?? '');
   await runCommand(page, 'View: Show Run and Debug');
   const stackRows = page.locator('.debug-call-stack .monaco-list-row');
-  await waitUntil(async () => /step/.test((await stackRows.allTextContents()).join(' ')), 30_000, 'the paused step in the call stack');
+  const stepLine = readFileSync(path.join(WORKSPACE, 'pytorch', 'lr-spike.py'), 'utf8').split('\n').findIndex((l) => /optimizer\.step\(\)/.test(l)) + 1;
+  // The paused step at the script's optimizer.step() line, then the layers at the lines that built them.
+  await waitUntil(
+    async () => new RegExp(`optimizer\\.step\\(\\) \\(step \\d+\\).*?lr-spike\\.py\\s*${stepLine}:`).test((await stackRows.allTextContents()).join(' | ')),
+    30_000,
+    `the paused step at lr-spike.py:${stepLine} in the call stack`,
+  );
   log('PyTorch call stack:', (await stackRows.allTextContents()).join(' | '));
+  // Focusing the paused frame shows its line in the editor (and the exception widget, when VS Code draws it).
+  await stackRows.first().click();
+  await page.locator('.exception-widget').waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
   await screenshot(page, ARTIFACTS, '2g-debug-pytorch-spike');
   await stopDebugging(page);
 });

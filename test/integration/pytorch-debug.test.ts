@@ -3,6 +3,7 @@
 // inspect, one step, stop. Every message and response body is checked against the schema (validate).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PYTHON_LAUNCH_ENV } from '../../engine/python/launch-config';
 import { launchEngine } from '../../host/launch';
@@ -31,6 +32,12 @@ test('a paused PyTorch script answers Variables, evaluates Python (lr = ...), in
   const stop = await paused;
   assert.equal(stop.reason, 'anomaly');
   assert.equal(stop.anomaly?.kind, 'lossSpike');
+  // The stop's frame is the script's optimizer.step() line; the layers follow at the lines that built them.
+  const script = path.join(EXAMPLES, 'pytorch', 'lr-spike.py');
+  const stepLine = readFileSync(script, 'utf8').split('\n').findIndex((l) => /optimizer\.step\(\)/.test(l)) + 1;
+  assert.deepEqual([stop.frames[0].source?.file, stop.frames[0].source?.line], [script, stepLine]);
+  assert.deepEqual(stop.frames.slice(1).map((f) => f.layerId), ['0', '1', '2']);
+  assert.ok(stop.frames.slice(1).every((f) => f.source?.file === script));
 
   const roots = (await client.request({ type: 'variables', ref: '' })).variables;
   const names = roots.map((v) => v.name);
