@@ -511,12 +511,19 @@ export type WebviewToHost =
   | { type: 'revealLayer'; layerId: string; source?: SourceLocation }
   /** `train`: train the shown run's model file again (a restart while it runs). */
   | { type: 'control'; command: 'pause' | 'resume' | 'step' | 'stop' | 'train' }
-  | { type: 'export'; format: 'png' | 'svg' | 'csv' | 'json'; name: string; data: string };
+  | { type: 'export'; format: 'png' | 'svg' | 'csv' | 'json'; name: string; data: string }
+  /** "What if": re-score the shown run's record with these thresholds (the run's own for the others). */
+  | { type: 'whatIf'; thresholds: Partial<DetectorThresholds> };
 
 export type HostToWebview =
   | { type: 'reset'; runId?: string }
   | { type: 'messages'; messages: EngineMessage[] }
-  | { type: 'theme'; kind: 'light' | 'dark' | 'highContrast' };
+  | { type: 'theme'; kind: 'light' | 'dark' | 'highContrast' }
+  /**
+   * The answer to `whatIf`: the anomalies the detectors find over the record so far with those thresholds
+   * (engine/monitor/replay.ts, the live detectors), or why there are none to show (`error`).
+   */
+  | { type: 'whatIf'; runId?: string; thresholds: Partial<DetectorThresholds>; steps: number; anomalies: Anomaly[]; error?: string };
 
 export function isEngineMessage(value: unknown): value is EngineMessage {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';

@@ -7,6 +7,8 @@ import type { EngineMessage, HostToWebview, SourceLocation, WebviewToHost } from
 import { renderWebviewHtml } from '../../webview/html';
 import { Commands, PANEL_VIEW_TYPE } from '../contributions';
 import type { RunManager } from '../run/runManager';
+import { thresholdOverrides } from '../config';
+import { answerWhatIf } from './whatIf';
 
 const BATCH_MS = 50;
 
@@ -141,6 +143,15 @@ export class GradientPanel {
       case 'export':
         await saveExport(m.name, m.format, m.data);
         break;
+      case 'whatIf': {
+        // Over the record file, which holds every step (the messages kept here are thinned on long runs).
+        const run = this.runs.run;
+        const started = run?.state.messages.find((x) => x.type === 'runStarted');
+        const recordPath = started?.type === 'runStarted' ? started.recordPath : undefined;
+        const base = run ? thresholdOverrides(vscode.Uri.file(run.state.modelFile)) : {};
+        this.post(await answerWhatIf(recordPath, m.thresholds, base, run?.state.runId));
+        break;
+      }
     }
   }
 
