@@ -17,6 +17,7 @@ import { applyThemeClass, readPalette, type Palette } from './theme';
 import { Tooltip } from './tooltip';
 import { parseUiState, type HistKind, type UiState } from './uiState';
 import { anomaliesCsv, WarningsList } from './warnings';
+import { WhatIfControl } from './whatIf';
 
 type ExportFormat = Extract<WebviewToHost, { type: 'export' }>['format'];
 
@@ -30,6 +31,7 @@ export class App {
   private lastDomain = '';
   private readonly tooltip: Tooltip;
   private readonly controls: RunControls;
+  private readonly whatIf: WhatIfControl;
   readonly heatmap: Heatmap;
   readonly loss: LossChart;
   readonly hist: HistStrip;
@@ -53,6 +55,10 @@ export class App {
     this.scheduler = new FrameScheduler(() => this.draw());
     this.tooltip = new Tooltip(root.ownerDocument);
     this.controls = new RunControls(bridge.live, (command) => this.post({ type: 'control', command }));
+    this.whatIf = new WhatIfControl(bridge.live, this.store, (m) => this.post(m), () => {
+      this.pending.anomalies = true;
+      this.scheduler.request();
+    });
 
     // Heatmap section
     this.metricSelect = tk<ValueElement>(
@@ -136,6 +142,7 @@ export class App {
 
     root.append(
       this.controls.el,
+      this.whatIf.el,
       section(
         'heatmap',
         h('h2', { id: 'gl-heatmap-h' }, 'Layers over time'),
@@ -181,11 +188,16 @@ export class App {
     switch (message.type) {
       case 'reset':
         this.store.clear();
+        this.whatIf.runReset();
         this.pending = noChanges();
         this.invalidate();
         return;
       case 'messages':
         this.ingest(message.messages);
+        if (message.messages.some((m) => m.type === 'step')) this.whatIf.runGrew();
+        return;
+      case 'whatIf':
+        this.whatIf.receive(message);
         return;
       case 'theme':
         applyThemeClass(message.kind);
@@ -238,7 +250,8 @@ export class App {
     if (full || ch.anomalies) {
       this.warnings.render(this.store.anomalies);
       const n = this.store.anomalies.length;
-      this.warningsTitle.textContent = n ? `Warnings (${n})` : 'Warnings';
+      const what = this.store.whatIf ? 'what if, ' : '';
+      this.warningsTitle.textContent = n || what ? `Warnings (${what}${n})` : 'Warnings';
     }
     if (full || ch.status || ch.meta || ch.steps) this.controls.render(this.store);
   }

@@ -23,7 +23,7 @@ declare global {
 function isHostMessage(value: unknown): value is HostToWebview {
   if (typeof value !== 'object' || value === null) return false;
   const t = (value as { type?: unknown }).type;
-  return t === 'reset' || t === 'theme' || (t === 'messages' && Array.isArray((value as { messages?: unknown }).messages));
+  return t === 'reset' || t === 'theme' || t === 'whatIf' || (t === 'messages' && Array.isArray((value as { messages?: unknown }).messages));
 }
 
 function start(): void {

@@ -4,6 +4,7 @@
 import type {
   Anomaly,
   BackendName,
+  DetectorThresholds,
   EngineMessage,
   EngineMessageOf,
   Histogram,
@@ -72,6 +73,14 @@ export interface UserSeries {
 /** The most user metrics the panel keeps; further names are counted, not drawn (a loop logging a new name per step). */
 export const MAX_USER_SERIES = 12;
 
+/** A "what if" re-scoring of the run with other detector thresholds (its own for the others). */
+export interface WhatIfView {
+  thresholds: Partial<DetectorThresholds>;
+  /** Steps of the record that were re-scored. */
+  steps: number;
+  anomalies: Anomaly[];
+}
+
 export interface Changes {
   reset: boolean;
   rows: boolean;
@@ -132,7 +141,10 @@ export class RunStore {
   /** Points of user metrics received (a key for redrawing) and names left out past MAX_USER_SERIES. */
   userMetricPoints = 0;
   userMetricsLeftOut = new Set<string>();
-  anomalies: Anomaly[] = [];
+  /** The anomalies the run itself reported (its own thresholds). */
+  runAnomalies: Anomaly[] = [];
+  /** "What if" (webview/whatIf.ts): the anomalies the record gives with other thresholds; the markers show these. */
+  whatIf: WhatIfView | undefined;
   /** Where the run went back in time, skipped batches or changed its rate (docs/time-travel.md): loss-chart markers. */
   travels: TimeTravelEvent[] = [];
   hist = new Map<string, HistSeries>();
@@ -168,11 +180,17 @@ export class RunStore {
     this.userMetrics = new Map();
     this.userMetricPoints = 0;
     this.userMetricsLeftOut = new Set();
-    this.anomalies = [];
+    this.runAnomalies = [];
+    this.whatIf = undefined;
     this.travels = [];
     this.hist.clear();
     this.status = freshStatus();
     this.logs = [];
+  }
+
+  /** The anomalies every chart and the warnings list show: a "what if" re-scoring while one is set, else the run's. */
+  get anomalies(): Anomaly[] {
+    return this.whatIf?.anomalies ?? this.runAnomalies;
   }
 
   /** The loss of the latest step message numbered below `step` (undefined when there is none). */
@@ -269,7 +287,7 @@ export class RunStore {
         }
         return;
       case 'anomaly':
-        this.anomalies.push(m.anomaly);
+        this.runAnomalies.push(m.anomaly);
         ch.anomalies = true;
         return;
       case 'timeTravel':
