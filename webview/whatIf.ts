@@ -2,7 +2,8 @@
 // markers (heatmap, loss chart, warnings) show what the run's detectors would have found with it over the whole
 // run so far; Reset shows the run's own again. The host re-scores the run's record (extension/panel/whatIf.ts:
 // engine/monitor/replay.ts, the live detectors), since the store here keeps thinned statistics. While a run goes
-// on, new steps re-score again (one request in flight at a time), so the markers stay live.
+// on, new steps re-score again (one request in flight, at most one per REFRESH_MS: each streams the whole record),
+// so the markers stay live.
 import type { DetectorThresholds, HostToWebview, WebviewToHost } from '../protocol/messages';
 import { DEFAULT_THRESHOLDS } from '../protocol/thresholds';
 import { h, tk, type ValueElement } from './dom';
@@ -11,6 +12,9 @@ import type { RunStore } from './store';
 
 type WhatIfAnswer = Extract<HostToWebview, { type: 'whatIf' }>;
 type ThresholdName = keyof DetectorThresholds;
+
+/** While a run goes on, how often "what if" re-scores the growing record. */
+const REFRESH_MS = 2000;
 
 const NAMES = Object.keys(DEFAULT_THRESHOLDS) as ThresholdName[];
 /** The thresholds users ask about most first (docs/detectors.md); the rest follow in the defaults' order. */
@@ -32,6 +36,8 @@ export class WhatIfControl {
   private inFlight = false;
   /** The run grew while a request was in flight: ask again when it is answered. */
   private stale = false;
+  private lastAsked = 0;
+  private refresh: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     live: boolean,
@@ -109,15 +115,24 @@ export class WhatIfControl {
     this.changed();
     if (this.stale) {
       this.stale = false;
-      this.request();
+      this.runGrew();
     }
   }
 
   /** New steps arrived: while "what if" is on, re-score so the markers cover them too. */
   runGrew(): void {
-    if (!this.asked) return;
-    if (this.inFlight) this.stale = true;
-    else this.request();
+    if (!this.asked || this.refresh) return;
+    if (this.inFlight) {
+      this.stale = true;
+      return;
+    }
+    const wait = this.lastAsked + REFRESH_MS - Date.now();
+    if (wait <= 0) this.request();
+    else
+      this.refresh = setTimeout(() => {
+        this.refresh = undefined;
+        this.runGrew();
+      }, wait);
   }
 
   /** A new run (the store was cleared): its own markers, and no "what if" left from the last one. */
@@ -125,6 +140,8 @@ export class WhatIfControl {
     this.asked = undefined;
     this.inFlight = false;
     this.stale = false;
+    clearTimeout(this.refresh);
+    this.refresh = undefined;
     this.reset.setAttribute('disabled', '');
     this.say('');
   }
@@ -148,6 +165,7 @@ export class WhatIfControl {
   private request(): void {
     if (!this.asked) return;
     this.inFlight = true;
+    this.lastAsked = Date.now();
     this.post({ type: 'whatIf', thresholds: { ...this.asked } });
   }
 

@@ -120,3 +120,23 @@ test('what if: a value that is not a number is refused by name; the report (no h
   assert.equal(await report.isVisible('#gl-whatif'), false);
   await report.close();
 });
+
+test('what if: while a run goes on, new steps ask the host to re-score again; after Reset they do not', async () => {
+  const cut = run.findIndex((m) => m.type === 'step' && m.step === 200);
+  const page = await open(browser, writePage('what-if-live', { messages: run.slice(0, cut), vscode: true }));
+  await clearPosted(page);
+  await ask(page, 'lossSpikeRatio', '1e9');
+  await answer(page);
+  await postToWebview(page, { type: 'messages', messages: run.slice(cut, cut + 20) });
+  await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'whatIf'), undefined, { timeout: 5000 });
+  assert.deepEqual(await posted(page), [{ type: 'whatIf', thresholds: { lossSpikeRatio: 1e9 } }]);
+  await answer(page);
+
+  await page.click('#gl-whatif-reset');
+  await clearPosted(page);
+  await postToWebview(page, { type: 'messages', messages: run.slice(cut + 20, cut + 40) });
+  await page.waitForTimeout(2500);
+  assert.deepEqual(await posted(page), []);
+  assert.equal((await markers(page)).active, false);
+  await page.close();
+});
