@@ -97,7 +97,9 @@ export class WhatIfControl {
   /** The host's answer. */
   receive(answer: WhatIfAnswer): void {
     this.inFlight = false;
-    if (!this.asked || (answer.runId !== undefined && this.store.run && answer.runId !== this.store.run.runId)) return;
+    // An answer to an earlier question (Reset, another value or another run since) is not shown.
+    if (!this.asked || JSON.stringify(answer.thresholds) !== JSON.stringify(this.asked)) return;
+    if (answer.runId !== undefined && this.store.run && answer.runId !== this.store.run.runId) return;
     if (answer.error) {
       this.store.whatIf = undefined;
       this.say(answer.error, true);

@@ -85,6 +85,10 @@ test('what if: a threshold re-scores the markers over the whole run; Reset shows
   assert.equal(none.title, 'Warnings (what if, 0)');
   assert.match((await page.textContent('#gl-whatif-status')) ?? '', /^What if lossSpikeRatio = 1000000000: 0 anomalies over 300 steps \(the run's own: 1\)/);
 
+  // A late answer to an earlier question is not shown.
+  await postToWebview(page, await answerWhatIf(record, { lossSpikeRatio: 2 }, {}, 'sample-run'));
+  assert.deepEqual((await markers(page)).spikes, []);
+
   // A low gradient-norm limit: exploding-gradient markers on two layers' rows appear, the spike is back.
   await ask(page, 'explodingNorm', '0.01');
   await answer(page);
