@@ -141,6 +141,24 @@ test('Train Current Model shows the gradient panel with heatmap rows and updates
   await screenshot(page, ARTIFACTS, '1b-layer-hover');
   await page.mouse.move(5, 400);
   await screenshot(page, ARTIFACTS, '1-train-panel');
+
+  // "What if" (issue 23): a gradient-norm limit no layer stays under, re-scored by the extension host over the run's
+  // record (extension/panel/whatIf.ts); the panel's markers become those, and Reset brings the run's own back.
+  const frame = panelFrame(page);
+  await frame.locator('#gl-whatif-name').selectOption('explodingNorm');
+  await frame.locator('#gl-whatif-value').fill('1e-9');
+  await frame.locator('#gl-whatif-value').press('Enter');
+  const whatIf = frame.locator('#gl-whatif-status');
+  await waitUntil(async () => /^What if explodingNorm = 1e-9: [1-9][\d,]* anomal/.test((await whatIf.textContent()) ?? ''), 30_000, 'the what-if answer');
+  log('what if:', await whatIf.textContent());
+  assert.ok((await frame.locator('.gl-heatmap-svg g.anomaly-marker').count()) > 0, 'what-if markers on the heatmap');
+  assert.match((await frame.locator('#gl-warnings-h').textContent()) ?? '', /what if/);
+  await screenshot(page, ARTIFACTS, '1d-what-if');
+  await frame.locator('#gl-whatif-reset').click();
+  await waitUntil(async () => (await whatIf.textContent()) === '', 10_000, 'Reset');
+  assert.doesNotMatch((await frame.locator('#gl-warnings-h').textContent()) ?? '', /what if/);
+  // Focus back to the editor: keys pressed in the panel's frame never reach the workbench (F1 in the next test).
+  await page.locator('.editor-instance .view-lines').first().click();
 });
 
 test('Stop from the palette ends the run everywhere: the panel says Stopped, its buttons follow, the status bar too', async () => {
