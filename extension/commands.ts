@@ -25,6 +25,8 @@ export function registerCommands(context: vscode.ExtensionContext, runs: RunMana
     reg(Commands.Resume, () => control(runs, 'resume')),
     reg(Commands.Step, () => control(runs, 'step')),
     reg(Commands.Stop, () => stop(runs)),
+    reg(Commands.SkipBatch, () => timeTravel(runs, 'skip')),
+    reg(Commands.HalveLearningRate, () => timeTravel(runs, 'halve')),
     reg(Commands.ShowPanel, () => void panel(false)),
     reg(Commands.OpenRun, (uri) => openRun(runs, uri, () => panel(false))),
     reg(Commands.NewModelFile, () => scaffoldModelFile()),
@@ -127,6 +129,24 @@ async function control(runs: RunManager, what: 'pause' | 'resume' | 'step'): Pro
     else await run.connection.request({ type: what });
   } catch (e) {
     void vscode.window.showErrorMessage(`Gradlens: ${what} failed: ${errorText(e)}`);
+  }
+}
+
+/**
+ * From a stop: skip the batch of the step the run stopped at (back to before it, on without it), or halve the
+ * learning rate, then continue (docs/time-travel.md). The engine records each in the run record; one that cannot
+ * (a PyTorch script) says so.
+ */
+async function timeTravel(runs: RunManager, what: 'skip' | 'halve'): Promise<void> {
+  const run = runs.live;
+  if (!run?.connection || run.state.phase !== 'paused') {
+    void vscode.window.showInformationMessage('Gradlens: pause the run first (or stop at an anomaly) to skip a batch or halve the learning rate.');
+    return;
+  }
+  try {
+    await run.connection.request(what === 'skip' ? { type: 'skipBatch' } : { type: 'scaleLearningRate', factor: 0.5 });
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Gradlens: ${what === 'skip' ? 'skipping the batch' : 'halving the learning rate'} failed: ${errorText(e)}`);
   }
 }
 

@@ -15,6 +15,8 @@ export enum Commands {
   Resume = 'gradlens.resume',
   Step = 'gradlens.step',
   Stop = 'gradlens.stop',
+  SkipBatch = 'gradlens.skipBatch',
+  HalveLearningRate = 'gradlens.halveLearningRate',
   ShowPanel = 'gradlens.showPanel',
   OpenRun = 'gradlens.openRun',
   NewModelFile = 'gradlens.newModelFile',
@@ -43,6 +45,8 @@ const commandInfos: CommandInfo[] = [
   { command: Commands.Resume, title: 'Resume Training', icon: '$(debug-continue)' },
   { command: Commands.Step, title: 'Step One Batch', icon: '$(debug-step-over)' },
   { command: Commands.Stop, title: 'Stop Training', icon: '$(debug-stop)' },
+  { command: Commands.SkipBatch, title: 'Skip This Batch and Continue' },
+  { command: Commands.HalveLearningRate, title: 'Halve the Learning Rate and Continue' },
   { command: Commands.ShowPanel, title: 'Show Gradient Panel', icon: '$(graph)' },
   { command: Commands.OpenRun, title: 'Open Run...' },
   { command: Commands.NewModelFile, title: 'New Model File' },
@@ -237,6 +241,7 @@ function buildConfiguration(): { title: string; properties: Record<string, Setti
 /** The exact `contributes` section of package.json. */
 export function buildContributes(): Record<string, unknown> {
   const runningOnly = new Set<string>([Commands.Pause, Commands.Resume, Commands.Step, Commands.Stop]);
+  const pausedOnly = new Set<string>([Commands.SkipBatch, Commands.HalveLearningRate]);
   return {
     commands: commandInfos.map((c) => ({
       command: c.command,
@@ -245,9 +250,11 @@ export function buildContributes(): Record<string, unknown> {
       ...(c.icon ? { icon: c.icon } : {}),
     })),
     menus: {
-      commandPalette: commandInfos
-        .filter((c) => runningOnly.has(c.command))
-        .map((c) => ({ command: c.command, when: ContextKeys.Running })),
+      commandPalette: [
+        ...commandInfos.filter((c) => runningOnly.has(c.command)).map((c) => ({ command: c.command, when: ContextKeys.Running })),
+        // Time travel acts on a stop: only while a run is paused.
+        ...commandInfos.filter((c) => pausedOnly.has(c.command)).map((c) => ({ command: c.command, when: ContextKeys.Paused })),
+      ],
       'editor/title/run': [
         { command: Commands.Train, when: MODEL_FILE_WHEN, group: 'navigation@0' },
         { command: Commands.Debug, when: MODEL_FILE_WHEN, group: 'navigation@1' },

@@ -509,8 +509,11 @@ export interface ResponseBodies {
 export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'revealLayer'; layerId: string; source?: SourceLocation }
-  /** `train`: train the shown run's model file again (a restart while it runs). */
-  | { type: 'control'; command: 'pause' | 'resume' | 'step' | 'stop' | 'train' }
+  /**
+   * `train`: train the shown run's model file again (a restart while it runs). `skip` / `halve`: from a stop, skip
+   * this batch or halve the learning rate, and continue (time travel).
+   */
+  | { type: 'control'; command: 'pause' | 'resume' | 'step' | 'stop' | 'train' | 'skip' | 'halve' }
   | { type: 'export'; format: 'png' | 'svg' | 'csv' | 'json'; name: string; data: string }
   /** "What if": re-score the shown run's record with these thresholds (the run's own for the others). */
   | { type: 'whatIf'; thresholds: Partial<DetectorThresholds> };

@@ -33,11 +33,14 @@ export class RunControls {
       ['resume', 'Resume', 'Resume training'],
       ['step', 'Step', 'Run one more batch, then pause'],
       ['stop', 'Stop', 'Stop the run'],
+      // Time travel from a stop (docs/time-travel.md): recorded in the run record, marked on the loss chart.
+      ['skip', 'Skip batch', 'Skip this batch: go back to before this step and continue without its batch'],
+      ['halve', 'Halve lr', 'Halve the learning rate and continue'],
     ];
     for (const [cmd, label, tip] of specs) {
       const b = tk<ValueElement>(
         'vscode-button',
-        { id: `gl-${cmd}`, appearance: cmd === 'stop' || cmd === 'train' ? 'secondary' : 'primary', title: tip, 'aria-label': tip },
+        { id: `gl-${cmd}`, appearance: cmd === 'stop' || cmd === 'train' || cmd === 'skip' || cmd === 'halve' ? 'secondary' : 'primary', title: tip, 'aria-label': tip },
         label,
       );
       b.addEventListener('click', () => {
@@ -62,6 +65,8 @@ export class RunControls {
       resume: st.state === 'paused',
       step: st.state === 'paused',
       stop: live,
+      skip: st.state === 'paused',
+      halve: st.state === 'paused',
     };
     const train = this.buttons.get('train');
     if (train) {

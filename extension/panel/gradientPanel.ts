@@ -136,6 +136,8 @@ export class GradientPanel {
           resume: Commands.Resume,
           step: Commands.Step,
           stop: Commands.Stop,
+          skip: Commands.SkipBatch,
+          halve: Commands.HalveLearningRate,
         }[m.command];
         await vscode.commands.executeCommand(command);
         break;

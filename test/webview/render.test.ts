@@ -303,28 +303,33 @@ test('controls post control commands and follow the run state; the status line s
   const page = await open(browser, writePage('controls', { messages: live, vscode: true }));
   const enabled = (): Promise<Record<string, boolean>> =>
     page.$$eval('.gl-run-buttons vscode-button', (bs) => Object.fromEntries(bs.map((b) => [b.id.slice(3), !b.hasAttribute('disabled')])));
-  assert.deepEqual(await enabled(), { train: true, pause: true, resume: false, step: false, stop: true });
+  assert.deepEqual(await enabled(), { train: true, pause: true, resume: false, step: false, stop: true, skip: false, halve: false });
   assert.equal(await page.$eval('#gl-train', (b) => b.textContent), 'Restart');
   const status = await page.$eval('#gl-status', (s) => s.textContent ?? '');
   assert.match(status, /Running.*epoch 1 \/ 1.*step 40 \(batch 40\/100\).*loss \d\.\d+.*samples\/s [\d,]+.*kernels cpu ×4 · wasm ×1/);
   await clearPosted(page);
   await page.click('#gl-pause');
   await post(page, { type: 'messages', messages: [{ type: 'paused', step: 40, reason: 'pause', description: 'Paused by the user', frames: [] }] });
-  assert.deepEqual(await enabled(), { train: true, pause: false, resume: true, step: true, stop: true });
+  assert.deepEqual(await enabled(), { train: true, pause: false, resume: true, step: true, stop: true, skip: true, halve: true });
   assert.match(await page.$eval('#gl-status', (s) => s.textContent ?? ''), /Paused.*Paused by the user/);
+  // Time travel from the stop: skip this batch, halve the learning rate (each continues the run).
+  await page.click('#gl-skip');
+  await page.click('#gl-halve');
   await page.click('#gl-step');
   await page.click('#gl-resume');
   await page.click('#gl-pause'); // disabled now: must not post
   await page.click('#gl-stop');
   assert.deepEqual(await posted(page), [
     { type: 'control', command: 'pause' },
+    { type: 'control', command: 'skip' },
+    { type: 'control', command: 'halve' },
     { type: 'control', command: 'step' },
     { type: 'control', command: 'resume' },
     { type: 'control', command: 'stop' },
   ]);
   await post(page, { type: 'messages', messages: [{ type: 'error', error: { id: 'nanLoss', message: 'loss became NaN', showUser: true } }] });
   assert.match(await page.$eval('#gl-status', (s) => s.textContent ?? ''), /Error.*loss became NaN/);
-  assert.deepEqual(await enabled(), { train: true, pause: false, resume: false, step: false, stop: false });
+  assert.deepEqual(await enabled(), { train: true, pause: false, resume: false, step: false, stop: false, skip: false, halve: false });
   // The ended run can be trained again from the panel (issue 25 item 8).
   assert.equal(await page.$eval('#gl-train', (b) => b.textContent), 'Train again');
   await clearPosted(page);
