@@ -64,8 +64,13 @@ export async function runCommand(page: Page, label: string, timeoutMs = 60_000):
   }
 }
 
-/** Opens a workspace file with Quick Open and waits for its editor tab. */
+/**
+ * Opens a workspace file with Quick Open in the first editor group and waits for its editor tab. The first group,
+ * because Quick Open opens into the focused group, and after a click in the Gradlens panel that is the panel's: the
+ * file would hide the panel and leave another file active in the first group (F5 then debugged that one).
+ */
 export async function openFile(page: Page, name: string): Promise<void> {
+  await runCommand(page, 'View: Focus First Editor Group');
   await page.keyboard.press('Escape');
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input.input');
