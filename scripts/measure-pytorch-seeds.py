@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import statistics
-import struct
 import sys
 import tempfile
 import time
@@ -36,25 +35,12 @@ from torchvision import datasets, transforms
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-sys.path.insert(0, os.path.join(ROOT, 'test', 'fixtures'))
-from pytorch_mnist_accuracy import load_digits, split  # noqa: E402  (the one definition of the split)
+sys.path.insert(0, os.path.join(ROOT, 'examples', 'pytorch'))
+# The bundled split written as MNIST's four idx files under root/MNIST/raw (what torchvision looks for): the same
+# writer the PyTorch examples use.
+from prepare_mnist import write_idx  # noqa: E402
 
 OUT = os.path.join(ROOT, 'test', 'fixtures', 'pytorch_seeds_accuracy.json')
-
-
-def write_idx(root):
-    """Writes the bundled split as MNIST's four idx files under root/MNIST/raw (what torchvision looks for)."""
-    raw = os.path.join(root, 'MNIST', 'raw')
-    os.makedirs(raw, exist_ok=True)
-    (xtr, ytr), (xte, yte) = split(load_digits(), normalize=False)
-    for prefix, x, y in (('train', xtr, ytr), ('t10k', xte, yte)):
-        pixels = torch.round(x * 255).clamp(0, 255).to(torch.uint8)
-        with open(os.path.join(raw, f'{prefix}-images-idx3-ubyte'), 'wb') as f:
-            f.write(struct.pack('>IIII', 0x803, x.shape[0], 28, 28))
-            f.write(pixels.numpy().tobytes())
-        with open(os.path.join(raw, f'{prefix}-labels-idx1-ubyte'), 'wb') as f:
-            f.write(struct.pack('>II', 0x801, y.shape[0]))
-            f.write(y.to(torch.uint8).numpy().tobytes())
 
 
 def loaders(root):
