@@ -390,8 +390,16 @@ test('time travel: from the loss-spike stop, Step Back, run into the same spike,
 
   // `trace` in the Debug Console: the step replayed with every op traced, summarised there; it spikes and stops again.
   const say = async (command: string): Promise<void> => {
-    await showDebugConsole();
-    await page.locator('.repl-input-wrapper .monaco-editor').click();
+    // Type only once the Debug Console's input has the focus: keys that went elsewhere once landed in lr-spike.ts.
+    await waitUntil(
+      async () => {
+        await showDebugConsole();
+        await page.locator('.repl-input-wrapper .monaco-editor').click();
+        return page.evaluate(() => !!document.activeElement?.closest('.repl-input-wrapper'));
+      },
+      30_000,
+      'the Debug Console input to have the focus',
+    );
     await page.keyboard.type(command);
     await page.keyboard.press('Enter');
   };
