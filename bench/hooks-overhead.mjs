@@ -1,8 +1,9 @@
 // What instrumenting the user's own loop costs (issue 21), not a unit test: the MNIST MLP of the first seed
 // (784-256-10, Adam 1e-3, batch 64) trained for the same steps
 //   plain      the loop on the bare engine: no session, no hooks installed (Gradlens as a library);
-//   hooks      the same loop inside a RunSession with per-layer telemetry off: the hooks, the step messages and
-//              the loss detectors (what every step pays);
+//   hooks      the same loop inside a RunSession with per-layer telemetry and time travel's snapshots off: the
+//              hooks, the step messages and the loss detectors (what every step pays);
+//   snapshots  the same with time travel's default snapshot ring (one every 10 steps);
 //   telemetry  the same loop inside a RunSession with the default telemetry (layer statistics on their adaptive
 //              cadence, histograms, all detectors), messages posted across a MessagePort as the engine worker does;
 //   definition the same model and data as `export default defineTraining({...})` (trainer.ts's loop, telemetry on).
@@ -78,6 +79,14 @@ const VARIANTS = {
   plain: () => timed(userLoop),
   hooks: () => {
     const h = host();
+    // Time travel's snapshots off too: what the hooks, the step messages and the loss detectors cost.
+    const ms = timed(() => new RunSession(h, { modelFile: file, options: { modelFile: file, snapshots: false }, where, telemetry: false }).run(userLoop));
+    h.close();
+    return ms;
+  },
+  snapshots: () => {
+    const h = host();
+    // The same with time travel's default snapshot ring (one every 10 steps).
     const ms = timed(() => new RunSession(h, { modelFile: file, options: { modelFile: file }, where, telemetry: false }).run(userLoop));
     h.close();
     return ms;
