@@ -123,7 +123,9 @@ export function pageErrors(page: Page): string[] {
 
 /** Draws pending changes now and lets custom elements upgrade. */
 export async function settle(page: Page): Promise<void> {
-  await page.waitForFunction(() => window.gradlens !== undefined);
+  // Not just `window.gradlens !== undefined`: the root element's id makes window.gradlens that element until the
+  // app replaces it, and a test then raced the app's start ("flush is not a function").
+  await page.waitForFunction(() => typeof window.gradlens?.flush === 'function');
   await page.evaluate(() => window.gradlens?.flush());
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
 }
