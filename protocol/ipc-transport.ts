@@ -49,3 +49,16 @@ export class IpcTransport<Out, In> implements Transport<Out, In> {
     if (this.end.connected) this.end.disconnect?.call(this.end);
   }
 }
+
+/**
+ * An engine process's last act: exit with `code` once the IPC channel has handed over what is queued (at most
+ * `maxMs`), or at once when the host is gone. Both engines (the TypeScript child and the Python bridge) end this way.
+ */
+export function exitWhenSent(transport: Pick<IpcTransport<unknown, unknown>, 'pending'>, code: number, maxMs = 2000): void {
+  const deadline = Date.now() + maxMs;
+  const tick = (): void => {
+    if (transport.pending() === 0 || Date.now() > deadline || !process.connected) process.exit(code);
+    else setTimeout(tick, 5);
+  };
+  tick();
+}

@@ -9,7 +9,7 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { Capability, EngineMessage, ErrorInfo, HostCommand, StartOptions } from '../../protocol/messages';
 import { PROTOCOL_VERSION } from '../../protocol/messages';
 import { bundleModel, ModelBundleError } from './bundle-model';
-import { IpcTransport } from '../../protocol/ipc-transport';
+import { exitWhenSent, IpcTransport } from '../../protocol/ipc-transport';
 import { createFlow, FlowMeter } from './flow';
 import { prepareGradlensFolder } from './gradlens-folder';
 import { Outbox } from './outbox';
@@ -106,12 +106,7 @@ export function runMain(): void {
     outbox.drain();
     record?.close();
     // Let the IPC channel hand over what is queued before the process goes (at most 2 s).
-    const deadline = Date.now() + 2000;
-    const tick = (): void => {
-      if (transport.pending() === 0 || Date.now() > deadline || !process.connected) process.exit(code);
-      else setTimeout(tick, 5);
-    };
-    tick();
+    exitWhenSent(transport, code);
   };
 
   process.on('uncaughtException', (err) => {

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Capability, EngineMessage, ErrorInfo, HostCommand, StartOptions } from '../../protocol/messages';
 import { PROTOCOL_VERSION } from '../../protocol/messages';
-import { IpcTransport } from '../../protocol/ipc-transport';
+import { exitWhenSent, IpcTransport } from '../../protocol/ipc-transport';
 import { prepareGradlensFolder } from '../process/gradlens-folder';
 import { RunRecord, recordFileName } from '../process/run-record';
 import { readLaunch } from './launch-config';
@@ -37,12 +37,7 @@ function main(): void {
     if (exiting) return;
     exiting = true;
     record?.close();
-    const deadline = Date.now() + 2000;
-    const tick = (): void => {
-      if (transport.pending() === 0 || Date.now() > deadline || !process.connected) process.exit(code);
-      else setTimeout(tick, 5);
-    };
-    tick();
+    exitWhenSent(transport, code);
   };
   const finishWithError = (error: ErrorInfo): void => {
     out({ type: 'error', error });
