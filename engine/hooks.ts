@@ -21,8 +21,6 @@ export interface TrainingHooks {
   schedulerCreated?(scheduler: object): void;
   /** loss.backward() was called on `root` (before any gradient is computed). */
   beforeBackward?(root: HookTensor): void;
-  /** loss.backward() returned: every gradient of this pass is in place. */
-  afterBackward?(root: HookTensor): void;
   /** optimizer.step() was called: gradients are final, the weights not yet changed. */
   beforeOptimizerStep?(optimizer: HookOptimizer): void;
   /** optimizer.step() returned: the weights changed. */

@@ -108,10 +108,8 @@ export class Tensor {
 
   // ---- autograd ----------------------------------------------------------------------------
   backward(gradient?: Tensor): void {
-    const hooks = trainingHooks();
-    hooks?.beforeBackward?.(this);
+    trainingHooks()?.beforeBackward?.(this);
     runBackward(this, gradient);
-    hooks?.afterBackward?.(this);
   }
   detach(): Tensor {
     return new Tensor(this.data, this.shape);
