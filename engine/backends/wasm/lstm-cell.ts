@@ -9,7 +9,7 @@ import type { WasmRuntime } from './runtime';
 
 /** Below this many cells (B*H) the copies and the call cost more than the reference loop's whole run. */
 const SMALL = 256;
-/** Cells per step from which the rows are split over two threads (the forward loop takes ~12 ns a cell on one thread: ~100 us). */
+/** Cells per step from which the rows are split over two threads (the forward loop takes ~10 ns a cell on one thread: ~80 us). */
 const SPLIT_MIN = 8192;
 /**
  * The same for GruCellGrad, which has no exp or tanh: at 64 x 128 cells one thread took 43-47 us, mostly copies,
