@@ -4,6 +4,7 @@
 // backward pass can be traced to the op and the user's line.
 import { currentLayer, type LayerContext } from './context';
 import { knownFinite } from './finite';
+import { passArena } from './kernels/registry';
 import { Tensor } from './tensor';
 
 export type BackwardFn = (gradOut: Float32Array) => Array<Float32Array | null>;
@@ -213,38 +214,58 @@ export function backward(root: Tensor, gradient?: Tensor): void {
   const order = topoOrder(root);
   const grads = new Map<Tensor, Float32Array>();
   grads.set(root, seed);
-  for (let idx = order.length - 1; idx >= 0; idx--) {
-    const t = order[idx];
-    const g = grads.get(t);
-    if (!g) continue;
-    grads.delete(t);
-    if (t._hooks) for (const hook of t._hooks) hook(g);
-    const node = t._node;
-    if (!node) {
-      // A leaf: accumulate like PyTorch (.grad += g).
-      if (t._grad) {
-        const acc = t._grad.data;
-        for (let i = 0; i < acc.length; i++) acc[i] += g[i];
-      } else {
-        t.grad = new Tensor(g === seed ? g.slice() : g, t.shape.slice());
+  // The gradients this pass computes live in the backend's pass arena while backward functions run (see
+  // PassArena): each is handed to the next backward function and dropped, so only what outlives the pass (a leaf's
+  // .grad, what a tensor hook receives and may keep) is copied out of it.
+  const arena = passArena();
+  /** `g` itself, or a copy when it is an arena view (invalid once this pass ends). */
+  const lasting = (g: Float32Array): Float32Array => (arena?.owns(g) ? g.slice() : g);
+  arena?.beginPass();
+  try {
+    for (let idx = order.length - 1; idx >= 0; idx--) {
+      const t = order[idx];
+      const g = grads.get(t);
+      if (!g) continue;
+      grads.delete(t);
+      if (t._hooks) {
+        const kept = lasting(g);
+        for (const hook of t._hooks) hook(kept);
       }
-      continue;
-    }
-    const inGrads = node.backward(g);
-    for (let k = 0; k < node.inputs.length; k++) {
-      const inp = node.inputs[k];
-      const ig = inGrads[k];
-      if (!ig || !inp.requires_grad) continue;
-      if (checkNonFinite && !node.gradKeepsFinite) noteNonFinite(ig, node.op, 'backward', node.layer);
-      opTracer?.(node.op, 'backward', node.layer, ig, inp.shape);
-      const prev = grads.get(inp);
-      if (prev) {
-        for (let i = 0; i < prev.length; i++) prev[i] += ig[i];
-      } else {
-        // The backward closure may return an array it shares with another input (e.g. add): copy before the
-        // next accumulation can write into it.
-        grads.set(inp, inGrads.indexOf(ig) !== k || ig === g ? ig.slice() : ig);
+      const node = t._node;
+      if (!node) {
+        // A leaf: accumulate like PyTorch (.grad += g).
+        if (t._grad) {
+          const acc = t._grad.data;
+          for (let i = 0; i < acc.length; i++) acc[i] += g[i];
+        } else {
+          t.grad = new Tensor(g === seed ? g.slice() : lasting(g), t.shape.slice());
+        }
+        continue;
+      }
+      const open = arena?.openFor() ?? false;
+      let inGrads: Array<Float32Array | null>;
+      try {
+        inGrads = node.backward(g);
+      } finally {
+        arena?.close(open);
+      }
+      for (let k = 0; k < node.inputs.length; k++) {
+        const inp = node.inputs[k];
+        const ig = inGrads[k];
+        if (!ig || !inp.requires_grad) continue;
+        if (checkNonFinite && !node.gradKeepsFinite) noteNonFinite(ig, node.op, 'backward', node.layer);
+        opTracer?.(node.op, 'backward', node.layer, ig, inp.shape);
+        const prev = grads.get(inp);
+        if (prev) {
+          for (let i = 0; i < prev.length; i++) prev[i] += ig[i];
+        } else {
+          // The backward closure may return an array it shares with another input (e.g. add): copy before the
+          // next accumulation can write into it.
+          grads.set(inp, inGrads.indexOf(ig) !== k || ig === g ? ig.slice() : ig);
+        }
       }
     }
+  } finally {
+    arena?.endPass();
   }
 }

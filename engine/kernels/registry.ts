@@ -10,6 +10,22 @@ export interface Backend {
   kernels: Partial<KernelMap>;
   /** Zero-filled buffers in the backend's own memory, which its kernels use in place (see engine/storage.ts). */
   resident?: (length: number) => Float32Array;
+  /** Memory the backend's kernels write their outputs into while autograd runs a backward function. */
+  passArena?: PassArena;
+}
+
+/**
+ * Kernel outputs with the lifetime of one backward pass (engine/autograd.ts drives it; the wasm heap's is in
+ * backends/wasm/pass-arena.ts). Between openFor() and close(), a kernel may return a view into the backend's memory
+ * that stays valid until endPass(); owns() tells such a view apart, so what outlives the pass is copied first.
+ */
+export interface PassArena {
+  beginPass(): void;
+  endPass(): void;
+  /** Opens the arena to kernel outputs; returns the previous state for close(). */
+  openFor(): boolean;
+  close(previous: boolean): void;
+  owns(a: Float32Array): boolean;
 }
 
 export class KernelNotImplementedError extends Error {
@@ -35,6 +51,12 @@ export function registerBackend(backend: Backend): void {
 /** The allocator for long-lived buffers: the first registered backend that has its own memory, if any. */
 export function residentProvider(): ((length: number) => Float32Array) | undefined {
   for (const b of backends.values()) if (b.resident) return b.resident;
+  return undefined;
+}
+
+/** The pass arena of the first registered backend that has one, if any. */
+export function passArena(): PassArena | undefined {
+  for (const b of backends.values()) if (b.passArena) return b.passArena;
   return undefined;
 }
 

@@ -15,12 +15,12 @@ const SMALL = 256;
 const SPLIT_MIN = 8192;
 
 /** Runs fn(inputs..., output, count) over `n` elements (padded to whole vectors), halves on the two threads. */
-function runElementwise(rt: WasmRuntime, fn: number, inputs: Float32Array[], n: number, splitMin: number): number {
+function runElementwise(rt: WasmRuntime, fn: number, inputs: Float32Array[], n: number, splitMin: number, inArena = false): number {
   const heap = rt.heap;
   const padded = Math.ceil(n / 4) * 4;
   heap.reset();
   const ins = inputs.map((a) => heap.use(a, padded));
-  const out = heap.alloc(padded);
+  const out = inArena ? heap.result(padded) : heap.alloc(padded);
   // Halves on 16-float (64-byte) boundaries, so the two threads never write the same cache line.
   const parts = rt.halves(padded, n, splitMin, 16).map(([e0, e1]): Call[] => [[fn, [...ins, out].map((addr) => addr + e0 * 4).concat([e1 - e0])]]);
   rt.runParts(parts);
@@ -43,6 +43,6 @@ export function makeActivationGrad(rt: WasmRuntime) {
     const n = y.length;
     if (n < SMALL || dy.length !== n) return cpuActivationGrad(y, dy, at);
     // Two loads, three flops and a store per vector: the copies dominate, and a second thread would not pay.
-    return rt.heap.copyOut(runElementwise(rt, fns[at.fn], [y, dy], n, Infinity), n);
+    return rt.heap.deliver(runElementwise(rt, fns[at.fn], [y, dy], n, Infinity, true), n);
   };
 }

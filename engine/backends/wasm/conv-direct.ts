@@ -6,7 +6,7 @@
 import type { Conv2DAttrs } from '../../kernels/kernel-map';
 import { packCalls, padCols, padRows } from './gemm';
 import { NR } from './tile-step';
-import { uninitializedFloat32, type WasmHeap } from './heap';
+import type { WasmHeap } from './heap';
 import type { Call } from './threads';
 import type { WasmRuntime } from './runtime';
 
@@ -45,7 +45,7 @@ interface Plan {
 
 /** Copies `planes` planes of h x w into the heap with `padH`/`padW` zeros on each side; returns the address. */
 export function putPadded(heap: WasmHeap, src: Float32Array, planes: number, h: number, w: number, padH: number, padW: number): number {
-  if (padH === 0 && padW === 0) return heap.put(src);
+  if (padH === 0 && padW === 0) return heap.use(src);
   const ph = h + 2 * padH;
   const pw = w + 2 * padW;
   const addr = heap.zeros(planes * ph * pw);
@@ -113,7 +113,7 @@ function runForward(rt: WasmRuntime, p: Plan, xAddr: number, wAddr: number, bias
 /** Copies a [n][groups][padded][plane] result out as [n][groups*count][plane]. */
 function copyPlanes(heap: WasmHeap, addr: number, n: number, groups: number, count: number, padded: number, plane: number): Float32Array {
   if (count === padded) return heap.copyOut(addr, n * groups * count * plane);
-  const out = uninitializedFloat32(n * groups * count * plane);
+  const out = heap.output(n * groups * count * plane);
   const f32 = heap.f32;
   for (let b = 0; b < n; b++)
     for (let g = 0; g < groups; g++) {
@@ -163,7 +163,7 @@ function fusedBackpropInput(rt: WasmRuntime, dy: Float32Array, w: Float32Array, 
   const plane = outH * outW;
   const heap = rt.heap;
   heap.reset();
-  const dyAddr = heap.put(dy);
+  const dyAddr = heap.use(dy);
   const wAddr = heap.use(w);
   const packed = heap.alloc(groups * padded * coutG);
   const packs: Call[] = [];
@@ -171,7 +171,9 @@ function fusedBackpropInput(rt: WasmRuntime, dy: Float32Array, w: Float32Array, 
   rt.runParts([packs]);
   const p: Plan = { n, groups, cinG, coutG, inH, inW, outH, outW, kh, kw, dilH: at.dilationH, dilW: at.dilationW, strideH: at.strideH };
   const offs = tapOffsets(heap, p, padded);
-  const dxAddr = heap.zeros(n * cIn * inH * inW);
+  // Unpadded, the image is the result itself (straight into the pass arena during backward).
+  const unpadded = at.padH === 0 && at.padW === 0;
+  const dxAddr = unpadded ? heap.result(n * cIn * inH * inW, true) : heap.zeros(n * cIn * inH * inW);
   const fn = rt.fn('convBackRows');
   const parts = rt.halves(n, n * cOut * plane * taps, SPLIT_MIN).map(([b0, b1]) => {
     const calls: Call[] = [];
@@ -185,8 +187,8 @@ function fusedBackpropInput(rt: WasmRuntime, dy: Float32Array, w: Float32Array, 
   });
   rt.runParts(parts);
   const finite = rt.finiteSpan(dxAddr, n * cIn * inH * inW);
-  if (at.padH === 0 && at.padW === 0) return { dx: heap.copyOut(dxAddr, n * cIn * h * at.w), finite };
-  const dx = uninitializedFloat32(n * cIn * h * at.w);
+  if (unpadded) return { dx: heap.deliver(dxAddr, n * cIn * h * at.w), finite };
+  const dx = heap.output(n * cIn * h * at.w);
   const f32 = heap.f32;
   for (let pl = 0; pl < n * cIn; pl++)
     for (let r = 0; r < h; r++) {
@@ -254,7 +256,7 @@ export function directConv2DBackpropFilter(rt: WasmRuntime, x: Float32Array, dy:
   const xAddr = putPadded(heap, x, n * cIn, at.h, at.w, at.padH, at.padW);
   // dy as [n][groups][2*pairs][plane]: an odd channel count gets a zero plane, whose sums are dropped.
   let dyAddr: number;
-  if (coutG === 2 * pairs) dyAddr = heap.put(dy);
+  if (coutG === 2 * pairs) dyAddr = heap.use(dy);
   else {
     dyAddr = heap.zeros(n * groups * 2 * pairs * plane);
     for (let b = 0; b < n; b++)

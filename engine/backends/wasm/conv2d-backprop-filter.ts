@@ -22,7 +22,7 @@ export function makeConv2DBackpropFilter(rt: WasmRuntime) {
     const heap = rt.heap;
     heap.reset();
     const dyAddr = putDyRows(heap, dy, at);
-    const xAddr = heap.put(x);
+    const xAddr = heap.use(x);
     const colAddr = heap.alloc(ckk * width);
     const ldc = padCols(ckk);
     const rows = padRows(rt, coutG);

@@ -20,7 +20,7 @@ export function makeConv2DBackpropInput(rt: WasmRuntime) {
     const width = n * outH * outW;
     const heap = rt.heap;
     heap.reset();
-    const dxAddr = heap.zeros(n * cIn * h * wd);
+    const dxAddr = heap.result(n * cIn * h * wd, true);
     const wAddr = heap.use(w);
     const dyAddr = putDyRows(heap, dy, at);
     const ldc = padCols(width);
@@ -35,7 +35,7 @@ export function makeConv2DBackpropInput(rt: WasmRuntime) {
       );
       col2im(rt, cAddr, ldc, at, g, dxAddr);
     }
-    const dx = heap.copyOut(dxAddr, n * cIn * h * wd);
+    const dx = heap.deliver(dxAddr, n * cIn * h * wd);
     return rt.finiteSpan(dxAddr, dx.length) ? markFinite(dx) : dx;
   };
 }

@@ -22,7 +22,7 @@ export function makeConv2D(rt: WasmRuntime) {
     const heap = rt.heap;
     heap.reset();
     const wAddr = heap.use(w);
-    const xAddr = heap.put(x);
+    const xAddr = heap.use(x);
     const colAddr = heap.alloc(ckk * width);
     const ldc = padCols(width);
     const cAddr = heap.alloc(padRows(rt, coutG) * ldc);

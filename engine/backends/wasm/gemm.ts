@@ -137,7 +137,7 @@ interface Plan {
 export function gemm(rt: WasmRuntime, m: number, n: number, k: number, a: Operand, b: Operand, c: Output): void {
   if (m === 0 || n === 0) return;
   if (k === 0) {
-    if (!c.accumulate) rt.heap.f32.fill(0, c.addr >> 2, (c.addr >> 2) + padRows(rt, m) * c.ldc);
+    if (!c.accumulate) rt.heap.zero(c.addr, padRows(rt, m) * c.ldc);
     return;
   }
   const mark = rt.heap.mark();

@@ -5,7 +5,10 @@
 //   [residentTop, ...)        scratch, bump-allocated by each kernel call and reset at the start of the next.
 // Shared memory never detaches its old buffer on grow (old views keep working, with the old length), so resident
 // views stay valid forever; the heap re-creates its own whole-memory view whenever the buffer object changes.
+// One resident block is the pass arena (pass-arena.ts): while autograd runs a backward function, kernel outputs are
+// written there instead of into fresh JavaScript arrays, and the next kernel reads them in place.
 import { MAX_PAGES } from './kernels-module';
+import { PassArena } from './pass-arena';
 
 export const CONTROL_BYTES = 1 << 20;
 
@@ -36,6 +39,20 @@ export class WasmHeap {
   private readonly blocks = new Map<number, number>();
   private top = CONTROL_BYTES;
   private readonly reclaim = new FinalizationRegistry<[number, number]>(([addr, bytes]) => this.release_(addr, bytes));
+  /** Where kernel outputs go during a backward pass (see pass-arena.ts). */
+  readonly arena = new PassArena(this);
+  /** The module's memset and memmove (bulk-module.ts), once the runtime has an instance; see zero and move. */
+  private bulk: { zero: (dst: number, bytes: number) => void; copy: (dst: number, src: number, bytes: number) => void } | null = null;
+
+  useBulk(zero: (dst: number, bytes: number) => void, copy: (dst: number, src: number, bytes: number) => void): void {
+    this.bulk = { zero, copy };
+  }
+
+  /** Zeroes `floats` floats at byte address `addr` (a JavaScript fill on shared memory is ~6x slower). */
+  zero(addr: number, floats: number): void {
+    if (this.bulk) this.bulk.zero(addr, floats * 4);
+    else this.f32.fill(0, addr >> 2, (addr >> 2) + floats);
+  }
 
   /** Frees all scratch (call at the start of each kernel). */
   reset(): void {
@@ -63,7 +80,7 @@ export class WasmHeap {
   put(src: Float32Array, floats = src.length): number {
     const addr = this.alloc(floats);
     this.f32.set(src, addr >> 2);
-    if (floats > src.length) this.f32.fill(0, (addr >> 2) + src.length, (addr >> 2) + floats);
+    if (floats > src.length) this.zero(addr + src.length * 4, floats - src.length);
     return addr;
   }
 
@@ -72,14 +89,46 @@ export class WasmHeap {
    * (exactly `floats` long, see Into in kernel-map.ts), else in a fresh Float32Array.
    */
   copyOut(addr: number, floats: number, into?: Float32Array): Float32Array {
-    const out = into ?? uninitializedFloat32(floats);
-    out.set(this.f32.subarray(addr >> 2, (addr >> 2) + floats));
+    const out = into ?? this.output(floats);
+    const dst = this.addressOf(out);
+    if (dst >= 0 && this.bulk) this.bulk.copy(dst, addr, floats * 4);
+    else out.set(this.f32.subarray(addr >> 2, (addr >> 2) + floats));
     return out;
+  }
+
+  /**
+   * An array for a kernel's result of `floats` values, written in full before anyone reads it: a view into the pass
+   * arena while autograd runs a backward function (valid until that backward pass ends), else a fresh array.
+   */
+  output(floats: number): Float32Array {
+    const addr = this.arena.take(floats);
+    return addr < 0 ? uninitializedFloat32(floats) : this.view(addr, floats);
+  }
+
+  /**
+   * Room for a kernel's result of `floats` values: in the pass arena while it is open (the result is then handed
+   * out where it lies, see deliver), else in scratch. `zeroed` for a kernel that accumulates into it.
+   */
+  result(floats: number, zeroed = false): number {
+    const addr = this.arena.take(floats);
+    if (addr < 0) return zeroed ? this.zeros(floats) : this.alloc(floats);
+    if (zeroed) this.zero(addr, floats);
+    return addr;
+  }
+
+  /** The `floats` values at `addr` (from result): the arena's view as it lies, else a copy out of scratch. */
+  deliver(addr: number, floats: number): Float32Array {
+    return this.arena.holds(addr) ? this.view(addr, floats) : this.copyOut(addr, floats);
+  }
+
+  /** `floats` values at `addr` as a view (for results written straight into the pass arena). */
+  view(addr: number, floats: number): Float32Array {
+    return new Float32Array(this.buf, addr, floats);
   }
 
   zeros(floats: number): number {
     const addr = this.alloc(floats);
-    this.f32.fill(0, addr >> 2, (addr >> 2) + floats);
+    this.zero(addr, floats);
     return addr;
   }
 
@@ -89,6 +138,32 @@ export class WasmHeap {
    */
   addressOf(a: Float32Array): number {
     return this.generations.has(a.buffer) ? a.byteOffset : -1;
+  }
+
+  /**
+   * A raw resident block of `bytes` (a multiple of 64) that lives until freeBlock: no view, no zero fill, not
+   * reclaimed by the garbage collector. Like allocResident, never while a kernel's scratch is in use.
+   */
+  allocBlock(bytes: number): number {
+    const i = this.free.findIndex(([, size]) => size >= bytes);
+    let addr: number;
+    if (i >= 0) {
+      const [a, size] = this.free[i];
+      addr = a;
+      if (size === bytes) this.free.splice(i, 1);
+      else this.free[i] = [a + bytes, size - bytes];
+    } else {
+      addr = this.residentTop;
+      this.residentTop += bytes;
+      this.ensure(this.residentTop);
+      this.top = Math.max(this.top, this.residentTop);
+    }
+    return addr;
+  }
+
+  /** Gives back a block of allocBlock. */
+  freeBlock(addr: number, bytes: number): void {
+    this.release_(addr, bytes);
   }
 
   /** How many floats the resident block that `a` starts may hold (its length plus padding), or 0 if not resident. */
@@ -113,20 +188,9 @@ export class WasmHeap {
    */
   allocResident(length: number): Float32Array {
     const bytes = roundUp(Math.max(1, length) * 4);
-    let addr = -1;
-    const i = this.free.findIndex(([, size]) => size >= bytes);
-    if (i >= 0) {
-      const [a, size] = this.free[i];
-      addr = a;
-      if (size === bytes) this.free.splice(i, 1);
-      else this.free[i] = [a + bytes, size - bytes];
-    } else {
-      addr = this.residentTop;
-      this.residentTop += bytes;
-      this.ensure(this.residentTop);
-      this.top = Math.max(this.top, this.residentTop);
-    }
-    this.f32.fill(0, addr >> 2, (addr + bytes) >> 2);
+    const addr = this.allocBlock(bytes);
+    this.zero(addr, bytes / 4);
+    // Only these blocks promise zeros past their length (see use): the pass arena's views make no such promise.
     this.blocks.set(addr, bytes);
     const view = new Float32Array(this.buf, addr, length);
     this.reclaim.register(view, [addr, bytes]);

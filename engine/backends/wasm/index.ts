@@ -18,6 +18,8 @@ import { WasmRuntime, type WasmRuntimeInfo } from './runtime';
 
 export interface WasmBackend extends Backend {
   info: WasmRuntimeInfo;
+  /** Bytes of the heap held by resident buffers and the pass arena (for tests and reports). */
+  heapBytes(): number;
   dispose(): Promise<void>;
 }
 
@@ -37,7 +39,9 @@ export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<
     name: 'wasm',
     info: rt.info(),
     dispose: () => rt.dispose(),
+    heapBytes: () => rt.heap.residentBytes(),
     resident: (length) => rt.heap.allocResident(length),
+    passArena: rt.heap.arena,
     kernels: {
       MatMul: steps.MatMul,
       BiasGrad: steps.BiasGrad,

@@ -4,7 +4,6 @@
 import type { MatMulAttrs } from '../../kernels/kernel-map';
 import { gemm, padCols, padRows, type Operand } from './gemm';
 import type { WasmRuntime } from './runtime';
-import { uninitializedFloat32 } from './heap';
 import { markFinite } from '../../finite';
 import { matMul as cpuMatMul, seedRows } from '../cpu/matmul';
 
@@ -37,7 +36,10 @@ export function makeMatMul(rt: WasmRuntime) {
     if (at.out && !at.bias && batch === 1 && ldc === n && heap.residentFloats(at.out) >= rows * n) {
       return intoResident(at.out, aAddr, bAddr, at);
     }
-    const out = uninitializedFloat32(batch * m * n);
+    // During a backward pass an unpadded C is written straight into the pass arena and handed out as it lies.
+    const inArena = batch === 1 && ldc === n ? heap.arena.take(rows * ldc) : -1;
+    if (inArena >= 0) return intoArena(inArena, aAddr, bAddr, at);
+    const out = heap.output(batch * m * n);
     const cAddr = heap.alloc(rows * ldc);
     let finite = true;
     for (let t = 0; t < batch; t++) {
@@ -61,13 +63,22 @@ export function makeMatMul(rt: WasmRuntime) {
     return finite ? markFinite(out) : out;
   };
 
+  /** C written at `cAddr` in the pass arena (room for its padded rows), bias first as above. */
+  function intoArena(cAddr: number, aAddr: number, bAddr: number, at: MatMulAttrs): Float32Array {
+    const { m, k, n } = at;
+    if (at.bias) seedRows(rt.heap.f32, at.bias.subarray(0, n), m, n, cAddr >> 2);
+    gemm(rt, m, n, k, operandA(aAddr, at), operandB(bAddr, at), { addr: cAddr, ldc: n, accumulate: !!at.bias });
+    const c = rt.heap.view(cAddr, m * n);
+    return rt.finiteRegion(cAddr, m, n, n) ? markFinite(c) : c;
+  }
+
   /** C written straight into a resident buffer with room for its padded rows, which are zeroed after. */
   function intoResident(dst: Float32Array, aAddr: number, bAddr: number, at: MatMulAttrs): Float32Array {
     const { m, k, n } = at;
     const cAddr = rt.heap.addressOf(dst);
     gemm(rt, m, n, k, operandA(aAddr, at), operandB(bAddr, at), { addr: cAddr, ldc: n });
     // Resident blocks are zero past their values (see WasmHeap.use); the register tiles wrote whole rows there.
-    rt.heap.f32.fill(0, (cAddr >> 2) + m * n, (cAddr >> 2) + padRows(rt, m) * n);
+    rt.heap.zero(cAddr + m * n * 4, (padRows(rt, m) - m) * n);
     const c = dst.subarray(0, m * n);
     return rt.finiteRegion(cAddr, m, n, n) ? markFinite(c) : c;
   }

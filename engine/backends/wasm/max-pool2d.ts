@@ -23,7 +23,7 @@ export function makeMaxPool2D(rt: WasmRuntime) {
     const outPlane = outH * outW;
     const heap = rt.heap;
     heap.reset();
-    const xAddr = heap.put(x.subarray(0, planes * h * w));
+    const xAddr = heap.use(x.subarray(0, planes * h * w));
     const yAddr = heap.alloc(planes * outPlane);
     const aAddr = heap.alloc(planes * outPlane);
     // Unpadded 2x2 and 3x3 windows (nearly every CNN) have an unrolled version; 2x2 with stride 2 a vector one
@@ -58,13 +58,13 @@ export function makeMaxPool2DBackward(rt: WasmRuntime) {
     if (count < BACK_SMALL) return cpuMaxPool2dBackward(dy, argmax, at);
     const heap = rt.heap;
     heap.reset();
-    const dyAddr = heap.put(dy.subarray(0, count));
+    const dyAddr = heap.use(dy.subarray(0, count));
     const aAddr = heap.alloc(count);
     new Int32Array(heap.f32.buffer, aAddr, count).set(argmax.subarray(0, count));
-    const gxAddr = heap.alloc(planes * inPlane);
+    const gxAddr = heap.result(planes * inPlane);
     runByPlanes(rt, planes, inPlane, (p0, p1) => [
       [fn, [dyAddr + p0 * outPlane * 4, aAddr + p0 * outPlane * 4, gxAddr + p0 * inPlane * 4, p1 - p0, inPlane, outPlane]],
     ]);
-    return heap.copyOut(gxAddr, planes * inPlane);
+    return heap.deliver(gxAddr, planes * inPlane);
   };
 }

@@ -29,8 +29,8 @@ export function makeReluGrad(rt: WasmRuntime) {
     rt.heap.reset();
     const xA = rt.heap.use(x, padded);
     const dyA = rt.heap.use(dy, padded);
-    const dxA = rt.heap.alloc(padded);
+    const dxA = rt.heap.result(padded);
     rt.call(fn, [xA, dyA, dxA, padded]);
-    return rt.heap.copyOut(dxA, n);
+    return rt.heap.deliver(dxA, n);
   };
 }

@@ -38,6 +38,7 @@ export class WasmRuntime {
     this.fns = names.map((n) => inst.exports[n] as Exported);
     names.forEach((n, i) => this.index.set(n, i));
     this.nonFinite = inst.exports.nonFinite as (addr: number, rows: number, vecs: number, rowBytes: number) => number;
+    this.heap.useBulk(inst.exports.zeroBytes as (dst: number, bytes: number) => void, inst.exports.copyBytes as (dst: number, src: number, bytes: number) => void);
   }
 
   /**
