@@ -1,10 +1,12 @@
 // The wasm LSTM kernels scan their outputs for NaN/Inf while they are still in the heap and mark them finite
 // (engine/finite.ts), so the autograd's JavaScript scan skips them. A mark on an array that holds a NaN would hide
 // the first non-finite op from the user, so these check both sides: finite results are marked, and a NaN that
-// reaches an output leaves that output unmarked.
+// reaches an output leaves that output unmarked. Inside a backward pass the gate gradients are written straight into
+// the pass arena (backends/wasm/pass-arena.ts) and handed out where they lie: same bits, same mark.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createWasmBackend, type WasmBackend } from '../../engine/backends/wasm';
+import type { PassArena } from '../../engine/backends/wasm/pass-arena';
 import { knownFinite } from '../../engine/finite';
 import type { KernelMap } from '../../engine/kernels/kernel-map';
 import { randArray } from './kernels-reference';
@@ -49,4 +51,26 @@ test('wasm LstmSequenceGrad leaves an output with a NaN unmarked', () => {
   assert.ok(!knownFinite(d.dGates), 'dGates');
   assert.ok(!knownFinite(d.dh0), 'dh0');
   assert.ok(!knownFinite(d.dc0), 'dc0');
+});
+
+test('wasm LstmSequenceGrad inside a backward pass: dGates lies in the pass arena, marked, with the same bits', () => {
+  const outside = run(() => undefined).d;
+  const arena = wasm.passArena as PassArena;
+  // The first pass sizes the arena from what it asked for; the second has room.
+  for (let pass = 0; pass < 2; pass++) {
+    arena.beginPass();
+    const was = arena.openFor();
+    try {
+      const { d } = run(() => undefined);
+      if (pass === 1) {
+        assert.ok(arena.owns(d.dGates), 'dGates is an arena view');
+        assert.ok(knownFinite(d.dGates), 'dGates is marked');
+        assert.deepEqual(new Uint32Array(d.dGates.slice().buffer), new Uint32Array(outside.dGates.slice().buffer));
+        assert.deepEqual([...(d.dWhh as Float32Array)], [...(outside.dWhh as Float32Array)]);
+      }
+    } finally {
+      arena.close(was);
+      arena.endPass();
+    }
+  }
 });

@@ -11,6 +11,14 @@
 // of once in 5 s, so its median step and CPU time per step were worse (2026-12-07, docs/benchmarks.md). V8's
 // allocation-site pretenuring did it: with --no-allocation-site-pretenuring the fused forward ran one mark-compact
 // in 5 s. It belongs with the tensor-lifetime work (issue 26), where the states need not leave the heap at all.
+// Retried later the same day (commit 0d56d6a's forward with its outputs marked finite; 1 thread,
+// --single-threaded-gc, 4-5 s runs, --trace-gc): 10-17 mark-compacts against 1 for the per-step kernels, whether
+// hs/cs/gates were fresh Buffer.allocUnsafeSlow arrays, new Float32Arrays, one array with three views, or allocated
+// before the loop. What the per-step path has and the fused one lacks is ~3.6 MB of ArrayBuffers per forward that
+// die young (MatMul's 28 hidden-projection results): the fused forward plus one 3.7 MB array allocated and
+// dropped per call, or a 128 KB one per step, ran 1-2 mark-compacts in 4 s (a 64-byte one per step: 11). In 4
+// pairs against the per-step path it then ran 3-4 in 5 s (per-step: 1), CPU per step 48.5/41.0/41.6/38.5 against
+// 46.5/42.7/37.5/38.3 ms: steering V8 with garbage gained nothing measurable and was not kept.
 import type { KernelMap, LstmSequenceGradAttrs, LstmSequenceGradInputs, LstmSequenceGradOut } from '../../kernels/kernel-map';
 import { markFinite } from '../../finite';
 import { BIAS_GRAD_SMALL, columnSums } from './bias-grad';
@@ -46,7 +54,8 @@ export function makeLstmSequenceGrad(rt: WasmRuntime, steps: StepKernels): Kerne
     const w = heap.use(wHh.subarray(0, G * H));
     const c = heap.use(cs.subarray(0, (T + 1) * BH));
     const acts = heap.use(gates.subarray(0, T * B * G));
-    const dGates = heap.alloc(T * B * G);
+    // In the pass arena while autograd runs this backward (handed out where it lies, no copy), else in scratch.
+    const dGates = heap.result(T * B * G);
     // dh: the recurrent gradient, zero before the last step; then each step's GEMM output (rows padded).
     const dh = heap.zeros(padRows(rt, B) * H);
     // dc ping-pongs between two buffers: a step reads dL/dc_t from one and writes dL/dc_{t-1} into the other.
@@ -81,7 +90,7 @@ export function makeLstmSequenceGrad(rt: WasmRuntime, steps: StepKernels): Kerne
     // autograd's JavaScript scan skips them (for dGates, 917k floats on the bench LSTM, that scan was most of
     // backward()'s own time).
     const out = (addr: number, rows: number, cols: number): Float32Array => {
-      const a = heap.copyOut(addr, rows * cols);
+      const a = heap.deliver(addr, rows * cols);
       return rt.finiteRegion(addr, rows, cols, cols) ? markFinite(a) : a;
     };
     const dG = out(dGates, T * B, G);
