@@ -13,3 +13,6 @@ export function engineFlagsFor(computeThreads = Math.min(2, cores)) {
 }
 
 export const ENGINE_FLAGS = engineFlagsFor();
+
+/** glibc malloc settings the engine child runs with (ENGINE_MALLOC_ENV in host/launch.ts); the bench gives them to every peer. */
+export const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: String(32 << 20), MALLOC_TRIM_THRESHOLD_: String(256 << 20) };

@@ -1,9 +1,9 @@
 // Runs a benchmark the way the engine child runs the engine: bundled by esbuild (so the backends load as they do
-// in a real run) and with the child's V8 flags.
+// in a real run), with the child's V8 flags and malloc settings.
 //   node bench/run-bundled.mjs bench/telemetry-overhead.mjs [args...]
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { ENGINE_FLAGS } from './engine-flags.mjs';
+import { ENGINE_FLAGS, MALLOC_ENV } from './engine-flags.mjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,5 +28,5 @@ await build({
     js: "import { createRequire as __gl_cr } from 'node:module'; import { fileURLToPath as __gl_f } from 'node:url'; const require = __gl_cr(import.meta.url); const __filename = __gl_f(import.meta.url); const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
   },
 });
-const r = spawnSync(process.execPath, [...ENGINE_FLAGS, outfile, ...args], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, [...ENGINE_FLAGS, outfile, ...args], { stdio: 'inherit', env: { ...MALLOC_ENV, ...process.env } });
 process.exit(r.status ?? 1);

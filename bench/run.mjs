@@ -19,7 +19,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { ENGINE_FLAGS, engineFlagsFor } from './engine-flags.mjs';
+import { ENGINE_FLAGS, MALLOC_ENV, engineFlagsFor } from './engine-flags.mjs';
 import { setupTorch } from './setup-torch.mjs';
 import { WORKLOADS } from './workloads.mjs';
 
@@ -91,16 +91,12 @@ function peerList(torchOk) {
   return PEERS_ONLY ? peers.filter((p) => PEERS_ONLY.includes(p.name)) : peers;
 }
 
-/**
- * glibc malloc settings every peer runs with. By default glibc serves blocks over its mmap threshold (128 KB, raised
- * only after a larger mmapped block is freed) with fresh mmaps and trims the heap top, so each step of a small model
- * pays page faults on its larger tensors: torch-2t's MLP read 31-38k samples/s in back-to-back windows, but 62k
- * when each window followed a matmul-1024 window (whose 4 MB free raised the threshold), and 60-66k with these
- * settings from the start. They give every peer the allocator state a long training run reaches; Gradlens's and
- * TF.js's numbers did not move with them.
- */
-const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: String(32 << 20), MALLOC_TRIM_THRESHOLD_: String(256 << 20) };
-
+// glibc malloc settings every peer runs with, the engine child's own (ENGINE_MALLOC_ENV in host/launch.ts). By
+// default glibc serves blocks over its mmap threshold (128 KB, raised only after a larger mmapped block is freed)
+// with fresh mmaps and trims the heap top, so each step of a small model pays page faults on its larger tensors:
+// torch-2t's MLP read 31-38k samples/s in back-to-back windows, but 62k when each window followed a matmul-1024
+// window (whose 4 MB free raised the threshold), and 60-66k with these settings from the start. Gradlens's
+// one-thread 512x512 matmul took 20% less CPU with them (2026-12-07), so the engine child runs with them too.
 class Peer {
   constructor(spec) {
     this.spec = spec;

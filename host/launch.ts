@@ -13,6 +13,7 @@ export interface LaunchOptions extends ConnectOptions {
   /** Absolute path of dist/engine-child.js. */
   childPath: string;
   execArgv?: string[];
+  /** The child's environment; by default this process's, with the engine's malloc settings (engineEnv). */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -32,12 +33,25 @@ export function engineFlags(nodeVersion = process.versions.node, cores = availab
   return [...(major === 20 || major === 21 ? ['--experimental-wasm-relaxed-simd'] : []), ...(computeThreads >= cores ? ['--single-threaded-gc'] : [])];
 }
 
+/**
+ * glibc malloc settings for the TypeScript engine (a user's own values win). By default glibc serves blocks over
+ * 128 KB with fresh mmaps and trims the heap top, so every large kernel result, a fresh ArrayBuffer each time, paid
+ * page faults on first touch: measured on 1 thread (bench/profile-step.ts, 3 alternations), a 512x512 matmul's CPU
+ * time 9.2-9.8 -> 7.2-7.7 ms with these settings, the pooled CNN's median step 9.5-11.3 -> 9.5-10.2 ms. The bench
+ * gives every peer the same (bench/engine-flags.mjs). Ignored by other C libraries.
+ */
+export const ENGINE_MALLOC_ENV: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: String(32 << 20), MALLOC_TRIM_THRESHOLD_: String(256 << 20) };
+
+export function engineEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...ENGINE_MALLOC_ENV, ...base };
+}
+
 /** Forks the engine child and resolves with its client after the child's `hello`. */
 export async function launchEngine(opts: LaunchOptions): Promise<EngineClient> {
   const child = fork(opts.childPath, [], {
     cwd: opts.cwd,
     execArgv: [...engineFlags(), ...(opts.execArgv ?? [])],
-    env: opts.env ?? process.env,
+    env: opts.env ?? engineEnv(),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'json',
   });
