@@ -94,7 +94,24 @@ export interface Moments {
   inf: number;
 }
 
+/**
+ * A faster pass with the same results (a backend's: the wasm one registers a v128 loop, see initBackends), or null
+ * for the reference loop below. Its sums may differ from the reference's in the last bits (another order).
+ */
+let fastMoments: ((data: Float32Array) => Moments) | null = null;
+/** Below this many values the reference loop is done before a copy into a backend's memory would be. */
+const FAST_MIN = 1024;
+
+export function setMomentsKernel(kernel: ((data: Float32Array) => Moments) | null): void {
+  fastMoments = kernel;
+}
+
 export function moments(data: Float32Array): Moments {
+  return fastMoments && data.length >= FAST_MIN ? fastMoments(data) : momentsReference(data);
+}
+
+/** The one pass in plain JavaScript: the reference every faster pass is tested against. */
+export function momentsReference(data: Float32Array): Moments {
   let sum = 0;
   let sumSq = 0;
   let min = Infinity;
