@@ -8,7 +8,7 @@
 // per-step slices whose gradients would each span the sequence.
 // Gate layout is PyTorch's: LSTM (i, f, g, o), GRU (r, z, n) with n = tanh(W_in x + b_in + r * (W_hn h + b_hn)).
 import { makeOp } from '../autograd';
-import { forgetFinite } from '../finite';
+import { forgetFinite, knownFinite, markFinite } from '../finite';
 import { runKernel } from '../kernels/registry';
 import type { Tensor } from '../tensor';
 
@@ -75,6 +75,8 @@ export function recurrentLayer(kind: CellKind, xp: Tensor, w_hh: Tensor, b_hh: T
   const out = new Float32Array((cs ? T + 1 : T) * BH);
   out.set(hs.subarray(BH));
   if (cs) out.set(cs.subarray(T * BH), T * BH);
+  // A kernel that proved every state finite (wasm's LstmSequence) spares the autograd its JavaScript scan of them.
+  if (cs && knownFinite(hs) && knownFinite(cs)) markFinite(out);
   const inputs = [xp, w_hh];
   if (b_hh) inputs.push(b_hh);
   inputs.push(h0);

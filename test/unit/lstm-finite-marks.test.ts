@@ -9,11 +9,16 @@ import { createWasmBackend, type WasmBackend } from '../../engine/backends/wasm'
 import type { PassArena } from '../../engine/backends/wasm/pass-arena';
 import { knownFinite } from '../../engine/finite';
 import type { KernelMap } from '../../engine/kernels/kernel-map';
+import { forceBackend, registerBackend } from '../../engine/kernels/registry';
+import { nn, randn } from '../../engine/index';
+import { takeNonFiniteReport } from '../../engine/autograd';
+import type { Tensor } from '../../engine/tensor';
 import { randArray } from './kernels-reference';
 
 let wasm: WasmBackend;
 before(async () => {
   wasm = await createWasmBackend({ threads: 1 });
+  registerBackend(wasm);
 });
 after(async () => {
   await wasm.dispose();
@@ -39,6 +44,37 @@ test('wasm LstmSequenceGrad marks dGates, dh0 and dc0 finite when they are', () 
   assert.ok(knownFinite(d.dGates), 'dGates');
   assert.ok(knownFinite(d.dh0), 'dh0');
   assert.ok(knownFinite(d.dc0), 'dc0');
+});
+
+test('wasm LstmSequence marks hs, cs and the gates finite when they are, and not when a NaN reached them', () => {
+  const { f } = run(() => undefined);
+  assert.ok(knownFinite(f.hs) && knownFinite(f.cs) && knownFinite(f.gates));
+  // A NaN in one input projection of the second step reaches that step's gates, c and h, and every later step.
+  const poisoned = run((xp) => {
+    xp[B * G + 3] = NaN;
+  }).f;
+  assert.ok(poisoned.hs.some(Number.isNaN) && poisoned.cs.some(Number.isNaN));
+  assert.ok(!knownFinite(poisoned.hs) && !knownFinite(poisoned.cs) && !knownFinite(poisoned.gates));
+});
+
+test('nn.LSTM on wasm: the output of the layer node is marked when finite, and a NaN from W_hh is still reported at the lstm op', () => {
+  forceBackend('wasm');
+  try {
+    const lstm = new nn.LSTM(8, 32);
+    const x = randn([5, 16, 8]);
+    const out = lstm(x)[0];
+    // out = narrow(z): z is the lstm node's own output ([h_1..h_T, c_T]), the array the autograd would scan.
+    const z = (out._node as { inputs: Tensor[] }).inputs[0];
+    assert.equal(z._node?.op, 'lstm');
+    assert.ok(knownFinite(z.data), 'finite states: the output is marked');
+    takeNonFiniteReport();
+    lstm.weight_hh_l0.data[5] = NaN;
+    const bad = (lstm(x)[0]._node as { inputs: Tensor[] }).inputs[0];
+    assert.ok(bad.data.some(Number.isNaN) && !knownFinite(bad.data), 'a NaN output is not marked');
+    assert.equal(takeNonFiniteReport()?.op, 'lstm', 'the tracker names the lstm op');
+  } finally {
+    forceBackend(undefined);
+  }
 });
 
 test('wasm LstmSequenceGrad leaves an output with a NaN unmarked', () => {

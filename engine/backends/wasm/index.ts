@@ -8,8 +8,7 @@ import { makeConv2D } from './conv2d';
 import { makeConv2DBackpropFilter } from './conv2d-backprop-filter';
 import { makeConv2DBackpropInput } from './conv2d-backprop-input';
 import { makeGruCell, makeGruCellGrad, makeLstmCell, makeLstmCellGrad } from './lstm-cell';
-import { makeLstmSequenceGrad } from './lstm-sequence';
-import { lstmSequenceOf } from '../../kernels/lstm-sequence';
+import { makeLstmSequence, makeLstmSequenceGrad } from './lstm-sequence';
 import { makeMatMul } from './matmul';
 import { makeMaxPool2D, makeMaxPool2DBackward } from './max-pool2d';
 import { makeAdamUpdate, makeSgdUpdate } from './optimizers';
@@ -63,7 +62,7 @@ export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<
       ActivationGrad: makeActivationGrad(rt),
       LstmCell: steps.LstmCell,
       LstmCellGrad: steps.LstmCellGrad,
-      LstmSequence: lstmSequenceOf(steps),
+      LstmSequence: makeLstmSequence(rt, steps),
       LstmSequenceGrad: makeLstmSequenceGrad(rt, steps),
       GruCell: makeGruCell(rt),
       GruCellGrad: makeGruCellGrad(rt),

@@ -1,43 +1,85 @@
-// LstmSequence and LstmSequenceGrad on the wasm heap. The backward through time is one kernel call: the gate
-// gradients, dh and dc stay in the heap from the last step to the first, and W_hh's and b_hh's gradients are
-// computed from the gate gradients where they lie. The per-step kernels copied each step's six inputs into the heap
-// and the gate gradients, dc and dh out of it, then MatMul and BiasGrad copied all T steps' gate gradients in again.
-// Each step runs the same cell loop and GEMM driver as the per-step kernels (and dW_hh, db_hh as MatMul and
-// BiasGrad compute them), so the results are bit-identical to theirs; shapes the fused path does not take run them.
+// LstmSequence and LstmSequenceGrad on the wasm heap, one kernel call each for a whole LSTM layer.
+// The forward keeps the states in the heap for the whole sequence: each step's hidden projection b_hh + h·W_hhᵀ
+// (the GEMM on heap addresses) and cell loop run where the step before left h and c, and hs, cs and the gates are
+// copied out once at the end. The per-step kernels (lstmSequenceOf) copied h in and the projection out for every
+// MatMul, and the projection, x_t and c in and the gates and states out for every LstmCell: ~0.6 MB each way per
+// step of the bench's LSTM(28, 128) at batch 64. The backward through time likewise: the gate gradients, dh and dc
+// stay in the heap from the last step to the first, and W_hh's and b_hh's gradients are computed from the gate
+// gradients where they lie (MatMul and BiasGrad copied all T steps of them in again). Every step runs the same cell
+// loops and GEMM driver as the per-step kernels (and dW_hh, db_hh as MatMul and BiasGrad compute them), so the
+// results are bit-identical to theirs; shapes the fused paths do not take run them. Both scan their outputs for
+// NaN/Inf in the heap and mark them finite (engine/finite.ts), sparing the autograd its JavaScript scan.
 //
-// The forward runs the per-step kernels (lstmSequenceOf). A fused forward, built and measured the same way (states
-// in the heap for the whole sequence, hs/cs/gates copied out once), read a 7% lower minimum step on the bench LSTM,
-// but with it V8 held 130-180 MB of dead ArrayBuffers (31 MB without) and ran a mark-compact every ~150 ms instead
-// of once in 5 s, so its median step and CPU time per step were worse (2026-12-07, docs/benchmarks.md). V8's
-// allocation-site pretenuring did it: with --no-allocation-site-pretenuring the fused forward ran one mark-compact
-// in 5 s. It belongs with the tensor-lifetime work (issue 26), where the states need not leave the heap at all.
-// Retried later the same day (commit 0d56d6a's forward with its outputs marked finite; 1 thread,
-// --single-threaded-gc, 4-5 s runs, --trace-gc): 10-17 mark-compacts against 1 for the per-step kernels, whether
-// hs/cs/gates were fresh Buffer.allocUnsafeSlow arrays, new Float32Arrays, one array with three views, or allocated
-// before the loop. What the per-step path has and the fused one lacks is ~3.6 MB of ArrayBuffers per forward that
-// die young (MatMul's 28 hidden-projection results): the fused forward plus one 3.7 MB array allocated and
-// dropped per call, or a 128 KB one per step, ran 1-2 mark-compacts in 4 s (a 64-byte one per step: 11). In 4
-// pairs against the per-step path it then ran 3-4 in 5 s (per-step: 1), CPU per step 48.5/41.0/41.6/38.5 against
-// 46.5/42.7/37.5/38.3 ms: steering V8 with garbage gained nothing measurable and was not kept.
-import type { KernelMap, LstmSequenceGradAttrs, LstmSequenceGradInputs, LstmSequenceGradOut } from '../../kernels/kernel-map';
+// The fused forward was first built in 0d56d6a and withdrawn: with it V8 ran a mark-compact every ~150-300 ms
+// instead of once in 5 s (10-17 in 4-5 s, whatever the outputs' allocation: fresh, zeroed, one array with three
+// views, or allocated before the loop), so its CPU time per step was worse; --no-allocation-site-pretenuring, a
+// larger young generation, or ~3.6 MB of arrays per forward that die young (what the per-step path's 28 MatMul
+// results are) each brought it back to one or two. Since the backward's results go to the pass arena (6709f6c)
+// instead of young arrays, the fused forward runs one mark-compact in 5 s like the per-step path (2026-12-07;
+// figures in its commit message).
+import type { KernelMap, LstmSequenceAttrs, LstmSequenceGradAttrs, LstmSequenceGradInputs, LstmSequenceGradOut, LstmSequenceOut } from '../../kernels/kernel-map';
 import { markFinite } from '../../finite';
+import { seedRows } from '../cpu/matmul';
 import { BIAS_GRAD_SMALL, columnSums } from './bias-grad';
-import { lstmSequenceGradOf } from '../../kernels/lstm-sequence';
-import { gemm, padRows } from './gemm';
+import { lstmSequenceGradOf, lstmSequenceOf } from '../../kernels/lstm-sequence';
+import { gemm, padCols, padRows } from './gemm';
+import { uninitializedFloat32 } from './heap';
 import type { Call } from './threads';
 import type { WasmRuntime } from './runtime';
 
-/** Cells per step from which the cell loop splits its rows over two threads (as the LstmCellGrad kernel does). */
+/** Cells per step from which the cell loops split their rows over two threads (as the LstmCell kernels do). */
 const SPLIT_MIN = 8192;
 
 /**
  * Whether the fused path takes this shape: H a multiple of 8 (so a GEMM's padded output rows are the cell's
- * contiguous rows), enough cells for the vector cell loop and enough work for the wasm GEMM (MatMul and
- * LstmCellGrad run their reference loops below those sizes).
+ * contiguous rows), enough cells for the vector cell loops and enough work for the wasm GEMM (MatMul and the
+ * LstmCell kernels run their reference loops below those sizes).
  */
 const fusable = (B: number, H: number): boolean => H % 8 === 0 && B * H >= 256 && B * 4 * H * H >= 16 * 16 * 16;
 
 type StepKernels = Pick<KernelMap, 'MatMul' | 'BiasGrad' | 'LstmCell' | 'LstmCellGrad'>;
+
+export function makeLstmSequence(rt: WasmRuntime, steps: StepKernels): KernelMap['LstmSequence'] {
+  const cellFn = rt.fn('lstmCell');
+  const perStep = lstmSequenceOf(steps);
+  return function lstmSequence(xp, wHh, bHh, h0, c0, at: LstmSequenceAttrs): LstmSequenceOut {
+    const { steps: T, batch: B, hidden: H } = at;
+    const G = 4 * H, BH = B * H;
+    if (!fusable(B, H) || T === 0 || xp.length < T * B * G || wHh.length < G * H || h0.length < BH || c0.length < BH) {
+      return perStep(xp, wHh, bHh, h0, c0, at);
+    }
+    const heap = rt.heap;
+    heap.reset();
+    const x = heap.use(xp.subarray(0, T * B * G));
+    const w = heap.use(wHh.subarray(0, G * H));
+    const hs = heap.alloc((T + 1) * BH);
+    const cs = heap.alloc((T + 1) * BH);
+    const gates = heap.alloc(T * B * G);
+    // The projection's rows are padded to the register tile's height (G is a multiple of 8, so ldc = G).
+    const hp = heap.alloc(padRows(rt, B) * padCols(G));
+    heap.f32.set(h0.subarray(0, BH), hs >> 2);
+    heap.f32.set(c0.subarray(0, BH), cs >> 2);
+    const bias = bHh ? bHh.subarray(0, G) : null;
+    const halves = rt.halves(B, BH, SPLIT_MIN);
+    for (let t = 0; t < T; t++) {
+      // hp = b_hh + h_t·W_hhᵀ, as MatMul computes it: the bias seeds C and the GEMM adds the product.
+      if (bias) seedRows(heap.f32, bias, B, G, hp >> 2);
+      gemm(rt, B, G, H, { addr: hs + t * BH * 4, s0: H, s1: 1 }, { addr: w, s0: 1, s1: H }, { addr: hp, ldc: G, accumulate: !!bias });
+      // Inputs x_t, hp, c_t; outputs gates_t, c_{t+1}, h_{t+1}: each at row r0.
+      const args = (r0: number): number[] => [
+        x + (t * B + r0) * G * 4, hp + r0 * G * 4, cs + (t * BH + r0 * H) * 4,
+        gates + (t * B + r0) * G * 4, cs + ((t + 1) * BH + r0 * H) * 4, hs + ((t + 1) * BH + r0 * H) * 4,
+      ];
+      rt.runParts(halves.map(([r0, r1]): Call[] => [[cellFn, [...args(r0), r1 - r0, H]]]));
+    }
+    // Fresh arrays, never the pass arena: the layer keeps these for its backward, past any pass running now.
+    const out = (addr: number, rows: number, cols: number): Float32Array => {
+      const a = heap.copyOut(addr, rows * cols, uninitializedFloat32(rows * cols));
+      return rt.finiteRegion(addr, rows, cols, cols) ? markFinite(a) : a;
+    };
+    return { hs: out(hs, (T + 1) * B, H), cs: out(cs, (T + 1) * B, H), gates: out(gates, T * B, G) };
+  };
+}
 
 export function makeLstmSequenceGrad(rt: WasmRuntime, steps: StepKernels): KernelMap['LstmSequenceGrad'] {
   const gradFn = rt.fn('lstmCellGrad');
