@@ -43,7 +43,7 @@ interface Plan {
   strideH: number;
 }
 
-/** Copies `planes` planes of h x w into the heap with `padH`/`padW` zeros on each side; returns the address. */
+/** `planes` planes of h x w in the heap with `padH`/`padW` zeros on each side (unpadded: in place when they live there); returns the address. */
 export function putPadded(heap: WasmHeap, src: Float32Array, planes: number, h: number, w: number, padH: number, padW: number): number {
   if (padH === 0 && padW === 0) return heap.use(src);
   const ph = h + 2 * padH;

@@ -41,7 +41,7 @@ export class WasmHeap {
   private readonly reclaim = new FinalizationRegistry<[number, number]>(([addr, bytes]) => this.release_(addr, bytes));
   /** Where kernel outputs go during a backward pass (see pass-arena.ts). */
   readonly arena = new PassArena(this);
-  /** The module's memset and memmove (bulk-module.ts), once the runtime has an instance; see zero and move. */
+  /** The module's memset and memmove (bulk-module.ts), once the runtime has an instance; see zero and copyOut. */
   private bulk: { zero: (dst: number, bytes: number) => void; copy: (dst: number, src: number, bytes: number) => void } | null = null;
 
   useBulk(zero: (dst: number, bytes: number) => void, copy: (dst: number, src: number, bytes: number) => void): void {
