@@ -112,15 +112,13 @@ export function moments(data: Float32Array): Moments {
 
 /** The one pass in plain JavaScript: the reference every faster pass is tested against. */
 export function momentsReference(data: Float32Array): Moments {
-  let sum = 0;
-  let sumSq = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  let zeros = 0;
-  let nan = 0;
-  let inf = 0;
-  let finite = 0;
-  for (let i = 0; i < data.length; i++) {
+  return addMoments({ sum: 0, sumSq: 0, min: Infinity, max: -Infinity, finite: 0, zeros: 0, nan: 0, inf: 0 }, data);
+}
+
+/** Adds the values data[from, to) to `m` and returns it (also the tail a vector pass leaves, see backends/wasm/stats.ts). */
+export function addMoments(m: Moments, data: Float32Array, from = 0, to = data.length): Moments {
+  let { sum, sumSq, min, max, zeros, nan, inf, finite } = m;
+  for (let i = from; i < to; i++) {
     const v = data[i];
     // v - v is 0 for finite values and NaN for NaN and ±Inf: one comparison on the common path.
     if (v - v !== 0) {
@@ -135,7 +133,8 @@ export function momentsReference(data: Float32Array): Moments {
     if (v > max) max = v;
     if (v === 0) zeros++;
   }
-  return { sum, sumSq, min, max, finite, zeros, nan, inf };
+  Object.assign(m, { sum, sumSq, min, max, finite, zeros, nan, inf });
+  return m;
 }
 
 /** Mean and (population) standard deviation of the finite values. */
