@@ -13,7 +13,7 @@ import { macroKernel, microKernel, microKernelDirectA } from './gemm-module';
 import { packContigFn, packFn, packGatherFn, packTransFn } from './gemm-pack-module';
 import { col2imRowFn, im2colRowFn } from './im2col-module';
 import { gruCellFn, gruCellGradFn, lstmCellFn, lstmCellGradFn } from './lstm-module';
-import { maxPoolBackFn } from './max-pool-back-module';
+import { maxPoolBack2x2Fn, maxPoolBackFn } from './max-pool-back-module';
 import { maxPoolFn, maxPoolUnrolledFn } from './max-pool-module';
 import { maxPool2x2VecFn } from './max-pool-vec-module';
 import { nonFiniteFn } from './non-finite-module';
@@ -33,7 +33,7 @@ export function buildKernelsModule(v: KernelVariant): Uint8Array<ArrayBuffer> {
   for (const mode of ADAM_MODES) for (const ams of [false, true]) fns.push(adamFn(mode, ams));
   for (const mode of MOMENTUM_MODES) for (const wd of [false, true]) fns.push(sgdFn(mode, wd));
   fns.push(nonFiniteFn(), lstmCellFn(), lstmCellGradFn(), gruCellFn(), gruCellGradFn());
-  fns.push(...convDirectFns(v), maxPool2x2VecFn(), colSumsFn(), planeSumsFn(), maxPoolBackFn());
+  fns.push(...convDirectFns(v), maxPool2x2VecFn(), colSumsFn(), planeSumsFn(), maxPoolBackFn(), maxPoolBack2x2Fn());
   fns.push(microKernelDirectA(v), macroKernel(v, true), packTransFn(NR));
   // The vector packs of A's MR-row panels need MR to be whole vectors: 4 on Node 20, not 6 (packCalls then gathers).
   if (v.mr % 4 === 0) fns.push(packTransFn(v.mr), packContigFn(v.mr));

@@ -49,6 +49,7 @@ const BACK_SMALL = 1024;
 
 export function makeMaxPool2DBackward(rt: WasmRuntime) {
   const fn = rt.fn('maxPoolBack');
+  const tiled = rt.fn('maxPoolBack2x2');
   return function maxPool2dBackward(dy: Float32Array, argmax: Int32Array, at: Pool2DAttrs): Float32Array {
     const planes = at.n * at.c;
     const inPlane = at.h * at.w;
@@ -62,8 +63,12 @@ export function makeMaxPool2DBackward(rt: WasmRuntime) {
     const aAddr = heap.alloc(count);
     new Int32Array(heap.f32.buffer, aAddr, count).set(argmax.subarray(0, count));
     const gxAddr = heap.result(planes * inPlane);
+    // 2x2 windows of stride 2 that tile the plane (nearly every CNN's pooling): a vector gather, no scatter.
+    const gather = at.kh === 2 && at.kw === 2 && at.strideH === 2 && at.strideW === 2 && at.padH === 0 && at.padW === 0 && at.h === 2 * at.outH && at.w === 2 * at.outW && at.outW % 4 === 0;
     runByPlanes(rt, planes, inPlane, (p0, p1) => [
-      [fn, [dyAddr + p0 * outPlane * 4, aAddr + p0 * outPlane * 4, gxAddr + p0 * inPlane * 4, p1 - p0, inPlane, outPlane]],
+      gather
+        ? [tiled, [dyAddr + p0 * outPlane * 4, aAddr + p0 * outPlane * 4, gxAddr + p0 * inPlane * 4, p1 - p0, at.w, at.outH, at.outW]]
+        : [fn, [dyAddr + p0 * outPlane * 4, aAddr + p0 * outPlane * 4, gxAddr + p0 * inPlane * 4, p1 - p0, inPlane, outPlane]],
     ]);
     return heap.deliver(gxAddr, planes * inPlane);
   };
