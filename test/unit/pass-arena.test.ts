@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
 import { createWasmBackend, type WasmBackend } from '../../engine/backends/wasm';
-import type { PassArena } from '../../engine/backends/wasm/pass-arena';
+import { PassArena } from '../../engine/backends/wasm/pass-arena';
 import { makeOp } from '../../engine/autograd';
 import { forceBackend, registerBackend } from '../../engine/kernels/registry';
 import { manual_seed, matmul, nn, optim, randn, tensor } from '../../engine/index';
@@ -153,4 +153,27 @@ test('after a backward function throws, kernels outside backward return ordinary
   assert.throws(() => matmul(failing, randn([32, 32])).sum().backward(), /backward failed/);
   const out = matmul(randn([32, 32]), randn([32, 32]));
   assert.ok(!(out.data.buffer instanceof SharedArrayBuffer), 'a forward result is not a heap view');
+});
+
+test('a heap that cannot grow for the arena leaves the pass to ordinary arrays, and asks for less next time', () => {
+  let tries = 0;
+  const full = {
+    allocBlock: (): number => {
+      tries++;
+      throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
+    },
+    freeBlock: (): void => {},
+    addressOf: (): number => -1,
+  };
+  const a = new PassArena(full as unknown as ConstructorParameters<typeof PassArena>[0]);
+  a.beginPass();
+  const was = a.openFor();
+  assert.equal(a.take(1 << 20), -1, 'nothing fits in an empty arena');
+  a.close(was);
+  a.endPass();
+  a.beginPass();
+  assert.equal(tries, 1);
+  assert.equal(a.capacity, 0);
+  assert.ok(a.limit < (1 << 22) * 1.25, `the limit came down to ${a.limit}`);
+  a.endPass();
 });

@@ -42,8 +42,17 @@ export class PassArena implements Arena {
     if (want <= this.bytes && this.bytes <= this.limit) return;
     if (this.bytes > 0) this.heap.freeBlock(this.addr, this.bytes);
     // A quarter more than asked, so a pass that wants a little more next time does not move the block again.
-    this.bytes = Math.min(this.limit, Math.ceil((want * 1.25) / ALIGN) * ALIGN);
-    if (this.bytes > 0) this.addr = this.heap.allocBlock(this.bytes);
+    const bytes = Math.min(this.limit, Math.ceil((want * 1.25) / ALIGN) * ALIGN);
+    this.bytes = 0;
+    if (bytes === 0) return;
+    try {
+      this.addr = this.heap.allocBlock(bytes);
+      this.bytes = bytes;
+    } catch {
+      // The heap cannot grow that far (wasm memory is capped at 2 GiB): this and later passes run without an arena
+      // as large, their results in ordinary arrays as before.
+      this.limit = Math.floor(bytes / 2 / ALIGN) * ALIGN;
+    }
   }
 
   /** The pass is over: every view handed out since beginPass is invalid from here on. */
