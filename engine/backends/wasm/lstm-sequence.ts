@@ -105,7 +105,10 @@ export function makeLstmSequenceGrad(rt: WasmRuntime, steps: StepKernels): Kerne
     const g = heap.use(gOut.subarray(0, (T + 1) * BH));
     const w = heap.use(wHh.subarray(0, G * H));
     const c = heap.use(cs.subarray(0, (T + 1) * BH));
-    const acts = heap.use(gates.subarray(0, T * B * G));
+    // Each step's saved gates are copied in next to that step, through one step-sized block (as the forward's input
+    // projections), unless they are resident.
+    const actsResident = heap.addressOf(gates);
+    const actsStep = actsResident >= 0 ? -1 : heap.alloc(B * G);
     // In the pass arena while autograd runs this backward (handed out where it lies, no copy), else in scratch.
     const dGates = heap.result(T * B * G);
     // dh: the recurrent gradient, zero before the last step; then each step's GEMM output (rows padded).
@@ -117,9 +120,11 @@ export function makeLstmSequenceGrad(rt: WasmRuntime, steps: StepKernels): Kerne
     let cur = 0;
     for (let t = T - 1; t >= 0; t--) {
       const dcIn = dcs[cur], dcPrev = dcs[1 - cur];
+      if (actsStep >= 0) heap.f32.set(gates.subarray(t * B * G, (t + 1) * B * G), actsStep >> 2);
+      const acts = actsStep >= 0 ? actsStep : actsResident + t * B * G * 4;
       // Inputs gOut_t, dhRec, dcIn, gates_t, c_{t-1}, c_t; outputs dGates_t, dc_{t-1}: each at row r0.
       const args = (r0: number): number[] => [
-        g + (t * BH + r0 * H) * 4, dh + r0 * H * 4, dcIn + r0 * H * 4, acts + (t * B + r0) * G * 4, c + (t * BH + r0 * H) * 4, c + ((t + 1) * BH + r0 * H) * 4,
+        g + (t * BH + r0 * H) * 4, dh + r0 * H * 4, dcIn + r0 * H * 4, acts + r0 * G * 4, c + (t * BH + r0 * H) * 4, c + ((t + 1) * BH + r0 * H) * 4,
         dGates + (t * B + r0) * G * 4, dcPrev + r0 * H * 4,
       ];
       rt.runParts(halves.map(([r0, r1]): Call[] => [[gradFn, [...args(r0), r1 - r0, H]]]));
