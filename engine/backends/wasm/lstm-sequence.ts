@@ -1,9 +1,10 @@
 // LstmSequence and LstmSequenceGrad on the wasm heap, one kernel call each for a whole LSTM layer.
 // The forward keeps the states in the heap for the whole sequence: each step's hidden projection b_hh + h·W_hhᵀ
-// (the GEMM on heap addresses) and cell loop run where the step before left h and c, and hs, cs and the gates are
-// copied out once at the end. The per-step kernels (lstmSequenceOf) copied h in and the projection out for every
-// MatMul, and the projection, x_t and c in and the gates and states out for every LstmCell: ~0.6 MB each way per
-// step of the bench's LSTM(28, 128) at batch 64. The backward through time likewise: the gate gradients, dh and dc
+// (the GEMM on heap addresses) and cell loop run where the step before left h and c, and hs and cs are copied out
+// once at the end; x_t comes in and the gates go out next to their step, through step-sized blocks that stay in
+// cache (the backward reads the saved gates the same way). The per-step kernels (lstmSequenceOf) copied h in and
+// the projection out for every MatMul, and the projection, x_t and c in and the gates and states out for every
+// LstmCell: ~0.6 MB each way per step of the bench's LSTM(28, 128) at batch 64. The backward through time likewise: the gate gradients, dh and dc
 // stay in the heap from the last step to the first, and W_hh's and b_hh's gradients are computed from the gate
 // gradients where they lie (MatMul and BiasGrad copied all T steps of them in again). Every step runs the same cell
 // loops and GEMM driver as the per-step kernels (and dW_hh, db_hh as MatMul and BiasGrad compute them), so the
