@@ -4,12 +4,13 @@
 // once at the end; x_t comes in and the gates go out next to their step, through step-sized blocks that stay in
 // cache (the backward reads the saved gates the same way). The per-step kernels (lstmSequenceOf) copied h in and
 // the projection out for every MatMul, and the projection, x_t and c in and the gates and states out for every
-// LstmCell: ~0.6 MB each way per step of the bench's LSTM(28, 128) at batch 64. The backward through time likewise: the gate gradients, dh and dc
-// stay in the heap from the last step to the first, and W_hh's and b_hh's gradients are computed from the gate
-// gradients where they lie (MatMul and BiasGrad copied all T steps of them in again). Every step runs the same cell
-// loops and GEMM driver as the per-step kernels (and dW_hh, db_hh as MatMul and BiasGrad compute them), so the
-// results are bit-identical to theirs; shapes the fused paths do not take run them. Both scan their outputs for
-// NaN/Inf in the heap and mark them finite (engine/finite.ts), sparing the autograd its JavaScript scan.
+// LstmCell: ~0.6 MB each way per step of the bench's LSTM(28, 128) at batch 64. The backward through time
+// likewise: the gate gradients, dh and dc stay in the heap from the last step to the first, and W_hh's and b_hh's
+// gradients are computed from the gate gradients where they lie (MatMul and BiasGrad copied all T steps of them in
+// again). Every step runs the same cell loops and GEMM driver as the per-step kernels (and dW_hh, db_hh as MatMul
+// and BiasGrad compute them), so the results are bit-identical to theirs; shapes the fused paths do not take run
+// them. Both scan their outputs for NaN/Inf in the heap and mark them finite (engine/finite.ts), sparing the
+// autograd its JavaScript scan.
 //
 // The fused forward was first built in 0d56d6a and withdrawn: with it V8 ran a mark-compact every ~150-300 ms
 // instead of once in 5 s (10-17 in 4-5 s, whatever the outputs' allocation: fresh, zeroed, one array with three
