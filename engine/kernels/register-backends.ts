@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import type { BackendName } from '../../protocol/messages';
 import type { GpujsBackend } from '../backends/gpujs';
 import type { WasmBackend } from '../backends/wasm';
-import { setMomentsKernel } from '../monitor/tensor-stats';
+import { setFastStats } from '../monitor/tensor-stats';
 import { calibrate, type CalibrationResult } from './calibrate';
 import type { KernelName } from './kernel-map';
 import { forceBackend, getBackend, kernelBackends, registerBackend } from './registry';
@@ -55,8 +55,8 @@ export async function initBackends(opts: InitBackendsOptions = {}): Promise<Back
     try {
       const b = await wasm;
       registerBackend(b);
-      // The telemetry's statistics pass too: its JavaScript loop was a large share of a CLI run's time.
-      setMomentsKernel(b.moments);
+      // The telemetry's statistics passes too: their JavaScript loops were a large share of a CLI run's time.
+      setFastStats(b.stats);
       report.wasm = b.info;
     } catch (e) {
       wasm = undefined;

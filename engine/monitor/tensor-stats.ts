@@ -2,6 +2,26 @@
 // step for every layer, so they stay simple loops the JIT can keep tight (telemetry budget: 5% of a step).
 import type { ActivationStats, Histogram } from '../../protocol/messages';
 
+/**
+ * Faster passes with the same results, from a backend (the wasm one registers v128 loops, see initBackends), or null
+ * for the JavaScript loops here, which stay the reference. Their float64 sums may differ from the loops' in the last
+ * bits (another order); counts, min and max are exact.
+ */
+export interface FastStats {
+  moments(data: Float32Array): Moments;
+  /** Sum of squares, sum of |x| and exact zeros of `data`. */
+  gradSums(data: Float32Array): { sumSq: number; sumAbs: number; zeros: number };
+  normAndDiff(a: Float32Array, b: Float32Array): { sumSq: number; diffSq: number };
+}
+
+let fast: FastStats | null = null;
+/** Below this many values the JavaScript loop is done before a copy into a backend's memory would be. */
+const FAST_MIN = 1024;
+
+export function setFastStats(stats: FastStats | null): void {
+  fast = stats;
+}
+
 export interface GradSummary {
   sumSq: number;
   sumAbs: number;
@@ -11,6 +31,14 @@ export interface GradSummary {
 
 /** Accumulates sum of squares, sum of |x| and exact zeros of `data` into `acc` (several tensors, one layer). */
 export function accumulateGrad(acc: GradSummary, data: Float32Array): void {
+  if (fast && data.length >= FAST_MIN) {
+    const g = fast.gradSums(data);
+    acc.sumSq += g.sumSq;
+    acc.sumAbs += g.sumAbs;
+    acc.zeros += g.zeros;
+    acc.count += data.length;
+    return;
+  }
   // Branch-free body: gradient signs and zeros are unpredictable, and a mispredicted branch per element would
   // cost more than the arithmetic. Two lanes of independent accumulators: one dependent chain of adds per sum
   // would leave the CPU waiting on each add (this loop runs over every parameter gradient on statistics steps).
@@ -45,6 +73,7 @@ export function accumulateGrad(acc: GradSummary, data: Float32Array): void {
 }
 
 export function sumSquares(data: Float32Array): number {
+  if (fast && data.length >= FAST_MIN) return fast.gradSums(data).sumSq;
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
@@ -61,8 +90,30 @@ export function sumSquares(data: Float32Array): number {
   return s0 + s1 + s2 + s3;
 }
 
+/** ||a - b||^2 in float64 (the size of an update: a after, b before). */
+export function sumSquaredDiff(a: Float32Array, b: Float32Array): number {
+  if (fast && a.length >= FAST_MIN && a.length === b.length) return fast.normAndDiff(a, b).diffSq;
+  // Two independent accumulators: a single chain of dependent adds is latency-bound.
+  let s0 = 0;
+  let s1 = 0;
+  const n = Math.min(a.length, b.length);
+  const n2 = n - (n % 2);
+  for (let i = 0; i < n2; i += 2) {
+    const d0 = a[i] - b[i];
+    const d1 = a[i + 1] - b[i + 1];
+    s0 += d0 * d0;
+    s1 += d1 * d1;
+  }
+  if (n2 < n) {
+    const d = a[n2] - b[n2];
+    s0 += d * d;
+  }
+  return s0 + s1;
+}
+
 /** ||a||^2 and ||a - b||^2 in one pass (the weight norm and the update of the update-to-weight ratio). */
 export function normAndDiff(a: Float32Array, b: Float32Array): { sumSq: number; diffSq: number } {
+  if (fast && a.length >= FAST_MIN && a.length === b.length) return fast.normAndDiff(a, b);
   let s = 0;
   let d2 = 0;
   const n = Math.min(a.length, b.length);
@@ -94,20 +145,8 @@ export interface Moments {
   inf: number;
 }
 
-/**
- * A faster pass with the same results (a backend's: the wasm one registers a v128 loop, see initBackends), or null
- * for the reference loop below. Its sums may differ from the reference's in the last bits (another order).
- */
-let fastMoments: ((data: Float32Array) => Moments) | null = null;
-/** Below this many values the reference loop is done before a copy into a backend's memory would be. */
-const FAST_MIN = 1024;
-
-export function setMomentsKernel(kernel: ((data: Float32Array) => Moments) | null): void {
-  fastMoments = kernel;
-}
-
 export function moments(data: Float32Array): Moments {
-  return fastMoments && data.length >= FAST_MIN ? fastMoments(data) : momentsReference(data);
+  return fast && data.length >= FAST_MIN ? fast.moments(data) : momentsReference(data);
 }
 
 /** The one pass in plain JavaScript: the reference every faster pass is tested against. */

@@ -8,6 +8,7 @@ import { trainingHooks } from '../hooks';
 import { Tensor } from '../tensor';
 import { ValueError } from './errors';
 import { copyHyper, copyState, hyperToJson, stateFromJson, stateToJson } from './state';
+import { sumSquaredDiff } from '../monitor/tensor-stats';
 import type {
   BaseHyper,
   JsonHyper,
@@ -28,22 +29,7 @@ function describe(v: unknown): string {
 
 /** ||a - b||₂ accumulated in float64: the size of the update just applied (a = after, b = before). */
 function diffNorm(after: Float32Array, before: Float32Array): number {
-  // Two independent accumulators: a single chain of dependent adds is latency-bound.
-  let s0 = 0;
-  let s1 = 0;
-  const n = after.length;
-  const n2 = n - (n % 2);
-  for (let i = 0; i < n2; i += 2) {
-    const d0 = after[i] - before[i];
-    const d1 = after[i + 1] - before[i + 1];
-    s0 += d0 * d0;
-    s1 += d1 * d1;
-  }
-  if (n2 < n) {
-    const d = after[n2] - before[n2];
-    s0 += d * d;
-  }
-  return Math.sqrt(s0 + s1);
+  return Math.sqrt(sumSquaredDiff(after, before));
 }
 
 export abstract class Optimizer<H extends BaseHyper = BaseHyper, S extends ParamState = ParamState> implements OptimizerLike {

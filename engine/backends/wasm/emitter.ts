@@ -130,7 +130,9 @@ export class Fn {
   /** The two low f32 lanes widened to f64x2. */
   f64x2PromoteLowF32x4(): this { return this.simd(0x5f); }
   f64x2Add(): this { return this.simd(0xf0); }
+  f64x2Sub(): this { return this.simd(0xf1); }
   f64x2Mul(): this { return this.simd(0xf2); }
+  f64x2Abs(): this { return this.simd(0xec); }
   /** f32x4.pmin(a, b) = b < a ? b : a: one minps (wasm's f32x4.min needs ~7 instructions for its NaN and -0 rules). */
   f32x4Pmin(): this { return this.simd(0xea); }
   /** f32x4.pmax(a, b) = a < b ? b : a. */

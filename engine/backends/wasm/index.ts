@@ -14,15 +14,15 @@ import { makeMaxPool2D, makeMaxPool2DBackward } from './max-pool2d';
 import { makeAdamUpdate, makeSgdUpdate } from './optimizers';
 import { makeRelu, makeReluGrad } from './relu';
 import { WasmRuntime, type WasmRuntimeInfo } from './runtime';
-import { makeMoments } from './stats';
-import type { Moments } from '../../monitor/tensor-stats';
+import { makeFastStats } from './stats';
+import type { FastStats } from '../../monitor/tensor-stats';
 
 export interface WasmBackend extends Backend {
   info: WasmRuntimeInfo;
   /** Bytes of the heap held by resident buffers and the pass arena (for tests and reports). */
   heapBytes(): number;
-  /** The telemetry's moments pass (engine/monitor/tensor-stats.ts) as a v128 loop. */
-  moments(data: Float32Array): Moments;
+  /** The telemetry's passes (engine/monitor/tensor-stats.ts) as v128 loops. */
+  stats: FastStats;
   dispose(): Promise<void>;
 }
 
@@ -43,7 +43,7 @@ export async function createWasmBackend(opts: WasmBackendOptions = {}): Promise<
     info: rt.info(),
     dispose: () => rt.dispose(),
     heapBytes: () => rt.heap.residentBytes(),
-    moments: makeMoments(rt),
+    stats: makeFastStats(rt),
     resident: (length) => rt.heap.allocResident(length),
     passArena: rt.heap.arena,
     kernels: {

@@ -1,36 +1,80 @@
-// The telemetry's moments (engine/monitor/tensor-stats.ts) on the wasm heap: the array is used in place when it
-// lives there, else copied in once, then one v128 pass (stats-module.ts). The counts, min and max are exactly the
-// reference loop's; the sums are float64 like it, added in another order (four lanes, then the lanes), so they may
-// differ from it in the last bits.
-import { addMoments, type Moments } from '../../monitor/tensor-stats';
+// The telemetry's passes (engine/monitor/tensor-stats.ts) on the wasm heap: each array is used in place when it
+// lives there (parameters, their gradient slots) and copied in once otherwise, then one v128 pass
+// (stats-module.ts). Counts, min and max are exactly the reference loops'; the sums are float64 like theirs, added
+// in another order (lanes, then the lanes), so they may differ from them in the last bits. The last n % 4 values
+// are added by the reference code itself.
+import { addMoments, type FastStats, type Moments } from '../../monitor/tensor-stats';
 import type { WasmRuntime } from './runtime';
 
-export function makeMoments(rt: WasmRuntime): (data: Float32Array) => Moments {
-  const fn = rt.fn('moments');
-  return function moments(data: Float32Array): Moments {
-    const n = data.length;
-    const vecs = Math.floor(n / 4);
-    const heap = rt.heap;
+export function makeFastStats(rt: WasmRuntime): FastStats {
+  const momentsFn = rt.fn('moments');
+  const gradSumsFn = rt.fn('gradSums');
+  const diffSumsFn = rt.fn('diffSums');
+  const heap = rt.heap;
+  /** The `count` f64 values at `out`, added in pairs (low lanes, high lanes). */
+  const f64At = (out: number, count: number): Float64Array => new Float64Array(heap.f32.buffer, out, count);
+  const lanesSum = (f64: Float64Array, at: number): number => f64[at] + f64[at + 1] + (f64[at + 2] + f64[at + 3]);
+  const i32Sum = (out: number): number => {
+    const c = new Int32Array(heap.f32.buffer, out, 4);
+    return c[0] + c[1] + c[2] + c[3];
+  };
+  /** Runs pass `fn` over the whole vectors of `data`, then of `more` when given; returns them and the results' address. */
+  const pass = (fn: number, outFloats: number, data: Float32Array, more?: Float32Array): { vecs: number; out: number } => {
+    const vecs = Math.floor(data.length / 4);
     heap.reset();
-    const addr = heap.use(data);
-    const out = heap.alloc(36);
-    rt.call(fn, [addr, vecs, out]);
-    const f64 = new Float64Array(heap.f32.buffer, out, 8);
-    const lanes = new Float32Array(heap.f32.buffer, out + 64, 8);
-    const counts = new Int32Array(heap.f32.buffer, out + 96, 12);
-    const finite = counts[0] + counts[1] + counts[2] + counts[3];
-    const nan = counts[8] + counts[9] + counts[10] + counts[11];
-    const m: Moments = {
-      sum: f64[0] + f64[1] + (f64[2] + f64[3]),
-      sumSq: f64[4] + f64[5] + (f64[6] + f64[7]),
-      min: Math.min(lanes[0], lanes[1], lanes[2], lanes[3]),
-      max: Math.max(lanes[4], lanes[5], lanes[6], lanes[7]),
-      finite,
-      zeros: counts[4] + counts[5] + counts[6] + counts[7],
-      nan,
-      inf: vecs * 4 - finite - nan,
-    };
-    // The last n % 4 values, as the reference loop takes them.
-    return addMoments(m, data, vecs * 4, n);
+    const addrs = [heap.use(data), ...(more ? [heap.use(more.subarray(0, data.length))] : [])];
+    const out = heap.alloc(outFloats);
+    rt.call(fn, [...addrs, vecs, out]);
+    return { vecs, out };
+  };
+
+  return {
+    moments(data: Float32Array): Moments {
+      const { vecs, out } = pass(momentsFn, 36, data);
+      const f64 = f64At(out, 8);
+      const lanes = new Float32Array(heap.f32.buffer, out + 64, 8);
+      const finite = i32Sum(out + 96);
+      const nan = i32Sum(out + 128);
+      const m: Moments = {
+        sum: lanesSum(f64, 0),
+        sumSq: lanesSum(f64, 4),
+        min: Math.min(lanes[0], lanes[1], lanes[2], lanes[3]),
+        max: Math.max(lanes[4], lanes[5], lanes[6], lanes[7]),
+        finite,
+        zeros: i32Sum(out + 112),
+        nan,
+        inf: vecs * 4 - finite - nan,
+      };
+      return addMoments(m, data, vecs * 4, data.length);
+    },
+
+    gradSums(data: Float32Array): { sumSq: number; sumAbs: number; zeros: number } {
+      const { vecs, out } = pass(gradSumsFn, 20, data);
+      const f64 = f64At(out, 8);
+      let sumSq = lanesSum(f64, 0);
+      let sumAbs = lanesSum(f64, 4);
+      let zeros = i32Sum(out + 64);
+      for (let i = vecs * 4; i < data.length; i++) {
+        const v = data[i];
+        sumSq += v * v;
+        sumAbs += Math.abs(v);
+        zeros += +(v === 0);
+      }
+      return { sumSq, sumAbs, zeros };
+    },
+
+    normAndDiff(a: Float32Array, b: Float32Array): { sumSq: number; diffSq: number } {
+      const { vecs, out } = pass(diffSumsFn, 16, a, b);
+      const f64 = f64At(out, 8);
+      let sumSq = lanesSum(f64, 0);
+      let diffSq = lanesSum(f64, 4);
+      for (let i = vecs * 4; i < a.length; i++) {
+        const v = a[i];
+        const d = v - b[i];
+        sumSq += v * v;
+        diffSq += d * d;
+      }
+      return { sumSq, diffSq };
+    },
   };
 }
