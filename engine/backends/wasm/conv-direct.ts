@@ -43,18 +43,19 @@ interface Plan {
   strideH: number;
 }
 
-/** `planes` planes of h x w in the heap with `padH`/`padW` zeros on each side (unpadded: in place when they live there); returns the address. */
-export function putPadded(heap: WasmHeap, src: Float32Array, planes: number, h: number, w: number, padH: number, padW: number): number {
-  if (padH === 0 && padW === 0) return heap.use(src);
+/**
+ * `planes` planes of h x w in the heap with `padH`/`padW` zeros on each side; returns the address. Unpadded, the
+ * planes themselves when they live there; padded, copied in once (unless they live there) and spread into the
+ * zeroed padded planes by one wasm call.
+ */
+export function putPadded(rt: WasmRuntime, src: Float32Array, planes: number, h: number, w: number, padH: number, padW: number): number {
+  const heap = rt.heap;
+  const srcAddr = heap.use(src.subarray(0, planes * h * w));
+  if (padH === 0 && padW === 0) return srcAddr;
   const ph = h + 2 * padH;
   const pw = w + 2 * padW;
   const addr = heap.zeros(planes * ph * pw);
-  const f32 = heap.f32;
-  for (let p = 0; p < planes; p++)
-    for (let r = 0; r < h; r++) {
-      const s = (p * h + r) * w;
-      f32.set(src.subarray(s, s + w), (addr >> 2) + (p * ph + r + padH) * pw + padW);
-    }
+  rt.call(rt.fn('copyRows'), [srcAddr, addr + (padH * pw + padW) * 4, planes, h, w * 4, pw * 4, ph * pw * 4]);
   return addr;
 }
 
@@ -132,7 +133,7 @@ export function directConv2D(rt: WasmRuntime, x: Float32Array, w: Float32Array, 
   const heap = rt.heap;
   heap.reset();
   const wAddr = heap.use(w);
-  const xAddr = putPadded(heap, x, at.n * at.cIn, at.h, at.w, at.padH, at.padW);
+  const xAddr = putPadded(rt, x, at.n * at.cIn, at.h, at.w, at.padH, at.padW);
   const p: Plan = {
     n: at.n, groups: at.groups, cinG: at.cIn / at.groups, coutG: at.cOut / at.groups,
     inH: at.h + 2 * at.padH, inW: at.w + 2 * at.padW, outH: at.outH, outW: at.outW,
@@ -217,7 +218,7 @@ export function directConv2DBackpropInput(rt: WasmRuntime, dy: Float32Array, w: 
   if (at.h * padCols(at.w) > MAX_EXTRA_WORK * at.outH * at.outW) return null;
   const heap = rt.heap;
   heap.reset();
-  const dyAddr = putPadded(heap, dy, n * cOut, at.outH, at.outW, ph, pw);
+  const dyAddr = putPadded(rt, dy, n * cOut, at.outH, at.outW, ph, pw);
   // wt[g][ic][oc][ky][kx] = w[g*coutG + oc][ic][kh-1-ky][kw-1-kx]
   const kk = kh * kw;
   const wt = new Float32Array(w.length);
@@ -253,7 +254,7 @@ export function directConv2DBackpropFilter(rt: WasmRuntime, x: Float32Array, dy:
   heap.reset();
   const inH = at.h + 2 * at.padH;
   const inW = at.w + 2 * at.padW;
-  const xAddr = putPadded(heap, x, n * cIn, at.h, at.w, at.padH, at.padW);
+  const xAddr = putPadded(rt, x, n * cIn, at.h, at.w, at.padH, at.padW);
   // dy as [n][groups][2*pairs][plane]: an odd channel count gets a zero plane, whose sums are dropped.
   let dyAddr: number;
   if (coutG === 2 * pairs) dyAddr = heap.use(dy);
