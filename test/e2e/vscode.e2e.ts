@@ -387,20 +387,30 @@ test('time travel: from the loss-spike stop, Step Back, run into the same spike,
   await page.locator('.debug-toolbar .codicon-debug-reverse-continue').click();
   await widget.waitFor({ state: 'hidden', timeout: 60_000 });
   await waitUntil(async () => new RegExp(`train step ${step}(?!\\d)`).test(await topFrame()), 60_000, `the frame of step ${step} after Reverse Continue`);
+  // Let VS Code finish revealing the stop in the editor (it takes the focus) before typing into the Debug Console.
+  await waitUntil(async () => (await page.locator('.debug-top-stack-frame-line').count()) > 0, 30_000, 'the stop shown in the editor');
 
   // `trace` in the Debug Console: the step replayed with every op traced, summarised there; it spikes and stops again.
   const say = async (command: string): Promise<void> => {
-    // Type only once the Debug Console's input has the focus: keys that went elsewhere once landed in lr-spike.ts.
+    // VS Code moves the focus to the editor when it reveals a stop, so keys typed one by one were once split between
+    // the Debug Console and lr-spike.ts ("tr" in one, "ace" in the other). The command goes in as one input event,
+    // once the console's input has the focus, and Enter only when the console's input holds exactly the command;
+    // text that landed anywhere else is undone there and the command given again.
+    const input = page.locator('.repl-input-wrapper');
     await waitUntil(
       async () => {
         await showDebugConsole();
-        await page.locator('.repl-input-wrapper .monaco-editor').click();
-        return page.evaluate(() => !!document.activeElement?.closest('.repl-input-wrapper'));
+        await input.locator('.monaco-editor').click();
+        if (!(await page.evaluate(() => !!document.activeElement?.closest('.repl-input-wrapper')))) return false;
+        await page.keyboard.insertText(command);
+        const held = ((await input.locator('.view-lines').textContent()) ?? '').replace(/\u00a0/g, ' ').trim();
+        if (held === command) return true;
+        await page.keyboard.press('Control+Z');
+        return false;
       },
       30_000,
-      'the Debug Console input to have the focus',
+      `the Debug Console input to hold '${command}'`,
     );
-    await page.keyboard.type(command);
     await page.keyboard.press('Enter');
   };
   await say('trace');
