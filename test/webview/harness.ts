@@ -4,6 +4,7 @@
 // sessionStorage (which survives a reload, as VS Code's getState/setState does).
 import { build } from 'esbuild';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -35,6 +36,25 @@ export async function buildBundle(): Promise<string> {
 
 export function launchBrowser(): Promise<Browser> {
   return launchChromium();
+}
+
+/**
+ * One browser for a test file: the bundle is built and Chromium started before its tests, and closed after them.
+ * Returns the browser's getter (it exists once the file's `before` has run).
+ */
+export function browserForFile(): () => Browser {
+  let browser: Browser | undefined;
+  before(async () => {
+    await buildBundle();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('the browser starts in the test file\'s before hook');
+    return browser;
+  };
 }
 
 const SHIM = `

@@ -2,12 +2,12 @@
 // identical layers of a loop apart, nothing cut off (labels, titles, legends, also in the exported SVG), markers
 // over the axis position of their step in the heatmap and in the loss chart when statistics arrive unevenly, and
 // disabled buttons that look disabled in high contrast (issue 25 items 2, 9, 11).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { EngineMessage, LayerInfo } from '../../protocol/messages';
 import { makeSampleRun } from '../../scripts/make-sample-run';
-import { artifact, buildBundle, launchBrowser, open, posted, writePage } from './harness';
+import { artifact, browserForFile, open, posted, writePage } from './harness';
 
 /** The panel's width beside an editor in a 1500 px window (the e2e's), and a narrow one. */
 const DEFAULT_WIDTH = 700;
@@ -16,16 +16,7 @@ const NARROW_WIDTH = 480;
 const NARROWEST_WIDTH = 380;
 const MODEL = '/work/examples/vanishing-sigmoid.ts';
 
-let browser: Browser;
-
-before(async () => {
-  await buildBundle();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-});
+const browser = browserForFile();
 
 /**
  * A 200-step run of ten `Linear(64, 64)` + Sigmoid pairs built in a loop at line 8 (their names and lines are all
@@ -114,7 +105,7 @@ function centreX(page: Page, selector: string): Promise<{ step: number; x: numbe
 
 for (const width of [DEFAULT_WIDTH, NARROW_WIDTH, NARROWEST_WIDTH]) {
   test(`heatmap rows of a 10-layer loop model read apart and nothing is clipped at ${width} px`, async () => {
-    const page = await open(browser, writePage(`loop-${width}`, { messages: loopRun() }), { width, height: 1100 });
+    const page = await open(browser(), writePage(`loop-${width}`, { messages: loopRun() }), { width, height: 1100 });
     const labels = await page.$$eval('svg.gl-heatmap-svg g.row-label text', (ts) => ts.map((t) => t.textContent ?? ''));
     assert.equal(labels.length, 20);
     assert.equal(new Set(labels).size, 20, `every row label is distinct: ${labels.join(' | ')}`);
@@ -136,7 +127,7 @@ for (const width of [DEFAULT_WIDTH, NARROW_WIDTH, NARROWEST_WIDTH]) {
 }
 
 test('a marker at step s sits over the axis position of s in the heatmap and the loss chart, with uneven statistics', async () => {
-  const page = await open(browser, writePage('adaptive', { messages: loopRun() }), { width: DEFAULT_WIDTH, height: 1100 });
+  const page = await open(browser(), writePage('adaptive', { messages: loopRun() }), { width: DEFAULT_WIDTH, height: 1100 });
   const heatX = await axisOf(page, 'svg.gl-heatmap-svg g.x-axis g.tick');
   const lossX = await axisOf(page, 'svg.gl-loss-svg g.x-axis g.tick');
   const pxPerStep = heatX(1) - heatX(0);
@@ -169,7 +160,7 @@ test('a marker at step s sits over the axis position of s in the heatmap and the
 });
 
 test('the exported heatmap SVG keeps its title, legend and labels inside the image', async () => {
-  const page = await open(browser, writePage('export-loop', { messages: loopRun(), vscode: true }), { width: NARROW_WIDTH, height: 1100 });
+  const page = await open(browser(), writePage('export-loop', { messages: loopRun(), vscode: true }), { width: NARROW_WIDTH, height: 1100 });
   await page.click('button[data-export="heatmap.svg"]');
   await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length >= 1);
   const out = await posted(page);
@@ -200,7 +191,7 @@ test('the exported heatmap SVG keeps its title, legend and labels inside the ima
 });
 
 test('in high contrast a disabled button does not look like an enabled one', async () => {
-  const page = await open(browser, writePage('hc-buttons', { messages: makeSampleRun({ layers: 4, steps: 20, unfinished: true }), vscode: true, bodyClass: 'vscode-high-contrast' }));
+  const page = await open(browser(), writePage('hc-buttons', { messages: makeSampleRun({ layers: 4, steps: 20, unfinished: true }), vscode: true, bodyClass: 'vscode-high-contrast' }));
   const look = (id: string) =>
     page.$eval(`#${id}`, (b) => {
       const cs = getComputedStyle(b);

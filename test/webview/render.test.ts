@@ -2,11 +2,11 @@
 // what it posts back (revealLayer, control, export), the host messages it handles, saved state, and screenshots
 // of every panel in light and dark themes (test-artifacts/webview/). Over 350 lines on purpose: one browser and
 // one page are shared by every case (starting Chromium per file costs seconds), so the page's cases stay together.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { interpolateViridis, interpolateYlOrRd, rgb } from 'd3';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { EngineMessage, WebviewToHost } from '../../protocol/messages';
 import { baseGradNorm, makeSampleRun, SAMPLE_MODEL_FILE } from '../../scripts/make-sample-run';
 import { renderWebviewHtml } from '../../webview/html';
@@ -14,10 +14,9 @@ import { renderReportHtml } from '../../webview/report';
 import { pathToFileURL } from 'node:url';
 import {
   artifact,
-  buildBundle,
+  browserForFile,
   BUNDLE,
   clearPosted,
-  launchBrowser,
   open,
   pageErrors,
   posted,
@@ -36,16 +35,7 @@ const ANOMALIES = [
 ];
 const run = makeSampleRun({ layers: LAYERS, steps: STEPS, anomalies: ANOMALIES, batchesPerEpoch: 100 });
 
-let browser: Browser;
-
-before(async () => {
-  await buildBundle();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-});
+const browser = browserForFile();
 
 const post = postToWebview;
 
@@ -110,7 +100,7 @@ async function colOf(page: Page, step: number): Promise<number> {
 }
 
 test('heatmap: one row per layer in model order, labelled with name and source line', async () => {
-  const page = await open(browser, writePage('rows', { messages: run }));
+  const page = await open(browser(), writePage('rows', { messages: run }));
   const labels = await page.$$eval('svg.gl-heatmap-svg g.row-label', (gs) =>
     gs.map((g) => ({ id: g.getAttribute('data-layer'), text: g.querySelector('text')?.textContent })),
   );
@@ -130,7 +120,7 @@ test('heatmap: one row per layer in model order, labelled with name and source l
 });
 
 test('heatmap: a cell has the colour of its value on the legend scale, per metric', async () => {
-  const page = await open(browser, writePage('colour', { messages: run, vscode: true }));
+  const page = await open(browser(), writePage('colour', { messages: run, vscode: true }));
   const step = 77;
   const stats = layerStatsAt(run, step);
   const value = stats.layers[4].gradNorm ?? NaN;
@@ -156,7 +146,7 @@ test('heatmap: a cell has the colour of its value on the legend scale, per metri
 test('heatmap: long runs squeeze several steps into a pixel with the max kept, so a one-step spike still shows', async () => {
   const steps = 4000;
   const long = makeSampleRun({ layers: 6, steps, histogramEvery: 200, anomalies: [{ step: 2345, kind: 'explodingGradient', layer: 2 }] });
-  const page = await open(browser, writePage('long', { messages: long }));
+  const page = await open(browser(), writePage('long', { messages: long }));
   const width = await page.$eval('canvas.gl-heatmap-canvas', (c) => (c as HTMLCanvasElement).width);
   assert.ok(width < steps / 2, `${steps} steps in ${width} columns`);
   near(await pixel(page, await colOf(page, 2345), 2), await expectedColour(page, 1e3, interpolateViridis), 4, 'spike pixel');
@@ -168,7 +158,7 @@ test('heatmap: long runs squeeze several steps into a pixel with the max kept, s
 test('heatmap: streamed batches paint exactly what a full redraw of the same run paints', async () => {
   const steps = 1500;
   const live = makeSampleRun({ layers: 4, steps, histogramEvery: 100, unfinished: true, anomalies: [{ step: 1001, kind: 'explodingGradient', layer: 2 }] });
-  const page = await open(browser, writePage('stream', { vscode: true }));
+  const page = await open(browser(), writePage('stream', { vscode: true }));
   const batches = 6;
   const per = Math.ceil(live.length / batches);
   for (let i = 0; i < batches; i++) await post(page, { type: 'messages', messages: live.slice(i * per, (i + 1) * per) });
@@ -190,7 +180,7 @@ test('heatmap: streamed batches paint exactly what a full redraw of the same run
 });
 
 test('anomalies are marked on their layer and step; loss spikes on the loss chart', async () => {
-  const page = await open(browser, writePage('markers', { messages: run }));
+  const page = await open(browser(), writePage('markers', { messages: run }));
   const x = await axisFit(page);
   const markers = await page.$$eval('svg.gl-heatmap-svg g.anomaly-marker', (gs) =>
     gs.map((g) => {
@@ -242,7 +232,7 @@ test('anomalies are marked on their layer and step; loss spikes on the loss char
 });
 
 test('clicking a row or a cell posts revealLayer with the layer and its source; Enter does too', async () => {
-  const page = await open(browser, writePage('reveal', { messages: run, vscode: true }));
+  const page = await open(browser(), writePage('reveal', { messages: run, vscode: true }));
   assert.deepEqual(await posted(page), [{ type: 'ready' }]);
   await clearPosted(page);
   await page.click('svg.gl-heatmap-svg g.row-label[data-layer="net.2"]');
@@ -300,7 +290,7 @@ test('clicking a row or a cell posts revealLayer with the layer and its source; 
 
 test('controls post control commands and follow the run state; the status line shows it', async () => {
   const live = makeSampleRun({ layers: 4, steps: 40, unfinished: true });
-  const page = await open(browser, writePage('controls', { messages: live, vscode: true }));
+  const page = await open(browser(), writePage('controls', { messages: live, vscode: true }));
   const enabled = (): Promise<Record<string, boolean>> =>
     page.$$eval('.gl-run-buttons vscode-button', (bs) => Object.fromEntries(bs.map((b) => [b.id.slice(3), !b.hasAttribute('disabled')])));
   assert.deepEqual(await enabled(), { train: true, pause: true, resume: false, step: false, stop: true, skip: false, halve: false });
@@ -339,7 +329,7 @@ test('controls post control commands and follow the run state; the status line s
 });
 
 test('host messages: batches append, reset clears, theme switches the body class', async () => {
-  const page = await open(browser, writePage('host', { vscode: true }));
+  const page = await open(browser(), writePage('host', { vscode: true }));
   assert.equal(await page.$$eval('g.row-label', (g) => g.length), 0);
   const cut = run.findIndex((m) => m.type === 'layerStats' && m.step === 150);
   await post(page, { type: 'messages', messages: run.slice(0, cut) });
@@ -378,7 +368,7 @@ test('host messages: batches append, reset clears, theme switches the body class
 
 test('UI state is saved with a version and restored after a reload', async () => {
   const url = writePage('state', { messages: run, vscode: true });
-  const page = await open(browser, url);
+  const page = await open(browser(), url);
   await page.click('#gl-metric');
   await page.click('#gl-metric vscode-option[value="updateRatio"]');
   await page.$eval('#gl-smoothing', (el) => {
@@ -403,7 +393,7 @@ test('UI state is saved with a version and restored after a reload', async () =>
 });
 
 test('exports: PNG, SVG, CSV and JSON are posted to the host', async () => {
-  const page = await open(browser, writePage('export', { messages: run, vscode: true }));
+  const page = await open(browser(), writePage('export', { messages: run, vscode: true }));
   await clearPosted(page);
   for (const f of ['png', 'svg', 'csv', 'json']) await page.click(`button[data-export="heatmap.${f}"]`);
   await page.click('button[data-export="loss.csv"]');
@@ -455,7 +445,7 @@ test('report page: self-contained, renders the recorded run without a host, down
   );
   const html = renderReportHtml(tricky, { title: 'Sample report', bundlePath: BUNDLE });
   assert.ok(html.includes(readFileSync(BUNDLE, 'utf8').slice(0, 200).replace(/<\/script/gi, '\\x3C/script')));
-  const page = await open(browser, writeFile('report.html', html));
+  const page = await open(browser(), writeFile('report.html', html));
   assert.equal(await page.title(), 'Sample report');
   assert.equal(await page.$$eval('g.row-label', (g) => g.length), LAYERS);
   assert.equal(await page.$eval('g.row-label text', (t) => t.textContent), 'net.0  Linear</script><b>x  :6');
@@ -468,7 +458,7 @@ test('report page: self-contained, renders the recorded run without a host, down
 
 test('VS Code panel HTML: the bundle runs under the strict CSP without violations', async () => {
   const html = renderWebviewHtml({ scriptUri: pathToFileURL(BUNDLE).href, cspSource: 'file:', nonce: 'Tm9uY2UxMjM0NTY3OA==' });
-  const page = await open(browser, writeFile('csp.html', html), { beforeLoad: { messages: run } });
+  const page = await open(browser(), writeFile('csp.html', html), { beforeLoad: { messages: run } });
   const violations = await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
   assert.deepEqual(violations, []);
   assert.equal(await page.$$eval('g.row-label', (g) => g.length), LAYERS);
@@ -492,7 +482,7 @@ test('readable at 100 layers; screenshots of every panel in light, dark and high
       { step: 60, kind: 'deadRelu', layer: 77 },
     ],
   });
-  const bigPage = await open(browser, writePage('hundred', { messages: big }), { height: 1000 });
+  const bigPage = await open(browser(), writePage('hundred', { messages: big }), { height: 1000 });
   const rows = await bigPage.$$eval('g.row-label', (gs) => gs.map((g) => g.getBoundingClientRect().height));
   assert.equal(rows.length, 100);
   assert.ok(rows.every((h) => h >= 9.5), 'rows stay at least 10 px tall');
@@ -504,7 +494,7 @@ test('readable at 100 layers; screenshots of every panel in light, dark and high
   const html = renderReportHtml(run, { title: 'Gradlens', bundlePath: BUNDLE });
   const url = writeFile('themes.html', html);
   for (const scheme of ['light', 'dark'] as const) {
-    const page = await open(browser, url, { colorScheme: scheme });
+    const page = await open(browser(), url, { colorScheme: scheme });
     assert.equal(await page.evaluate(() => document.body.className), `vscode-${scheme}`);
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     assert.equal(bg, scheme === 'light' ? 'rgb(255, 255, 255)' : 'rgb(31, 31, 31)');

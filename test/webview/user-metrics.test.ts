@@ -2,14 +2,14 @@
 // a line per name in its own colour at the steps it was logged, accuracy-like names on the accuracy axis, a legend
 // entry and the hover's value each, the same in the HTML report made from the record, and in the loss exports.
 // A screenshot goes to test-artifacts/webview/loss-user-metrics.png.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { EngineMessage } from '../../protocol/messages';
 import { makeSampleRun } from '../../scripts/make-sample-run';
 import { renderReportHtml } from '../../webview/report';
 import { ReportReducer } from '../../webview/report-reducer';
-import { artifact, buildBundle, BUNDLE, launchBrowser, open, pageErrors, writeFile, writePage } from './harness';
+import { artifact, browserForFile, BUNDLE, open, pageErrors, writeFile, writePage } from './harness';
 
 const STEPS = 300;
 const base = makeSampleRun({ layers: 4, steps: STEPS, batchesPerEpoch: 100 });
@@ -32,14 +32,7 @@ function withMetrics(): EngineMessage[] {
 }
 const run = withMetrics();
 
-let browser: Browser;
-before(async () => {
-  await buildBundle();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = browserForFile();
 
 interface Drawn {
   name: string;
@@ -82,7 +75,7 @@ async function checkDrawn(page: Page): Promise<void> {
 }
 
 test('panel: each logged metric is a line in its own colour on the loss or the accuracy axis, with a legend entry', async () => {
-  const page = await open(browser, writePage('user-metrics', { messages: run }));
+  const page = await open(browser(), writePage('user-metrics', { messages: run }));
   await checkDrawn(page);
   // The gap at step 150 (a NaN logged) lifts the pen: the per-step line has two pieces.
   const d = await page.$eval('svg.gl-loss-svg g.user-metric[data-metric="grad_scale"] path', (p) => p.getAttribute('d') ?? '');
@@ -105,7 +98,7 @@ test('report: the metrics of the run record are drawn as in the panel, and the l
   const reducer = new ReportReducer();
   for (const m of run) reducer.push(JSON.parse(JSON.stringify(m)));
   const html = renderReportHtml(reducer.result().messages, { title: 'Metrics report', bundlePath: BUNDLE });
-  const page = await open(browser, writeFile('user-metrics-report.html', html));
+  const page = await open(browser(), writeFile('user-metrics-report.html', html));
   await checkDrawn(page);
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('button[data-export="loss.csv"]')]);
   const csv = await download.createReadStream().then(async (s) => {

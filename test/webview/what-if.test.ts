@@ -2,16 +2,16 @@
 // asks the host to re-score, the host's real handler (extension/panel/whatIf.ts over the run's record) answers, and
 // the heatmap, loss-chart and warnings markers become the re-scored ones, marked as "what if"; Reset brings the
 // run's own back. Screenshot: test-artifacts/webview/what-if.png.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { EngineMessage, WebviewToHost } from '../../protocol/messages';
 import { makeSampleRun } from '../../scripts/make-sample-run';
 import { answerWhatIf } from '../../extension/panel/whatIf';
-import { artifact, buildBundle, clearPosted, launchBrowser, open, pageErrors, posted, postToWebview, settle, writePage } from './harness';
+import { artifact, browserForFile, clearPosted, open, pageErrors, posted, postToWebview, settle, writePage } from './harness';
 
 /** The sample run, its loss six times higher for six steps from 150; the run's own detectors flagged step 152. */
 const run: EngineMessage[] = makeSampleRun({ layers: 4, steps: 300, batchesPerEpoch: 100, anomalies: [{ step: 152, kind: 'lossSpike' }] }).map(
@@ -20,14 +20,7 @@ const run: EngineMessage[] = makeSampleRun({ layers: 4, steps: 300, batchesPerEp
 const record = path.join(mkdtempSync(path.join(tmpdir(), 'gradlens-whatif-')), 'run.jsonl');
 writeFileSync(record, run.map((m) => JSON.stringify(m)).join('\n') + '\n');
 
-let browser: Browser;
-before(async () => {
-  await buildBundle();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = browserForFile();
 
 interface Markers {
   heatmap: string[];
@@ -66,7 +59,7 @@ async function ask(page: Page, name: string, value: string): Promise<void> {
 }
 
 test('what if: a threshold re-scores the markers over the whole run; Reset shows the run\'s own', async () => {
-  const page = await open(browser, writePage('what-if', { messages: run, vscode: true }));
+  const page = await open(browser(), writePage('what-if', { messages: run, vscode: true }));
   await clearPosted(page); // 'ready'
   const own = await markers(page);
   assert.deepEqual(own.spikes, ['152']);
@@ -112,7 +105,7 @@ test('what if: a threshold re-scores the markers over the whole run; Reset shows
 });
 
 test('what if: a value that is not a number is refused by name; the report (no host) has no control', async () => {
-  const page = await open(browser, writePage('what-if-bad', { messages: run, vscode: true }));
+  const page = await open(browser(), writePage('what-if-bad', { messages: run, vscode: true }));
   await clearPosted(page); // 'ready'
   await ask(page, 'lossSpikeSigma', 'abc');
   assert.deepEqual(await posted(page), []);
@@ -120,14 +113,14 @@ test('what if: a value that is not a number is refused by name; the report (no h
   assert.deepEqual((await markers(page)).spikes, ['152']);
   await page.close();
 
-  const report = await open(browser, writePage('what-if-report', { messages: run }));
+  const report = await open(browser(), writePage('what-if-report', { messages: run }));
   assert.equal(await report.isVisible('#gl-whatif'), false);
   await report.close();
 });
 
 test('what if: while a run goes on, new steps ask the host to re-score again; after Reset they do not', async () => {
   const cut = run.findIndex((m) => m.type === 'step' && m.step === 200);
-  const page = await open(browser, writePage('what-if-live', { messages: run.slice(0, cut), vscode: true }));
+  const page = await open(browser(), writePage('what-if-live', { messages: run.slice(0, cut), vscode: true }));
   await clearPosted(page);
   await ask(page, 'lossSpikeRatio', '1e9');
   await answer(page);
