@@ -113,7 +113,11 @@ export function sumSquaredDiff(a: Float32Array, b: Float32Array): number {
 
 /** ||a||^2 and ||a - b||^2 in one pass (the weight norm and the update of the update-to-weight ratio). */
 export function normAndDiff(a: Float32Array, b: Float32Array): { sumSq: number; diffSq: number } {
-  if (fast && a.length >= FAST_MIN && a.length === b.length) return fast.normAndDiff(a, b);
+  return fast && a.length >= FAST_MIN && a.length === b.length ? fast.normAndDiff(a, b) : normAndDiffReference(a, b);
+}
+
+/** normAndDiff's loop in plain JavaScript: the reference a faster pass is tested against. */
+export function normAndDiffReference(a: Float32Array, b: Float32Array): { sumSq: number; diffSq: number } {
   let s = 0;
   let d2 = 0;
   const n = Math.min(a.length, b.length);

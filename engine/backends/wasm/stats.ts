@@ -2,8 +2,8 @@
 // lives there (parameters, their gradient slots) and copied in once otherwise, then one v128 pass
 // (stats-module.ts). Counts, min and max are exactly the reference loops'; the sums are float64 like theirs, added
 // in another order (lanes, then the lanes), so they may differ from them in the last bits. The last n % 4 values
-// are added by the reference code itself.
-import { addMoments, type FastStats, type Moments } from '../../monitor/tensor-stats';
+// are added by the reference loops themselves.
+import { accumulateGrad, addMoments, normAndDiffReference, type FastStats, type Moments } from '../../monitor/tensor-stats';
 import type { WasmRuntime } from './runtime';
 
 export function makeFastStats(rt: WasmRuntime): FastStats {
@@ -51,30 +51,17 @@ export function makeFastStats(rt: WasmRuntime): FastStats {
     gradSums(data: Float32Array): { sumSq: number; sumAbs: number; zeros: number } {
       const { vecs, out } = pass(gradSumsFn, 20, data);
       const f64 = f64At(out, 8);
-      let sumSq = lanesSum(f64, 0);
-      let sumAbs = lanesSum(f64, 4);
-      let zeros = i32Sum(out + 64);
-      for (let i = vecs * 4; i < data.length; i++) {
-        const v = data[i];
-        sumSq += v * v;
-        sumAbs += Math.abs(v);
-        zeros += +(v === 0);
-      }
-      return { sumSq, sumAbs, zeros };
+      const acc = { sumSq: lanesSum(f64, 0), sumAbs: lanesSum(f64, 4), zeros: i32Sum(out + 64), count: vecs * 4 };
+      // The last n % 4 values through the reference loop (too few for this pass: tensor-stats runs its own).
+      accumulateGrad(acc, data.subarray(vecs * 4));
+      return acc;
     },
 
     normAndDiff(a: Float32Array, b: Float32Array): { sumSq: number; diffSq: number } {
       const { vecs, out } = pass(diffSumsFn, 16, a, b);
       const f64 = f64At(out, 8);
-      let sumSq = lanesSum(f64, 0);
-      let diffSq = lanesSum(f64, 4);
-      for (let i = vecs * 4; i < a.length; i++) {
-        const v = a[i];
-        const d = v - b[i];
-        sumSq += v * v;
-        diffSq += d * d;
-      }
-      return { sumSq, diffSq };
+      const tail = normAndDiffReference(a.subarray(vecs * 4), b.subarray(vecs * 4, a.length));
+      return { sumSq: lanesSum(f64, 0) + tail.sumSq, diffSq: lanesSum(f64, 4) + tail.diffSq };
     },
   };
 }
