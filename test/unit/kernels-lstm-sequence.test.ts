@@ -10,6 +10,9 @@ import { cpuBackend } from '../../engine/backends/cpu';
 import type { KernelMap, LstmSequenceAttrs } from '../../engine/kernels/kernel-map';
 import { lstmSequenceGradOf, lstmSequenceOf } from '../../engine/kernels/lstm-sequence';
 import { randArray } from './kernels-reference';
+import { batchParts } from '../../engine/backends/wasm/lstm-sequence-split';
+import { rowCalls } from '../../engine/backends/wasm/gemm';
+import { WasmRuntime } from '../../engine/backends/wasm/runtime';
 
 let one: WasmBackend;
 let two: WasmBackend;
@@ -48,6 +51,7 @@ function assertSameBits(got: Float32Array[], want: Float32Array[], what: string)
 // is not a multiple of 8, and too few cells for the vector loop.
 const cases: LstmSequenceAttrs[] = [
   { steps: 6, batch: 64, hidden: 128 },
+  { steps: 4, batch: 30, hidden: 64 },
   { steps: 3, batch: 5, hidden: 64 },
   { steps: 1, batch: 4, hidden: 64 },
   { steps: 4, batch: 8, hidden: 36 },
@@ -96,4 +100,31 @@ test('cpu LstmSequence: the states follow the cell equations step by step', () =
   assert.deepEqual([...f.hs.subarray(6, 12)], [...step.h]);
   assert.deepEqual([...f.cs.subarray(6, 12)], [...step.c]);
   assert.throws(() => k.LstmSequence(xp.subarray(0, 10), w, null, h0, c0, at), /LstmSequence: xp has 10 elements, expected 48/);
+});
+
+test('wasm LstmSequence on two threads: the batch is cut into whole-tile row ranges that cover it once', async () => {
+  const rt = await WasmRuntime.create({ threads: 2 });
+  const single = await WasmRuntime.create({ threads: 1 });
+  try {
+    const mr = rt.variant.mr;
+    for (const batch of [2 * mr, 30, 64, 65, 200]) {
+      const parts = batchParts(rt, batch);
+      assert.ok(parts, `batch ${batch} is split`);
+      assert.equal(parts[0][0], 0);
+      assert.equal(parts[parts.length - 1][1], batch);
+      parts.forEach(([r0, r1], i) => {
+        assert.ok(r1 > r0, `range ${i} of batch ${batch} is not empty`);
+        assert.equal(r0 % mr, 0, `range ${i} of batch ${batch} starts on a tile`);
+        if (i > 0) assert.equal(r0, parts[i - 1][1], 'ranges are contiguous');
+      });
+    }
+    // One tile's rows cannot be split; one thread never splits.
+    assert.equal(batchParts(rt, mr), null);
+    assert.equal(batchParts(single, 64), null);
+    // A row range starting inside a tile would share that tile's padded rows with the range before it.
+    assert.throws(() => rowCalls(rt, 8, 8, { addr: 0, s0: 8, s1: 1 }, { addr: 0, ldc: 8 }, 1, 4, [0], 0), /not a multiple of the tile height/);
+  } finally {
+    await rt.dispose();
+    await single.dispose();
+  }
 });

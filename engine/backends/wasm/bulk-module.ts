@@ -37,3 +37,19 @@ export function copyRowsFn(): Fn {
   });
   return f;
 }
+
+/**
+ * repeatRow(src, dst, rows, rowBytes, dstRowBytes): the row of `rowBytes` at src copied into `rows` rows of dst,
+ * dstRowBytes apart: a bias seeding a GEMM's output rows (what seedRows does in JavaScript), as one call that the
+ * helper thread can run inside a command list.
+ */
+export function repeatRowFn(): Fn {
+  const f = new Fn('repeatRow', new Array<'i32'>(5).fill('i32'));
+  const [src, dst, rows, rowBytes, dstRowBytes] = [0, 1, 2, 3, 4];
+  const r = f.local('i32');
+  f.forRange(r, () => f.i32(0), () => f.get(rows), 1, () => {
+    f.get(dst).get(src).get(rowBytes).memoryCopy();
+    f.get(dst).get(dstRowBytes).i32Add().set(dst);
+  });
+  return f;
+}

@@ -70,6 +70,8 @@ interface Prepacked {
   b?: number[];
   /** Packed A per k block and MC row block, from row 0. */
   a?: number[][];
+  /** Room for one MC-row block of packed A (aScratchFloats), when A is not prepacked: reused call after call. */
+  aScratch?: number;
 }
 
 /** The k blocks [p0, kc]: as few as KC allows, of equal depth (k = 784 is 4 x 196, not 3 x 256 + 16). */
@@ -86,7 +88,7 @@ function partCalls(rt: WasmRuntime, k: number, a: Operand, b: Operand, c: Output
   const calls: Call[] = [];
   const nw = j1 - j0;
   const pb = pre.b ? -1 : rt.heap.alloc(padCols(nw) * KC);
-  const pa = pre.a ? -1 : rt.heap.alloc((MC + mr) * KC);
+  const pa = pre.a ? -1 : (pre.aScratch ?? rt.heap.alloc(aScratchFloats(rt)));
   const macro = rt.fn('macro');
   const macroA = rt.fn('macroA');
   const nTiles = Math.ceil(nw / NR);
@@ -115,6 +117,31 @@ function partCalls(rt: WasmRuntime, k: number, a: Operand, b: Operand, c: Output
     }
   });
   return calls;
+}
+
+/** Floats of scratch that rowCalls packs A's panels into. */
+export const aScratchFloats = (rt: WasmRuntime): number => (MC + rt.variant.mr) * KC;
+
+/** B packed once, per k block, for GEMMs that share it (planGemm's row chunks, rowCalls): the blocks and the calls. */
+export function packB(rt: WasmRuntime, k: number, n: number, b: Operand): { blocks: number[]; calls: Call[][] } {
+  const ks = kBlocks(k);
+  const blocks = ks.map(([, kc]) => rt.heap.alloc(padCols(n) * kc));
+  const calls = ks.map(([p0, kc], kb) => {
+    const block: Call[] = [];
+    packCalls(rt, block, elementAt(b, p0, 0), b.s0, b.s1, kc, n, NR, blocks[kb]);
+    return block;
+  });
+  return { blocks, calls };
+}
+
+/**
+ * The calls computing rows [i0, i1) of C = op(A)·B (all n columns), B packed by packB, A's panels packed into
+ * `aScratch`: the same tiles, in the same order, as gemm computes them, so the same bits. i0 must be a multiple of
+ * the tile height (the last tile writes C's padded rows up to the next multiple).
+ */
+export function rowCalls(rt: WasmRuntime, k: number, n: number, a: Operand, c: Output, i0: number, i1: number, packedB: number[], aScratch: number): Call[] {
+  if (i0 % rt.variant.mr !== 0) throw new Error(`rowCalls: first row ${i0} is not a multiple of the tile height ${rt.variant.mr}`);
+  return partCalls(rt, k, a, { addr: 0, s0: 0, s1: 0 }, c, i0, i1, 0, n, { b: packedB, aScratch });
 }
 
 /**
@@ -187,12 +214,7 @@ function planGemm(rt: WasmRuntime, m: number, n: number, k: number, a: Operand, 
     for (let q = 0; q < panels; q += per) chunks.push(partCalls(rt, k, a, b, c, 0, m, q * NR, Math.min(n, (q + per) * NR), { a: packedA }));
     return { rounds: [packs, chunks], parts: false };
   }
-  const packedB = blocks.map(([, kc]) => rt.heap.alloc(padCols(n) * kc));
-  const packs = blocks.map(([p0, kc], kb) => {
-    const calls: Call[] = [];
-    packCalls(rt, calls, elementAt(b, p0, 0), b.s0, b.s1, kc, n, NR, packedB[kb]);
-    return calls;
-  });
+  const { blocks: packedB, calls: packs } = packB(rt, k, n, b);
   const per = Math.max(1, Math.ceil(rowTiles / CHUNKS)) * mr;
   const chunks: Call[][] = [];
   for (let i0 = 0; i0 < m; i0 += per) chunks.push(partCalls(rt, k, a, b, c, i0, Math.min(m, i0 + per), 0, n, { b: packedB }));

@@ -5,7 +5,7 @@
 // the order below only fixes function indices, not meaning.
 import { ACTIVATION_FNS } from '../../kernels/kernel-map';
 import { activationFn, activationGradFn } from './activation-module';
-import { copyBytesFn, copyRowsFn, zeroBytesFn } from './bulk-module';
+import { copyBytesFn, copyRowsFn, repeatRowFn, zeroBytesFn } from './bulk-module';
 import { diffSumsFn, gradSumsFn, momentsFn } from './stats-module';
 import { Fn, buildModule } from './emitter';
 import { convDirectFns } from './conv-direct-module';
@@ -38,7 +38,7 @@ export function buildKernelsModule(v: KernelVariant): Uint8Array<ArrayBuffer> {
   // The vector packs of A's MR-row panels need MR to be whole vectors: 4 on Node 20, not 6 (packCalls then gathers).
   if (v.mr % 4 === 0) fns.push(packTransFn(v.mr), packContigFn(v.mr));
   for (const fn of ACTIVATION_FNS) fns.push(activationFn(fn), activationGradFn(fn));
-  fns.push(zeroBytesFn(), copyBytesFn(), copyRowsFn(), momentsFn(), gradSumsFn(), diffSumsFn());
+  fns.push(zeroBytesFn(), copyBytesFn(), copyRowsFn(), momentsFn(), gradSumsFn(), diffSumsFn(), repeatRowFn());
   return buildModule(fns, { initial: 1, maximum: MAX_PAGES, shared: true });
 }
 

@@ -21,12 +21,13 @@
 // figures in its commit message).
 import type { KernelMap, LstmSequenceAttrs, LstmSequenceGradAttrs, LstmSequenceGradInputs, LstmSequenceGradOut, LstmSequenceOut } from '../../kernels/kernel-map';
 import { markFinite } from '../../finite';
-import { seedRows } from '../cpu/matmul';
 import { BIAS_GRAD_SMALL, columnSums } from './bias-grad';
 import { lstmSequenceGradOf, lstmSequenceOf } from '../../kernels/lstm-sequence';
 import { gemm, padCols, padRows } from './gemm';
+import { seedBias } from './matmul';
 import { uninitializedFloat32 } from './heap';
 import type { Call } from './threads';
+import { backwardSplit, batchParts, forwardSplit } from './lstm-sequence-split';
 import type { WasmRuntime } from './runtime';
 
 /** Cells per step from which the cell loops split their rows over two threads (as the LstmCell kernels do). */
@@ -38,6 +39,13 @@ const SPLIT_MIN = 8192;
  * LstmCell kernels run their reference loops below those sizes).
  */
 const fusable = (B: number, H: number): boolean => H % 8 === 0 && B * H >= 256 && B * 4 * H * H >= 16 * 16 * 16;
+
+/** Multiply-adds of the recurrent GEMMs from which the recurrence splits the batch over two threads (~50 us). */
+const SPLIT_SEQUENCE_MIN = 1 << 20;
+
+/** The batch's row ranges that two threads run the whole sequence on, or null to run it step by step here. */
+const splitRows = (rt: WasmRuntime, T: number, B: number, H: number): Array<[number, number]> | null =>
+  T * B * 4 * H * H >= SPLIT_SEQUENCE_MIN ? batchParts(rt, B) : null;
 
 type StepKernels = Pick<KernelMap, 'MatMul' | 'BiasGrad' | 'LstmCell' | 'LstmCellGrad'>;
 
@@ -52,15 +60,9 @@ export function makeLstmSequence(rt: WasmRuntime, steps: StepKernels): KernelMap
     }
     const heap = rt.heap;
     heap.reset();
-    // Each step's input projection is copied in, and its gates out, next to the step that uses them: through one
-    // step-sized block each, which stays in cache, rather than all T steps at once (the cell loop then read and
-    // wrote 3.7 MB blocks out of cache: the call took 12.8-13.3 ms instead of 10.5-11.0 on the bench's shape).
-    const xResident = heap.addressOf(xp);
-    const xStep = xResident >= 0 ? -1 : heap.alloc(B * G);
     const w = heap.use(wHh.subarray(0, G * H));
     const hs = heap.alloc((T + 1) * BH);
     const cs = heap.alloc((T + 1) * BH);
-    const gates = heap.alloc(B * G);
     // Fresh arrays, never the pass arena: the layer keeps these for its backward, past any pass running now.
     const gatesOut = uninitializedFloat32(T * B * G);
     // The projection's rows are padded to the register tile's height (G is a multiple of 8, so ldc = G).
@@ -68,10 +70,38 @@ export function makeLstmSequence(rt: WasmRuntime, steps: StepKernels): KernelMap
     heap.f32.set(h0.subarray(0, BH), hs >> 2);
     heap.f32.set(c0.subarray(0, BH), cs >> 2);
     const bias = bHh ? bHh.subarray(0, G) : null;
+    const rows = splitRows(rt, T, B, H);
+    if (rows) {
+      // Two threads, each running the whole sequence for its rows of the batch: every step's x_t and gates are in
+      // the heap at once.
+      const gates = heap.alloc(T * B * G);
+      forwardSplit(rt, T, B, H, { x: heap.use(xp.subarray(0, T * B * G)), w, bias: bias ? heap.use(bias) : -1, hs, cs, gates, hp }, rows);
+      heap.copyOut(gates, T * B * G, gatesOut);
+    } else stepByStep(T, B, H, { xp, w, bias, hs, cs, hp, gatesOut });
+    // The states are scanned for the layer's output (see recurrentLayer); the gates never reach the autograd, so
+    // their 3.7 MB on the bench LSTM are not.
+    const states = (addr: number): Float32Array => {
+      const a = heap.copyOut(addr, (T + 1) * BH, uninitializedFloat32((T + 1) * BH));
+      return rt.finiteRegion(addr, (T + 1) * B, H, H) ? markFinite(a) : a;
+    };
+    return { hs: states(hs), cs: states(cs), gates: gatesOut };
+  };
+
+  /** The one-thread recurrence: x_t copied in and the gates out next to the step that uses them. */
+  function stepByStep(T: number, B: number, H: number, at: { xp: Float32Array; w: number; bias: Float32Array | null; hs: number; cs: number; hp: number; gatesOut: Float32Array }): void {
+    const G = 4 * H, BH = B * H;
+    const heap = rt.heap;
+    const { xp, w, bias, hs, cs, hp, gatesOut } = at;
+    // Through one step-sized block each, which stays in cache, rather than all T steps at once (the cell loop then
+    // read and wrote 3.7 MB blocks out of cache: the call took 12.8-13.3 ms instead of 10.5-11.0 on the bench's shape).
+    const xResident = heap.addressOf(xp);
+    const xStep = xResident >= 0 ? -1 : heap.alloc(B * G);
+    const gates = heap.alloc(B * G);
+    const biasAt = bias ? heap.use(bias) : -1;
     const halves = rt.halves(B, BH, SPLIT_MIN);
     for (let t = 0; t < T; t++) {
       // hp = b_hh + h_t·W_hhᵀ, as MatMul computes it: the bias seeds C and the GEMM adds the product.
-      if (bias) seedRows(heap.f32, bias, B, G, hp >> 2);
+      if (biasAt >= 0) seedBias(rt, biasAt, B, G, G, hp);
       gemm(rt, B, G, H, { addr: hs + t * BH * 4, s0: H, s1: 1 }, { addr: w, s0: 1, s1: H }, { addr: hp, ldc: G, accumulate: !!bias });
       if (xStep >= 0) heap.f32.set(xp.subarray(t * B * G, (t + 1) * B * G), xStep >> 2);
       const x = xStep >= 0 ? xStep : xResident + t * B * G * 4;
@@ -83,14 +113,7 @@ export function makeLstmSequence(rt: WasmRuntime, steps: StepKernels): KernelMap
       rt.runParts(halves.map(([r0, r1]): Call[] => [[cellFn, [...args(r0), r1 - r0, H]]]));
       heap.copyOut(gates, B * G, gatesOut.subarray(t * B * G, (t + 1) * B * G));
     }
-    // The states are scanned for the layer's output (see recurrentLayer); the gates never reach the autograd, so
-    // their 3.7 MB on the bench LSTM are not.
-    const states = (addr: number): Float32Array => {
-      const a = heap.copyOut(addr, (T + 1) * BH, uninitializedFloat32((T + 1) * BH));
-      return rt.finiteRegion(addr, (T + 1) * B, H, H) ? markFinite(a) : a;
-    };
-    return { hs: states(hs), cs: states(cs), gates: gatesOut };
-  };
+  }
 }
 
 export function makeLstmSequenceGrad(rt: WasmRuntime, steps: StepKernels): KernelMap['LstmSequenceGrad'] {
@@ -107,33 +130,17 @@ export function makeLstmSequenceGrad(rt: WasmRuntime, steps: StepKernels): Kerne
     const g = heap.use(gOut.subarray(0, (T + 1) * BH));
     const w = heap.use(wHh.subarray(0, G * H));
     const c = heap.use(cs.subarray(0, (T + 1) * BH));
-    // Each step's saved gates are copied in next to that step, through one step-sized block (as the forward's input
-    // projections), unless they are resident.
-    const actsResident = heap.addressOf(gates);
-    const actsStep = actsResident >= 0 ? -1 : heap.alloc(B * G);
     // In the pass arena while autograd runs this backward (handed out where it lies, no copy), else in scratch.
     const dGates = heap.result(T * B * G);
     // dh: the recurrent gradient, zero before the last step; then each step's GEMM output (rows padded).
     const dh = heap.zeros(padRows(rt, B) * H);
     // dc ping-pongs between two buffers: a step reads dL/dc_t from one and writes dL/dc_{t-1} into the other.
-    const dcs = [heap.alloc(BH), heap.alloc(BH)];
+    const dcs: [number, number] = [heap.alloc(BH), heap.alloc(BH)];
     heap.f32.set(gOut.subarray(T * BH, (T + 1) * BH), dcs[0] >> 2);
-    const halves = rt.halves(B, BH, SPLIT_MIN);
-    let cur = 0;
-    for (let t = T - 1; t >= 0; t--) {
-      const dcIn = dcs[cur], dcPrev = dcs[1 - cur];
-      if (actsStep >= 0) heap.f32.set(gates.subarray(t * B * G, (t + 1) * B * G), actsStep >> 2);
-      const acts = actsStep >= 0 ? actsStep : actsResident + t * B * G * 4;
-      // Inputs gOut_t, dhRec, dcIn, gates_t, c_{t-1}, c_t; outputs dGates_t, dc_{t-1}: each at row r0.
-      const args = (r0: number): number[] => [
-        g + (t * BH + r0 * H) * 4, dh + r0 * H * 4, dcIn + r0 * H * 4, acts + r0 * G * 4, c + (t * BH + r0 * H) * 4, c + ((t + 1) * BH + r0 * H) * 4,
-        dGates + (t * B + r0) * G * 4, dcPrev + r0 * H * 4,
-      ];
-      rt.runParts(halves.map(([r0, r1]): Call[] => [[gradFn, [...args(r0), r1 - r0, H]]]));
-      cur = 1 - cur;
-      // dh_{t-1} = dGates_t · W_hh ([B, 4H] x [4H, H]), as MatMul computes it.
-      gemm(rt, B, H, G, { addr: dGates + t * B * G * 4, s0: G, s1: 1 }, { addr: w, s0: H, s1: 1 }, { addr: dh, ldc: H });
-    }
+    const rows = splitRows(rt, T, B, H);
+    const cur = rows
+      ? backwardSplit(rt, T, B, H, { g, w, cs: c, gates: heap.use(gates.subarray(0, T * B * G)), dGates, dh, dcs }, rows)
+      : stepByStep(T, B, H, { g, w, c, gates, dGates, dh, dcs });
     // W_hh's and b_hh's gradients from the gate gradients still in the heap (BiasGrad and MatMul would copy all T
     // steps of them in again, 3.7 MB each for the bench's LSTM), computed as those kernels compute them.
     let dWhh: Float32Array | null = null;
@@ -157,4 +164,32 @@ export function makeLstmSequenceGrad(rt: WasmRuntime, steps: StepKernels): Kerne
     const dBhh = !at.biasGrad ? null : T * B * G < BIAS_GRAD_SMALL ? steps.BiasGrad(dG, { outer: T * B, channels: G, inner: 1 }) : columnSums(rt, dGates, T * B, G);
     return { dGates: dG, dh0: out(dh, B, H), dc0: out(dcs[cur], B, H), dWhh, dBhh };
   };
+
+  /** The one-thread backward through time; returns which dc buffer holds dL/dc_0. */
+  function stepByStep(T: number, B: number, H: number, at: { g: number; w: number; c: number; gates: Float32Array; dGates: number; dh: number; dcs: [number, number] }): number {
+    const G = 4 * H, BH = B * H;
+    const heap = rt.heap;
+    const { g, w, c, gates, dGates, dh, dcs } = at;
+    // Each step's saved gates are copied in next to that step, through one step-sized block (as the forward's input
+    // projections), unless they are resident.
+    const actsResident = heap.addressOf(gates);
+    const actsStep = actsResident >= 0 ? -1 : heap.alloc(B * G);
+    const halves = rt.halves(B, BH, SPLIT_MIN);
+    let cur = 0;
+    for (let t = T - 1; t >= 0; t--) {
+      const dcIn = dcs[cur], dcPrev = dcs[1 - cur];
+      if (actsStep >= 0) heap.f32.set(gates.subarray(t * B * G, (t + 1) * B * G), actsStep >> 2);
+      const acts = actsStep >= 0 ? actsStep : actsResident + t * B * G * 4;
+      // Inputs gOut_t, dhRec, dcIn, gates_t, c_{t-1}, c_t; outputs dGates_t, dc_{t-1}: each at row r0.
+      const args = (r0: number): number[] => [
+        g + (t * BH + r0 * H) * 4, dh + r0 * H * 4, dcIn + r0 * H * 4, acts + r0 * G * 4, c + (t * BH + r0 * H) * 4, c + ((t + 1) * BH + r0 * H) * 4,
+        dGates + (t * B + r0) * G * 4, dcPrev + r0 * H * 4,
+      ];
+      rt.runParts(halves.map(([r0, r1]): Call[] => [[gradFn, [...args(r0), r1 - r0, H]]]));
+      cur = 1 - cur;
+      // dh_{t-1} = dGates_t · W_hh ([B, 4H] x [4H, H]), as MatMul computes it.
+      gemm(rt, B, H, G, { addr: dGates + t * B * G * 4, s0: G, s1: 1 }, { addr: w, s0: H, s1: 1 }, { addr: dh, ldc: H });
+    }
+    return cur;
+  }
 }
