@@ -76,3 +76,25 @@ test('wasm threads: a round starts only after every chunk of the round before it
       for (const s of second) assert.deepEqual([...new Set(s)], [NR * kc], `iteration ${i}`);
     }
   }));
+
+test('wasm threads: prewake wakes a sleeping helper, which then spins for the budget given before sleeping again', () =>
+  withRuntime((rt) => {
+    const ctl = new Int32Array(rt.heap.memory.buffer, 0, 16);
+    const asleep = (): boolean => Atomics.load(ctl, 8) !== 0;
+    /** Waits up to `ms` for `cond`; returns whether it held. */
+    const within = (ms: number, cond: () => boolean): boolean => {
+      const end = performance.now() + ms;
+      while (performance.now() < end) {
+        if (cond()) return true;
+        sleepMs(0.2);
+      }
+      return cond();
+    };
+    assert.ok(within(2000, asleep), 'the idle helper goes to sleep');
+    // About 0.2-1 s of spinning on any machine this runs on: long enough to see, short enough for a unit test.
+    rt.prewake(100_000_000);
+    assert.ok(within(2000, () => !asleep()), 'prewake woke the helper');
+    sleepMs(20);
+    assert.equal(asleep(), false, 'still spinning 20 ms later (a plain wake-up spins well under 5 ms)');
+    assert.ok(within(20_000, asleep), 'asleep again once the budget is spent');
+  }));

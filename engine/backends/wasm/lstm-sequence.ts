@@ -47,6 +47,12 @@ const SPLIT_SEQUENCE_MIN = 1 << 20;
 const splitRows = (rt: WasmRuntime, T: number, B: number, H: number): Array<[number, number]> | null =>
   T * B * 4 * H * H >= SPLIT_SEQUENCE_MIN ? batchParts(rt, B) : null;
 
+/**
+ * The helper's spin budget while the split paths copy their inputs into the heap (~0.2-0.5 ms for the bench's
+ * 3.7 MB of input projections or saved gates): a wake-up from sleep costs about as much again on this VM.
+ */
+const PREWAKE_SPINS = 200_000;
+
 type StepKernels = Pick<KernelMap, 'MatMul' | 'BiasGrad' | 'LstmCell' | 'LstmCellGrad'>;
 
 export function makeLstmSequence(rt: WasmRuntime, steps: StepKernels): KernelMap['LstmSequence'] {
@@ -60,6 +66,8 @@ export function makeLstmSequence(rt: WasmRuntime, steps: StepKernels): KernelMap
     }
     const heap = rt.heap;
     heap.reset();
+    const rows = splitRows(rt, T, B, H);
+    if (rows) rt.prewake(PREWAKE_SPINS);
     const w = heap.use(wHh.subarray(0, G * H));
     const hs = heap.alloc((T + 1) * BH);
     const cs = heap.alloc((T + 1) * BH);
@@ -70,7 +78,6 @@ export function makeLstmSequence(rt: WasmRuntime, steps: StepKernels): KernelMap
     heap.f32.set(h0.subarray(0, BH), hs >> 2);
     heap.f32.set(c0.subarray(0, BH), cs >> 2);
     const bias = bHh ? bHh.subarray(0, G) : null;
-    const rows = splitRows(rt, T, B, H);
     if (rows) {
       // Two threads, each running the whole sequence for its rows of the batch: every step's x_t and gates are in
       // the heap at once.
@@ -127,6 +134,8 @@ export function makeLstmSequenceGrad(rt: WasmRuntime, steps: StepKernels): Kerne
     if (!fusable(B, H) || T === 0 || short) return perStep(inputs, at);
     const heap = rt.heap;
     heap.reset();
+    const rows = splitRows(rt, T, B, H);
+    if (rows) rt.prewake(PREWAKE_SPINS);
     const g = heap.use(gOut.subarray(0, (T + 1) * BH));
     const w = heap.use(wHh.subarray(0, G * H));
     const c = heap.use(cs.subarray(0, (T + 1) * BH));
@@ -137,7 +146,6 @@ export function makeLstmSequenceGrad(rt: WasmRuntime, steps: StepKernels): Kerne
     // dc ping-pongs between two buffers: a step reads dL/dc_t from one and writes dL/dc_{t-1} into the other.
     const dcs: [number, number] = [heap.alloc(BH), heap.alloc(BH)];
     heap.f32.set(gOut.subarray(T * BH, (T + 1) * BH), dcs[0] >> 2);
-    const rows = splitRows(rt, T, B, H);
     const cur = rows
       ? backwardSplit(rt, T, B, H, { g, w, cs: c, gates: heap.use(gates.subarray(0, T * B * G)), dGates, dh, dcs }, rows)
       : stepByStep(T, B, H, { g, w, c, gates, dGates, dh, dcs });

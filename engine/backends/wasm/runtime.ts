@@ -126,6 +126,11 @@ export class WasmRuntime {
     return [[0, mid], [mid, count]];
   }
 
+  /** See Helper.prewake: a two-thread job follows within about `spins` helper spin iterations. */
+  prewake(spins: number): void {
+    this.helper?.prewake(spins);
+  }
+
   /**
    * Runs two independent parts, one per thread: part 0 here, part 1 on the helper, except that a thread done with
    * its part takes the other's if it has not been started (a helper slow to wake leaves both to this thread).

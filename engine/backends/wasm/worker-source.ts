@@ -14,12 +14,20 @@ parentPort.postMessage('ready');
 let last = 0;
 for (;;) {
   let n = 0;
+  let limit = spins;
   while (Atomics.load(ctl, 0) === last) {
-    if (++n > spins) {
+    if (++n > limit) {
+      // A spin budget the main thread left with prewake(): a job is coming soon, so keep spinning that long.
+      const extra = Atomics.exchange(ctl, 9, 0);
+      n = 0;
+      if (extra > 0) {
+        limit = extra;
+        continue;
+      }
+      limit = spins;
       Atomics.store(ctl, 8, 1);
       Atomics.wait(ctl, 0, last);
       Atomics.store(ctl, 8, 0);
-      n = 0;
     }
   }
   last = Atomics.load(ctl, 0);
