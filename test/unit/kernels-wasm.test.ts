@@ -10,6 +10,8 @@ import { kernelSuite } from './kernels-suite';
 import { closeness, convAttrs, naiveMatMul, randArray } from './kernels-reference';
 import { knownFinite } from '../../engine/finite';
 import { WasmRuntime } from '../../engine/backends/wasm/runtime';
+import { makeMatMul } from '../../engine/backends/wasm/matmul';
+import { gemm, padCols, padRows } from '../../engine/backends/wasm/gemm';
 import { directConv2D, directConv2DBackpropFilter, directConv2DBackpropInput } from '../../engine/backends/wasm/conv-direct';
 
 // Run with GRADLENS_TEST_FMA=1 (and relaxed SIMD available) this file tests only the FMA kernel variant.
@@ -134,6 +136,40 @@ test('wasm: tall narrow MatMul (row split) and large Adam agree across thread co
   two.kernels.AdamUpdate!(p2, g2, m2, v2, null, at2);
   assert.deepEqual(p1, p2);
   assert.deepEqual(v1, v2);
+});
+
+test('wasm: a tall, narrow MatMul (computed as its transpose, then transposed into place) has the bits of the direct GEMM, on one and two threads', async () => {
+  for (const threads of [1, 2]) {
+    const rt = await WasmRuntime.create({ threads, fma: fmaOnly || undefined });
+    try {
+      const matMul = makeMatMul(rt);
+      for (const [transA, transB] of [[true, false], [false, false], [false, true]]) {
+        // The LSTM's input-weight gradient is [512, 28] over k = 1792; a shorter k keeps the test quick.
+        const at = { m: 512, k: 300, n: 28, transA, transB };
+        const { m, k, n } = at;
+        const a = randArray(m * k, 11), b = randArray(k * n, 12);
+        const got = matMul(a, b, at).slice();
+        assert.ok(knownFinite(matMul(a, b, at)), 'a finite product is marked');
+        // The same product in its own orientation, through the GEMM driver.
+        const heap = rt.heap;
+        heap.reset();
+        const aAt = heap.use(a), bAt = heap.use(b);
+        const ldc = padCols(n);
+        const c = heap.alloc(padRows(rt, m) * ldc);
+        gemm(rt, m, n, k, transA ? { addr: aAt, s0: 1, s1: m } : { addr: aAt, s0: k, s1: 1 }, transB ? { addr: bAt, s0: 1, s1: k } : { addr: bAt, s0: n, s1: 1 }, { addr: c, ldc });
+        const want = new Float32Array(m * n);
+        for (let i = 0; i < m; i++) want.set(heap.f32.subarray((c >> 2) + i * ldc, (c >> 2) + i * ldc + n), i * n);
+        const what = `${threads} thread(s), transA ${transA}, transB ${transB}`;
+        assert.deepEqual(new Uint32Array(got.buffer), new Uint32Array(want.buffer), what);
+        assert.ok(closeness(got, naiveMatMul(a, b, at), tol.rtol, tol.atol) <= 1, `${what}: the reference's values`);
+        const bad = a.slice();
+        bad[7] = NaN;
+        assert.ok(!knownFinite(matMul(bad, b, at)), `${what}: a NaN leaves it unmarked`);
+      }
+    } finally {
+      await rt.dispose();
+    }
+  }
 });
 
 test('wasm: outputs scanned finite in the heap are marked, so the NaN/Inf tracker skips them; any NaN or Inf leaves them unmarked', () => {
