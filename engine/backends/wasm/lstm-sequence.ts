@@ -43,9 +43,16 @@ const fusable = (B: number, H: number): boolean => H % 8 === 0 && B * H >= 256 &
 /** Multiply-adds of the recurrent GEMMs from which the recurrence splits the batch over two threads (~50 us). */
 const SPLIT_SEQUENCE_MIN = 1 << 20;
 
+/**
+ * Gate values [T, B, 4H] up to which the split paths hold every step's input projections and gates in the heap at
+ * once (64 MB each); a longer sequence runs step by step, through step-sized blocks, rather than press the heap
+ * towards wasm's 2 GiB.
+ */
+const SPLIT_SEQUENCE_MAX_GATES = 1 << 24;
+
 /** The batch's row ranges that two threads run the whole sequence on, or null to run it step by step here. */
 const splitRows = (rt: WasmRuntime, T: number, B: number, H: number): Array<[number, number]> | null =>
-  T * B * 4 * H * H >= SPLIT_SEQUENCE_MIN ? batchParts(rt, B) : null;
+  T * B * 4 * H * H >= SPLIT_SEQUENCE_MIN && T * B * 4 * H <= SPLIT_SEQUENCE_MAX_GATES ? batchParts(rt, B) : null;
 
 /**
  * The helper's spin budget while the split paths copy their inputs into the heap (~0.2-0.5 ms for the bench's
