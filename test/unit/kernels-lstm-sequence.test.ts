@@ -46,12 +46,14 @@ function assertSameBits(got: Float32Array[], want: Float32Array[], what: string)
   });
 }
 
-// The bench's LSTM(28, 128) at batch 64 (two threads split its GEMMs and cells), a smaller fused shape, one step
-// whose db_hh is small enough for BiasGrad's reference loop, and two the fused path hands back: a hidden size that
-// is not a multiple of 8, and too few cells for the vector loop.
+// The bench's LSTM(28, 128) at batch 64 (two threads split its batch into row ranges), a batch of 30 (ranges of
+// 8, 8, 8 and 6 rows) and one of 5 over 20 steps (a last range of one row, inside a GEMM tile), a smaller fused
+// shape, one step whose db_hh is small enough for BiasGrad's reference loop, and two the fused path hands back: a
+// hidden size that is not a multiple of 8, and too few cells for the vector loop.
 const cases: LstmSequenceAttrs[] = [
   { steps: 6, batch: 64, hidden: 128 },
   { steps: 4, batch: 30, hidden: 64 },
+  { steps: 20, batch: 5, hidden: 64 },
   { steps: 3, batch: 5, hidden: 64 },
   { steps: 1, batch: 4, hidden: 64 },
   { steps: 4, batch: 8, hidden: 36 },
