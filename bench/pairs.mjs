@@ -1,0 +1,107 @@
+// Two bench peers alternate windows of one workload, A B A B ... A, and each B window is compared with the mean of
+// the A windows just before and after it. A change's before and after (two Gradlens checkouts), or Gradlens against
+// PyTorch in long windows as in a training run. On a VM whose speed moves in phases of seconds, the full bench's
+// rounds visit every peer between two windows of one, and a same-round ratio of identical code still strayed 3-8%
+// from 1.0 (docs/benchmarks.md, "Issue 26, third round"); adjacent windows of two processes share the phase.
+//   node bench/pairs.mjs --workload lstm [--a gradlens:DIR | torch] [--b gradlens[:DIR]] [--threads 2]
+//     [--pairs 24] [--seconds 0.5] [--warmup 2]
+// DIR: another checkout with its node_modules (e.g. `git worktree add /tmp/base <commit>` and a link to this
+// checkout's node_modules). Both sides run the bench's peers (bench/peers/) with the bench's V8 flags and malloc
+// settings. Prints the median of the pairs' ratios B/A, how many pairs B was faster in, the lowest and highest
+// ratio, and each side's median throughput.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { MALLOC_ENV, engineFlagsFor } from './engine-flags.mjs';
+import { setupTorch } from './setup-torch.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const WORKLOAD = opt('workload', null);
+const THREADS = Number(opt('threads', 2));
+const PAIRS = Number(opt('pairs', 24));
+const SECONDS = Number(opt('seconds', 0.5));
+const WARMUP_S = Number(opt('warmup', 2));
+if (!WORKLOAD || ![1, 2].includes(THREADS) || !(PAIRS >= 1) || !(SECONDS > 0)) {
+  console.error('usage: node bench/pairs.mjs --workload NAME [--a gradlens:DIR | torch] [--b gradlens[:DIR]] [--threads 1|2] [--pairs N] [--seconds S] [--warmup S]');
+  process.exit(2);
+}
+
+/** The command of a side: `torch`, `gradlens` (this checkout) or `gradlens:DIR`. */
+function sideSpec(side) {
+  if (side === 'torch') return { name: `torch-${THREADS}t`, cmd: '/usr/bin/python3', args: ['bench/peers/torch_peer.py', String(THREADS)], cwd: root };
+  const m = /^gradlens(?::(.+))?$/.exec(side);
+  if (!m) throw new Error(`unknown side '${side}': torch, gradlens or gradlens:DIR`);
+  const cwd = m[1] ? path.resolve(m[1]) : root;
+  const args = [...engineFlagsFor(THREADS), '--import', 'tsx', 'bench/peers/gradlens-peer.ts', 'wasm', String(THREADS)];
+  return { name: `gradlens-wasm-${THREADS}t${m[1] ? ` (${cwd})` : ''}`, cmd: process.execPath, args, cwd };
+}
+
+/** A long-lived peer answering one JSON line per command (the bench's protocol). */
+async function startPeer(spec) {
+  const proc = spawn(spec.cmd, spec.args, { cwd: spec.cwd, env: { ...process.env, ...MALLOC_ENV }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
+  const next = async () => {
+    const { value, done } = await lines.next();
+    if (done) throw new Error(`${spec.name} exited (${spec.cmd} ${spec.args.join(' ')} in ${spec.cwd})`);
+    return JSON.parse(value);
+  };
+  const hello = await next();
+  if (!hello.ready) throw new Error(`${spec.name} did not start: ${JSON.stringify(hello)}`);
+  /** Iterations a second over one window of `seconds`. */
+  const run = async (seconds) => {
+    proc.stdin.write(JSON.stringify({ workload: WORKLOAD, seconds }) + '\n');
+    const r = await next();
+    if (!r.ok) throw new Error(`${spec.name}: ${r.error}`);
+    return r.iters / r.seconds;
+  };
+  return { name: spec.name, run, stop: () => proc.kill() };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((p, q) => p - q);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+async function main() {
+  // The PyTorch side as the bench runs it: Debian's torch with the OpenMP OpenBLAS (installed if missing).
+  if ([opt('a', 'torch'), opt('b', 'gradlens')].includes('torch')) setupTorch();
+  const a = await startPeer(sideSpec(opt('a', 'torch')));
+  const b = await startPeer(sideSpec(opt('b', 'gradlens')));
+  try {
+    await a.run(WARMUP_S);
+    await b.run(WARMUP_S);
+    const ratios = [];
+    const aRates = [];
+    const bRates = [];
+    let before = await a.run(SECONDS);
+    for (let i = 0; i < PAIRS; i++) {
+      const rate = await b.run(SECONDS);
+      const after = await a.run(SECONDS);
+      const ref = (before + after) / 2;
+      ratios.push(rate / ref);
+      aRates.push(ref);
+      bRates.push(rate);
+      before = after;
+    }
+    const faster = ratios.filter((r) => r > 1).length;
+    console.log(`${WORKLOAD}, ${THREADS} thread(s), ${PAIRS} pairs of ${SECONDS} s windows`);
+    console.log(`  A ${a.name}: ${median(aRates).toFixed(2)} iterations/s (median)`);
+    console.log(`  B ${b.name}: ${median(bRates).toFixed(2)} iterations/s (median)`);
+    console.log(`  B/A ${median(ratios).toFixed(3)} (median of pairs; lowest ${Math.min(...ratios).toFixed(3)}, highest ${Math.max(...ratios).toFixed(3)}); B faster in ${faster} of ${PAIRS}`);
+  } finally {
+    a.stop();
+    b.stop();
+  }
+}
+
+main().catch((e) => {
+  console.error(`pairs: ${e instanceof Error ? e.message : e}`);
+  process.exit(1);
+});
