@@ -9,6 +9,7 @@
 // the GEMM exactly as gemm does; the cell loops are row by row), so the results are the same bits on one thread
 // and two. The caller (lstm-sequence.ts) owns the heap blocks and copies inputs in and results out.
 import { aScratchFloats, packB, rowCalls } from './gemm';
+import { cellCall, cellGradCall } from './lstm-step-calls';
 import type { Call } from './threads';
 import type { WasmRuntime } from './runtime';
 
@@ -63,12 +64,7 @@ export function forwardSplit(rt: WasmRuntime, T: number, B: number, H: number, a
       if (at.bias >= 0) calls.push([seed, [at.bias, at.hp + r0 * G * 4, r1 - r0, G * 4, G * 4]]);
       const a = { addr: at.hs + t * BH * 4, s0: H, s1: 1 };
       calls.push(...rowCalls(rt, H, G, a, { addr: at.hp, ldc: G, accumulate: at.bias >= 0 }, r0, r1, packed.blocks, scratch));
-      // Inputs x_t, hp, c_t; outputs gates_t, c_{t+1}, h_{t+1}: rows r0..r1.
-      calls.push([cell, [
-        at.x + (t * B + r0) * G * 4, at.hp + r0 * G * 4, at.cs + (t * BH + r0 * H) * 4,
-        at.gates + (t * B + r0) * G * 4, at.cs + ((t + 1) * BH + r0 * H) * 4, at.hs + ((t + 1) * BH + r0 * H) * 4,
-        r1 - r0, H,
-      ]]);
+      calls.push(cellCall(cell, B, H, t, [r0, r1], { x: at.x + t * B * G * 4, hp: at.hp, gates: at.gates + t * B * G * 4, hs: at.hs, cs: at.cs }));
     }
     return calls;
   };
@@ -94,29 +90,23 @@ export interface BackwardBlocks {
 
 /** Runs the backward recurrence likewise; returns which dc buffer holds dL/dc_0. */
 export function backwardSplit(rt: WasmRuntime, T: number, B: number, H: number, at: BackwardBlocks, parts: Array<[number, number]>): number {
-  const G = 4 * H, BH = B * H;
+  const G = 4 * H;
   const grad = rt.fn('lstmCellGrad');
   // dh_{t-1} = dGates_t · W_hh ([B, 4H] x [4H, H]).
   const packed = packB(rt, G, H, { addr: at.w, s0: H, s1: 1 });
-  let cur = 0;
   const range = ([r0, r1]: [number, number]): Call[] => {
     const scratch = rt.heap.alloc(aScratchFloats(rt));
     const calls: Call[] = [];
-    cur = 0;
     for (let t = T - 1; t >= 0; t--) {
-      const dcIn = at.dcs[cur], dcPrev = at.dcs[1 - cur];
-      // Inputs gOut_t, dhRec, dcIn, gates_t, c_{t-1}, c_t; outputs dGates_t, dc_{t-1}: rows r0..r1.
-      calls.push([grad, [
-        at.g + (t * BH + r0 * H) * 4, at.dh + r0 * H * 4, dcIn + r0 * H * 4, at.gates + (t * B + r0) * G * 4,
-        at.cs + (t * BH + r0 * H) * 4, at.cs + ((t + 1) * BH + r0 * H) * 4, at.dGates + (t * B + r0) * G * 4, dcPrev + r0 * H * 4,
-        r1 - r0, H,
-      ]]);
-      cur = 1 - cur;
+      // The dc buffers swap every step, the first holding dL/dc_T.
+      const k = (T - 1 - t) % 2;
+      const step = { g: at.g, dh: at.dh, dcIn: at.dcs[k], dcPrev: at.dcs[1 - k], gates: at.gates + t * B * G * 4, cs: at.cs, dGates: at.dGates + t * B * G * 4 };
+      calls.push(cellGradCall(grad, B, H, t, [r0, r1], step));
       const a = { addr: at.dGates + t * B * G * 4, s0: G, s1: 1 };
       calls.push(...rowCalls(rt, G, H, a, { addr: at.dh, ldc: H }, r0, r1, packed.blocks, scratch));
     }
     return calls;
   };
   rt.runRounds([packed.calls, parts.map(range)]);
-  return cur;
+  return T % 2;
 }

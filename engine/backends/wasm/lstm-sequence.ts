@@ -28,6 +28,7 @@ import { seedBias } from './matmul';
 import { uninitializedFloat32 } from './heap';
 import type { Call } from './threads';
 import { backwardSplit, batchParts, forwardSplit } from './lstm-sequence-split';
+import { cellCall, cellGradCall } from './lstm-step-calls';
 import type { WasmRuntime } from './runtime';
 
 /** Cells per step from which the cell loops split their rows over two threads (as the LstmCell kernels do). */
@@ -119,12 +120,7 @@ export function makeLstmSequence(rt: WasmRuntime, steps: StepKernels): KernelMap
       gemm(rt, B, G, H, { addr: hs + t * BH * 4, s0: H, s1: 1 }, { addr: w, s0: 1, s1: H }, { addr: hp, ldc: G, accumulate: !!bias });
       if (xStep >= 0) heap.f32.set(xp.subarray(t * B * G, (t + 1) * B * G), xStep >> 2);
       const x = xStep >= 0 ? xStep : xResident + t * B * G * 4;
-      // Inputs x_t, hp, c_t; outputs gates_t, c_{t+1}, h_{t+1}: each at row r0.
-      const args = (r0: number): number[] => [
-        x + r0 * G * 4, hp + r0 * G * 4, cs + (t * BH + r0 * H) * 4,
-        gates + r0 * G * 4, cs + ((t + 1) * BH + r0 * H) * 4, hs + ((t + 1) * BH + r0 * H) * 4,
-      ];
-      rt.runParts(halves.map(([r0, r1]): Call[] => [[cellFn, [...args(r0), r1 - r0, H]]]));
+      rt.runParts(halves.map((rows): Call[] => [cellCall(cellFn, B, H, t, rows, { x, hp, gates, hs, cs })]));
       heap.copyOut(gates, B * G, gatesOut.subarray(t * B * G, (t + 1) * B * G));
     }
   }
@@ -195,12 +191,8 @@ export function makeLstmSequenceGrad(rt: WasmRuntime, steps: StepKernels): Kerne
       const dcIn = dcs[cur], dcPrev = dcs[1 - cur];
       if (actsStep >= 0) heap.f32.set(gates.subarray(t * B * G, (t + 1) * B * G), actsStep >> 2);
       const acts = actsStep >= 0 ? actsStep : actsResident + t * B * G * 4;
-      // Inputs gOut_t, dhRec, dcIn, gates_t, c_{t-1}, c_t; outputs dGates_t, dc_{t-1}: each at row r0.
-      const args = (r0: number): number[] => [
-        g + (t * BH + r0 * H) * 4, dh + r0 * H * 4, dcIn + r0 * H * 4, acts + r0 * G * 4, c + (t * BH + r0 * H) * 4, c + ((t + 1) * BH + r0 * H) * 4,
-        dGates + (t * B + r0) * G * 4, dcPrev + r0 * H * 4,
-      ];
-      rt.runParts(halves.map(([r0, r1]): Call[] => [[gradFn, [...args(r0), r1 - r0, H]]]));
+      const step = { g, dh, dcIn, dcPrev, gates: acts, cs: c, dGates: dGates + t * B * G * 4 };
+      rt.runParts(halves.map((rows): Call[] => [cellGradCall(gradFn, B, H, t, rows, step)]));
       cur = 1 - cur;
       // dh_{t-1} = dGates_t · W_hh ([B, 4H] x [4H, H]), as MatMul computes it.
       gemm(rt, B, H, G, { addr: dGates + t * B * G * 4, s0: G, s1: 1 }, { addr: w, s0: H, s1: 1 }, { addr: dh, ldc: H });
