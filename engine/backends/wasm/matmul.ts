@@ -16,11 +16,11 @@ const SMALL = 16 * 16 * 16;
 /**
  * A tall, narrow C (m >= NARROW_RATIO * n, n <= NARROW_N) is computed as Cᵀ = op(B)ᵀ·op(A)ᵀ and transposed into
  * place when it is at least NARROW_MIN multiply-adds over at least NARROW_K steps (the transpose is a JavaScript
- * loop of ~4 ns an element: with k = 64, an [8000, 50] C took 3.4 ms that way against 2.5 ms directly). The LSTM's input-weight gradient dW_ih [512, 28] = dGatesᵀ·x
- * (k = 1792 on the bench) had 4 column tiles, the last half empty, and read dGatesᵀ in place with a 2 KB stride
- * per k; as Cᵀ [28, 512] it is 7 full row tiles by 64 column tiles over packed panels: 2.4-3.5 -> 1.8-2.4 ms a call
- * on one thread (operands copied in). Every element is the same products summed in the same order over the same k
- * blocks, so the bits do not change.
+ * loop of ~4 ns an element: with k = 64, an [8000, 50] C took 3.4 ms that way against 2.5 ms directly). The LSTM's
+ * input-weight gradient dW_ih [512, 28] = dGatesᵀ·x (k = 1792 on the bench) had 4 column tiles, the last half empty,
+ * and read dGatesᵀ in place with a 2 KB stride per k; as Cᵀ [28, 512] it is 7 full row tiles by 64 column tiles
+ * over packed panels: 2.4-3.5 -> 1.8-2.4 ms a call on one thread (operands copied in). Every element is the same
+ * products summed in the same order over the same k blocks, so the bits do not change.
  */
 const NARROW_N = 64;
 const NARROW_RATIO = 8;
