@@ -10,16 +10,12 @@
 // pass --adapter compatibility (Dawn's OpenGL ES backend). Exit code 2 when no adapter could be obtained.
 import { createRequire } from 'node:module';
 import os from 'node:os';
+import { option } from './cli.mjs';
 
 const require = createRequire(import.meta.url);
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const SIZES = opt('sizes', '128,256,512,1024,2048').split(',').map(Number);
-const SECONDS = Number(opt('seconds', 1));
-const ADAPTER = opt('adapter', 'auto');
+const SIZES = option('sizes', '128,256,512,1024,2048').split(',').map(Number);
+const SECONDS = Number(option('seconds', 1));
+const ADAPTER = option('adapter', 'auto');
 const report = { tool: 'bench/gpu-webgpu.mjs', node: process.version, host: os.hostname(), cpu: os.cpus()[0]?.model, sizes: [] };
 const done = (code) => {
   console.log(JSON.stringify(report, null, 2));

@@ -4,6 +4,7 @@
 //   node bench/interleave.mjs RUNS 'command A' 'command B'
 // Each run goes through bash's `time` (TIMEFORMAT '%R %U %S'), the command's own output discarded.
 import { spawnSync } from 'node:child_process';
+import { median } from './cli.mjs';
 
 const [runsArg, a, b] = process.argv.slice(2);
 const runs = Number(runsArg);
@@ -22,11 +23,6 @@ function timeOnce(cmd) {
   return [wall, user + sys];
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((p, q) => p - q);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const fmt = (x) => x.toFixed(3);
 
 timeOnce(a);

@@ -15,18 +15,14 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { MALLOC_ENV, engineFlagsFor } from './engine-flags.mjs';
 import { setupTorch } from './setup-torch.mjs';
+import { median, option } from './cli.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const WORKLOAD = opt('workload', null);
-const THREADS = Number(opt('threads', 2));
-const PAIRS = Number(opt('pairs', 24));
-const SECONDS = Number(opt('seconds', 0.5));
-const WARMUP_S = Number(opt('warmup', 2));
+const WORKLOAD = option('workload', null);
+const THREADS = Number(option('threads', 2));
+const PAIRS = Number(option('pairs', 24));
+const SECONDS = Number(option('seconds', 0.5));
+const WARMUP_S = Number(option('warmup', 2));
 if (!WORKLOAD || ![1, 2].includes(THREADS) || !(PAIRS >= 1) || !(SECONDS > 0)) {
   console.error('usage: node bench/pairs.mjs --workload NAME [--a gradlens:DIR | torch] [--b gradlens[:DIR]] [--threads 1|2] [--pairs N] [--seconds S] [--warmup S]');
   process.exit(2);
@@ -63,17 +59,12 @@ async function startPeer(spec) {
   return { name: spec.name, run, stop: () => proc.kill() };
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((p, q) => p - q);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 async function main() {
   // The PyTorch side as the bench runs it: Debian's torch with the OpenMP OpenBLAS (installed if missing).
-  if ([opt('a', 'torch'), opt('b', 'gradlens')].includes('torch')) setupTorch();
-  const a = await startPeer(sideSpec(opt('a', 'torch')));
-  const b = await startPeer(sideSpec(opt('b', 'gradlens')));
+  if ([option('a', 'torch'), option('b', 'gradlens')].includes('torch')) setupTorch();
+  const a = await startPeer(sideSpec(option('a', 'torch')));
+  const b = await startPeer(sideSpec(option('b', 'gradlens')));
   try {
     await a.run(WARMUP_S);
     await b.run(WARMUP_S);

@@ -22,25 +22,22 @@ import { build } from 'esbuild';
 import { ENGINE_FLAGS, MALLOC_ENV, engineFlagsFor } from './engine-flags.mjs';
 import { setupTorch } from './setup-torch.mjs';
 import { WORKLOADS } from './workloads.mjs';
+import { median, option } from './cli.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const ROUNDS = Number(opt('rounds', 3));
-const SECONDS = Number(opt('seconds', 0.5));
+const ROUNDS = Number(option('rounds', 3));
+const SECONDS = Number(option('seconds', 0.5));
 /**
  * Round 0 runs every workload on every peer for this long, unrecorded. JIT-compiled peers need it: V8 optimizes the
  * engine's hot functions over the first ~1.5 s of a workload, and with two busy threads on two cores its
  * background compiler competes with them (Gradlens's 2-thread MLP step goes 2.2 -> 1.5 -> 1.3 -> 1.2 ms over
  * its first four 0.5 s windows, measured 2026-11-23). PyTorch gets the same warm-up.
  */
-const WARMUP_S = Number(opt('warmup', 2));
-const ONLY = opt('only', null)?.split(',');
-const PEERS_ONLY = opt('peers', null)?.split(',');
-const BASELINE = opt('baseline', null) ? path.resolve(opt('baseline', null)) : null;
+const WARMUP_S = Number(option('warmup', 2));
+const ONLY = option('only', null)?.split(',');
+const PEERS_ONLY = option('peers', null)?.split(',');
+const BASELINE = option('baseline', null) ? path.resolve(option('baseline', null)) : null;
 /** A workload whose single iteration takes longer than this on a peer is measured in the first round only. */
 const SLOW_ITER_S = 3;
 const TIMEOUT_S = 300;
@@ -145,8 +142,8 @@ class Peer {
 // measurement, /proc/stat is sampled while every peer is idle; if other work is using more than QUIET_CORES,
 // wait (up to --quiet-wait seconds) and record the load that was seen.
 
-const QUIET_CORES = Number(opt('quiet', 0.25));
-const QUIET_WAIT_S = Number(opt('quiet-wait', 4));
+const QUIET_CORES = Number(option('quiet', 0.25));
+const QUIET_WAIT_S = Number(option('quiet-wait', 4));
 
 function cpuTicks() {
   try {
@@ -182,11 +179,6 @@ async function waitQuiet() {
 // ---------------------------------------------------------------------------------------------------------
 // Run
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 async function main() {
   const t0 = Date.now();
