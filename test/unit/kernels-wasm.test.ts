@@ -237,16 +237,29 @@ test('wasm: unit-stride rows take the direct convolution kernels; other shapes f
     assert.equal(directConv2D(rt, x, k, null, convAttrs({ ...base, w: 5 })), null, 'fewer than 8 output columns');
     const narrow = convAttrs({ ...base, w: 11 });
     assert.equal(directConv2DBackpropFilter(rt, x, randArray(narrow.n * narrow.cOut * narrow.outH * narrow.outW, 14), narrow), null, 'width not a multiple of 4');
-    assert.equal(directConv2DBackpropInput(rt, dy, k, convAttrs({ ...base, strideH: 2 })), null, 'input gradient of a strided conv');
-    assert.equal(directConv2DBackpropInput(rt, dy, k, convAttrs({ ...base, w: 11, padW: 3 })), null, 'padding wider than the kernel reach');
-    // Output rows of whole 8-column panels: the input gradient with col2im fused into the GEMM (here with row
-    // stride 2 and padding, which the forward-pass formulation cannot take).
-    for (const fused of [convAttrs({ ...base, w: 16 }), convAttrs({ ...base, w: 14, strideH: 2, padW: 2, dilationH: 2 })]) {
+    // 9 output columns would fill two 8-column panels poorly, so the fused kernel below does not take them either.
+    assert.equal(directConv2DBackpropInput(rt, dy, k, convAttrs({ ...base, w: 9, strideH: 2 })), null, 'input gradient of a strided conv');
+    assert.equal(directConv2DBackpropInput(rt, dy, k, convAttrs({ ...base, w: 5, padW: 3 })), null, 'padding wider than the kernel reach');
+    // The input gradient with col2im fused into the GEMM: output rows of whole 8-column panels (here with row
+    // stride 2 and padding, which the forward-pass formulation cannot take), and rows spread into zero-padded panels
+    // (20 columns into 24, as the no-pool CNN's conv2; 15 into 16 with stride 2 and padding wider than the kernel).
+    const fusedShapes = [{ w: 16 }, { w: 14, strideH: 2, padW: 2, dilationH: 2 }, { w: 20 }, { w: 11, strideH: 2, padW: 3 }];
+    for (const fused of fusedShapes.map((s) => convAttrs({ ...base, ...s }))) {
       const dyF = randArray(fused.n * fused.cOut * fused.outH * fused.outW, 15);
       const got = directConv2DBackpropInput(rt, dyF, k, fused);
       assert.ok(got, `fused input gradient for ${JSON.stringify(fused)}`);
       assert.ok(closeness(got.dx, cpuBackend.kernels.Conv2DBackpropInput!(dyF, k, fused), tol.rtol, tol.atol) <= 1, 'fused result');
     }
+    // The padding columns multiply an infinite weight by zero: the NaN must stay in the columns the copy out drops,
+    // not spill into the next row's first inputs, which that tap does not reach.
+    const wide = convAttrs({ ...base, w: 20 });
+    const dyW = randArray(wide.n * wide.cOut * wide.outH * wide.outW, 16);
+    const kInf = Float32Array.from(k);
+    kInf[8] = Infinity; // output channel 0, input channel 0, tap (ky, kx) = (2, 2): the last column
+    const dxInf = directConv2DBackpropInput(rt, dyW, kInf, wide)!.dx;
+    const refInf = cpuBackend.kernels.Conv2DBackpropInput!(dyW, kInf, wide);
+    const spilled = refInf.findIndex((r, i) => Number.isFinite(r) && !Number.isFinite(dxInf[i]));
+    assert.equal(spilled, -1, `input ${spilled} is finite in the reference`);
   } finally {
     await rt.dispose();
   }

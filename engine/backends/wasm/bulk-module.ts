@@ -18,21 +18,22 @@ export function copyBytesFn(): Fn {
 }
 
 /**
- * copyRows(src, dst, planes, rows, rowBytes, dstRowBytes, dstPlaneBytes): `planes` planes of `rows` contiguous rows
- * of `rowBytes` each, from src (packed) to dst (rows dstRowBytes apart, planes dstPlaneBytes apart): a zero-padded
- * copy of an image batch in one call, where a JavaScript loop made one `set` per row (25,600 for the input gradient
- * of the no-pool CNN's conv2).
+ * copyRows(src, dst, planes, rows, rowBytes, srcRowBytes, srcPlaneBytes, dstRowBytes, dstPlaneBytes): `planes`
+ * planes of `rows` rows of `rowBytes` each, rows and planes at their own pitch on each side: an image batch spread
+ * into zero-padded planes, or gathered back out of wider ones, in one call, where a JavaScript loop made one `set`
+ * per row (25,600 for the input gradient of the no-pool CNN's conv2).
  */
 export function copyRowsFn(): Fn {
-  const f = new Fn('copyRows', new Array<'i32'>(7).fill('i32'));
-  const [src, dst, planes, rows, rowBytes, dstRowBytes, dstPlaneBytes] = [0, 1, 2, 3, 4, 5, 6];
-  const p = f.local('i32'), r = f.local('i32'), d = f.local('i32');
+  const f = new Fn('copyRows', new Array<'i32'>(9).fill('i32'));
+  const [src, dst, planes, rows, rowBytes, srcRowBytes, srcPlaneBytes, dstRowBytes, dstPlaneBytes] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const p = f.local('i32'), r = f.local('i32'), s = f.local('i32'), d = f.local('i32');
   f.forRange(p, () => f.i32(0), () => f.get(planes), 1, () => {
+    f.get(src).get(p).get(srcPlaneBytes).i32Mul().i32Add().set(s);
     f.get(dst).get(p).get(dstPlaneBytes).i32Mul().i32Add().set(d);
     f.forRange(r, () => f.i32(0), () => f.get(rows), 1, () => {
-      f.get(d).get(src).get(rowBytes).memoryCopy();
+      f.get(d).get(s).get(rowBytes).memoryCopy();
       f.get(d).get(dstRowBytes).i32Add().set(d);
-      f.get(src).get(rowBytes).i32Add().set(src);
+      f.get(s).get(srcRowBytes).i32Add().set(s);
     });
   });
   return f;
