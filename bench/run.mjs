@@ -250,7 +250,9 @@ async function main() {
   const out = {
     date: new Date().toISOString(),
     durationS: (Date.now() - t0) / 1000,
-    machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version },
+    // The probe names the CPU with its family, model and vector width (engine/kernels/cpu-identity.ts): a VM's
+    // model name alone ("AMD EPYC") named a Zen 3 and a Zen 5 alike on the same day.
+    machine: { cpu: ceilings.find((c) => c.cpu)?.cpu ?? cpus()[0]?.model, cores: cpus().length, node: process.version },
     settings: { rounds: ROUNDS, secondsPerMeasurement: SECONDS, warmUpSeconds: WARMUP_S, mallocEnv: MALLOC_ENV, batch: 64, optimizer: 'Adam(lr=1e-3)', quietCores: QUIET_CORES },
     externalLoad: loadSummary(samples),
     wasmCeiling: ceilings.length

@@ -3,12 +3,14 @@
 // memory traffic. The matmul goal ("above 85% of the wasm SIMD ceiling on one thread") is read against this
 // number, taken in the same run as the matmul rows. Beside it, in the same process and interleaved with it, the
 // engine's own GEMM macro-kernel on packed, cache-resident panels: what the kernel reaches before the driver's
-// packing, copies and allocations (the matmul rows include those). Prints {"gflops", "fma", "kernelGflops"}.
+// packing, copies and allocations (the matmul rows include those). Prints {"gflops", "fma", "kernelGflops", "cpu"}
+// (cpu: engine/kernels/cpu-identity.ts, which the bench's table header names).
 //   node [--experimental-wasm-relaxed-simd] --import tsx bench/wasm-ceiling.ts
 import { Fn, buildModule } from '../engine/backends/wasm/emitter';
 import { buildKernelsModule, relaxedSimdAvailable } from '../engine/backends/wasm/kernels-module';
 import { NR } from '../engine/backends/wasm/tile-step';
 import { kernelVariant } from '../engine/backends/wasm/runtime';
+import { cpuIdentity } from '../engine/kernels/cpu-identity';
 
 const CHAINS = 8; // enough independent accumulators to cover the multiply-add latency on 2 pipes
 const ITERS = 2_000_000;
@@ -80,7 +82,7 @@ function main(): void {
     bestKernel = Math.max(bestKernel, kernel());
   }
   const flops = ITERS * CHAINS * 4 * 2;
-  console.log(JSON.stringify({ gflops: flops / (best / 1000) / 1e9, fma, kernelGflops: bestKernel }));
+  console.log(JSON.stringify({ gflops: flops / (best / 1000) / 1e9, fma, kernelGflops: bestKernel, cpu: cpuIdentity() }));
 }
 
 main();

@@ -3,11 +3,11 @@
 // the choice in a JSON file keyed by Node version, CPU model and backend list, so later runs skip the timing.
 // Budget: < 300 ms without a cache. A forced backend (the gradlens.backend setting) bypasses all of this.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
 import path from 'node:path';
 import type { BackendName } from '../../protocol/messages';
 import type { Conv2DAttrs, KernelMap, KernelName, Pool2DAttrs } from './kernel-map';
 import { KERNEL_NAMES } from './kernel-map';
+import { cpuIdentity } from './cpu-identity';
 import { chooseBackend, getBackend, registeredBackends } from './registry';
 import { residentCopy, residentFloat32 } from '../storage';
 
@@ -28,7 +28,7 @@ const CACHE_FILE = 'kernel-calibration.json';
 const CACHE_VERSION = 5;
 
 export function calibrationKey(backends: BackendName[], extra = ''): string {
-  const cpu = cpus()[0]?.model.trim() ?? 'unknown cpu';
+  const cpu = cpuIdentity();
   return `v${CACHE_VERSION}|node ${process.version}|${cpu}|${[...backends].sort().join(',')}${extra ? '|' + extra : ''}`;
 }
 
