@@ -99,7 +99,11 @@ function runForward(rt: WasmRuntime, p: Plan, xAddr: number, wAddr: number, bias
   }
   rt.runParts([packs]);
   const fn = rt.fn('convRows');
-  const panels = Math.ceil(p.outW / NR);
+  // Columns left after the whole panels: 1-4 take a 4-column tile at the row's end, 5-7 an 8-column panel that
+  // overlaps the one before.
+  const rest = p.outW % NR;
+  const tail = rest > 0 && rest <= 4 ? (p.outW - 4) * 4 : -1;
+  const panels = tail >= 0 ? Math.floor(p.outW / NR) : Math.ceil(p.outW / NR);
   const lastCol = (p.outW - NR) * 4;
   const imageIn = p.groups * p.cinG * p.inH * p.inW * 4;
   const parts = rt.halves(p.n, p.n * p.groups * padded * plane * kc, SPLIT_MIN).map(([b0, b1]) => {
@@ -110,7 +114,7 @@ function runForward(rt: WasmRuntime, p: Plan, xAddr: number, wAddr: number, bias
           padded / mr, kc, packed + g * padded * kc * 4,
           xAddr + b * imageIn + g * p.cinG * p.inH * p.inW * 4, p.strideH * p.inW * 4, offs,
           yAddr + (b * p.groups + g) * padded * plane * 4, p.outW * 4, plane * 4,
-          p.outH, panels, lastCol, biases + g * padded * 4,
+          p.outH, panels, lastCol, biases + g * padded * 4, tail,
         ]]);
     return calls;
   });

@@ -66,9 +66,12 @@ function run(at, end) {
       case 6: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5]); break;
       case 8: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5], cmd[at + 6], cmd[at + 7]); break;
       case 7: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5], cmd[at + 6]); break;
+      case 9: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5], cmd[at + 6], cmd[at + 7], cmd[at + 8]); break;
       case 10: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5], cmd[at + 6], cmd[at + 7], cmd[at + 8], cmd[at + 9]); break;
+      case 11: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5], cmd[at + 6], cmd[at + 7], cmd[at + 8], cmd[at + 9], cmd[at + 10]); break;
       case 12: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5], cmd[at + 6], cmd[at + 7], cmd[at + 8], cmd[at + 9], cmd[at + 10], cmd[at + 11]); break;
       case 13: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5], cmd[at + 6], cmd[at + 7], cmd[at + 8], cmd[at + 9], cmd[at + 10], cmd[at + 11], cmd[at + 12]); break;
+      case 14: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5], cmd[at + 6], cmd[at + 7], cmd[at + 8], cmd[at + 9], cmd[at + 10], cmd[at + 11], cmd[at + 12], cmd[at + 13]); break;
       // Spread calls into wasm exports take V8's slow generic path (~2 µs): the common arities above avoid it.
       default: f(...cmd.subarray(at, at + argc));
     }
