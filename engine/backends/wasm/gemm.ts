@@ -22,12 +22,16 @@ const SPLIT_MIN = 1 << 22;
  */
 const DIRECT_A_MAX_TILES = 8;
 /**
- * A split GEMM is cut into about this many chunks (of at least MIN_CHUNK_PANELS column panels), two per thread:
- * a thread slowed by other work then hands one of its chunks to the other. More chunks balance better but cost
- * locality: each column chunk streams all of packed A again. Measured 2-thread MLP steps (min of 3 s): 2 chunks
- * 934-937 us, 4 chunks 945-948 us, 12 chunks 994-1001 us; fixed halves with A packed by both threads 957-965 us.
+ * A split GEMM is cut into about this many chunks (of at least MIN_CHUNK_PANELS column panels), one per thread; a
+ * chunk is claimed by whichever thread is free, so a helper that wakes late leaves both to the main thread. More
+ * chunks balance better but cost locality: each column chunk streams all of packed A again, and on two real cores
+ * each half keeps its packed B in its own core's L2. Measured 2-thread MLP steps: on a Zen 3 VM whose two vCPUs share
+ * a core (min of 3 s) 2 chunks 934-937 us, 4 chunks 945-948 us, 12 chunks 994-1001 us, fixed halves with A packed by
+ * both threads 957-965 us; on a Zen 5 with two cores, 2 chunks against 4 in alternating 1 s windows 1.069-1.070x
+ * (faster in 23 of 24), 8 chunks 0.983x, and with a busy process on one core 1.006x (the worry that made 4 the
+ * choice); the LSTM, both CNNs and matmul-512 unchanged (0.997-1.007x).
  */
-const CHUNKS = 4;
+const CHUNKS = 2;
 const MIN_CHUNK_PANELS = 2;
 
 export interface Operand {
