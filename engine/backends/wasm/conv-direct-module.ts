@@ -76,34 +76,28 @@ function convRowsFn(v: KernelVariant): Fn {
   const f = new Fn('convRows', new Array<'i32'>(14).fill('i32'));
   const [mT, kc, pa, x, xRowBytes, offs, c, cRowBytes, ldc, outH, panels, lastCol, pbias, tail] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
   const oh = f.local('i32'), p = f.local('i32'), i = f.local('i32'), col = f.local('i32'), xr = f.local('i32'), cr = f.local('i32');
+  /** The mT channel tiles of the columns from byte column `at` (a local) of the current row, by `tile`. */
+  const tilesAt = (at: number, tile: string): Fn =>
+    f.forRange(i, () => f.i32(0), () => f.get(mT), 1, () => {
+      f.get(kc);
+      f.get(pa).get(i).get(kc).i32Mul().i32(4 * v.mr).i32Mul().i32Add();
+      f.get(xr).get(at).i32Add();
+      f.get(offs);
+      f.get(cr).get(at).i32Add().get(i).i32(v.mr).i32Mul().get(ldc).i32Mul().i32Add();
+      f.get(ldc);
+      f.get(pbias).get(i).i32(4 * v.mr).i32Mul().i32Add();
+      f.call(tile);
+    });
   f.forRange(oh, () => f.i32(0), () => f.get(outH), 1, () => {
     f.get(x).get(oh).get(xRowBytes).i32Mul().i32Add().set(xr);
     f.get(c).get(oh).get(cRowBytes).i32Mul().i32Add().set(cr);
     f.forRange(p, () => f.i32(0), () => f.get(panels), 1, () => {
       // col = min(p * 32, lastCol)
       f.get(p).i32(4 * NR).i32Mul().get(lastCol).get(p).i32(4 * NR).i32Mul().get(lastCol).i32LtS().select().set(col);
-      f.forRange(i, () => f.i32(0), () => f.get(mT), 1, () => {
-        f.get(kc);
-        f.get(pa).get(i).get(kc).i32Mul().i32(4 * v.mr).i32Mul().i32Add();
-        f.get(xr).get(col).i32Add();
-        f.get(offs);
-        f.get(cr).get(col).i32Add().get(i).i32(v.mr).i32Mul().get(ldc).i32Mul().i32Add();
-        f.get(ldc);
-        f.get(pbias).get(i).i32(4 * v.mr).i32Mul().i32Add();
-        f.call('convTile');
-      });
+      tilesAt(col, 'convTile');
     });
     f.get(tail).i32(0).i32GeS().if_();
-    f.forRange(i, () => f.i32(0), () => f.get(mT), 1, () => {
-      f.get(kc);
-      f.get(pa).get(i).get(kc).i32Mul().i32(4 * v.mr).i32Mul().i32Add();
-      f.get(xr).get(tail).i32Add();
-      f.get(offs);
-      f.get(cr).get(tail).i32Add().get(i).i32(v.mr).i32Mul().get(ldc).i32Mul().i32Add();
-      f.get(ldc);
-      f.get(pbias).get(i).i32(4 * v.mr).i32Mul().i32Add();
-      f.call('convTile4');
-    });
+    tilesAt(tail, 'convTile4');
     f.end();
   });
   return f;
