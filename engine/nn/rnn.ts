@@ -4,12 +4,13 @@
 // (rnn-sequence.ts). Unidirectional only.
 import { full } from '../creation';
 import { ShapeError, shapeStr } from '../errors';
-import { linear } from '../ops/matmul';
+import { linearInto } from '../ops/matmul';
 import { cat, narrow, reshape, select, transpose } from '../ops/shape';
 import type { Tensor } from '../tensor';
 import { Module } from './module';
 import { pyFloat } from './norm';
 import { Parameter } from './parameter';
+import { residentOnly } from '../storage';
 import { GATES, recurrentLayer, type CellKind } from './rnn-sequence';
 import { dropout as dropoutFn } from './shape-layers';
 import { P, deviceParam, dtypeParam, signature } from '../signature';
@@ -68,6 +69,29 @@ interface LayerWeights {
   w_hh: Tensor;
   b_ih: Tensor | null;
   b_hh: Tensor | null;
+}
+
+/**
+ * Each LSTM layer's input projection (x·W_ihᵀ + b_ih for every step) is written by its GEMM into a resident buffer
+ * the module keeps, and LstmSequence reads it there in place: before, the bench LSTM's 3.7 MB projection went out of
+ * the heap into a fresh array and straight back in. The module's next call overwrites it, which is safe because
+ * nothing reads a projection after its LstmSequence: the LSTM's gradients need its gates and states, the
+ * projection's own gradients the input and the weights. (The GRU's backward reads its projection: it keeps fresh
+ * arrays.) Null entries mark a layer whose backend keeps no resident storage.
+ */
+const projections = new WeakMap<object, Array<Float32Array | null | undefined>>();
+/** Rows of headroom past the projection's rows, for the GEMM's whole register tiles (as a gradient slot has). */
+const PROJECTION_PAD_ROWS = 8;
+
+function projectionBuffer(owner: object, layer: number, rows: number, cols: number): Float32Array | undefined {
+  let layers = projections.get(owner);
+  if (!layers) projections.set(owner, (layers = []));
+  const length = (rows + PROJECTION_PAD_ROWS) * cols;
+  const held = layers[layer];
+  if (held === null) return undefined;
+  if (held && held.length === length) return held;
+  layers[layer] = residentOnly(length);
+  return layers[layer] ?? undefined;
 }
 
 abstract class RNNBase<A extends unknown[], R> extends Module<A, R> {
@@ -161,7 +185,7 @@ abstract class RNNBase<A extends unknown[], R> extends Module<A, R> {
     const cn: Tensor[] = [];
     for (let k = 0; k < this.num_layers; k++) {
       const { w_ih, w_hh, b_ih, b_hh } = this.layerWeights(k);
-      const xp = linear(reshape(x, [T * B, x.shape[2]], op), w_ih, b_ih);
+      const xp = linearInto(reshape(x, [T * B, x.shape[2]], op), w_ih, b_ih ?? null, lstm ? projectionBuffer(this, k, T * B, GATES.LSTM * H) : undefined);
       const hk = h0s ? select(h0s, 0, k) : full([B, H], 0);
       const ck = lstm ? (c0s ? select(c0s, 0, k) : full([B, H], 0)) : null;
       const z = recurrentLayer(this.mode, xp, w_hh, b_hh, hk, ck, T, B, H);

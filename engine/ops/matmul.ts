@@ -89,6 +89,14 @@ function catAlong0(ts: Tensor[]): Tensor {
 
 /** x·Wᵀ + b with W stored [out, in], as nn.Linear does (F.linear). */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  return linearInto(x, weight, bias ?? null, undefined);
+}
+
+/**
+ * linear, with the result written into `into` when the backend can (a resident buffer with room for the GEMM's
+ * padded rows: MatMulAttrs.out); the result is then a view of it, valid until the owner writes `into` again.
+ */
+export function linearInto(x: Tensor, weight: Tensor, bias: Tensor | null, into: Float32Array | undefined): Tensor {
   const inF = weight.shape[1];
   const outF = weight.shape[0];
   const last = x.shape[x.shape.length - 1];
@@ -97,7 +105,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   }
   const rows = x.data.length / inF;
   const outShape = [...x.shape.slice(0, -1), outF];
-  const y = runKernel('MatMul', x.data, weight.data, { m: rows, k: inF, n: outF, transA: false, transB: true, ...(bias ? { bias: bias.data } : {}) });
+  const y = runKernel('MatMul', x.data, weight.data, { m: rows, k: inF, n: outF, transA: false, transB: true, ...(bias ? { bias: bias.data } : {}), ...(into ? { out: into } : {}) });
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return makeOp('linear', inputs, y, outShape, (g) => {
     const gx = x.requires_grad ? mm(g, weight.data, rows, outF, inF, false, false) : null;

@@ -264,3 +264,21 @@ test('wasm: unit-stride rows take the direct convolution kernels; other shapes f
     await rt.dispose();
   }
 });
+
+test('wasm: MatMul with a bias into a resident target (an LSTM projection buffer) gives the bits of a fresh result, on both splits', () => {
+  // [1792, 28] x [28, 512]ᵀ + b, the bench LSTM's input projection; the target has headroom rows, as the module's has.
+  const [m, k, n] = [1792, 28, 512];
+  const a = randArray(m * k, 41);
+  const w = randArray(n * k, 42);
+  const bias = randArray(n, 43);
+  for (const b of [one, two]) {
+    const at = { m, k, n, transA: false, transB: true, bias };
+    const fresh = b.kernels.MatMul!(a, w, at);
+    const target = b.resident!((m + 8) * n);
+    const got = b.kernels.MatMul!(a, w, { ...at, out: target });
+    assert.equal(got.buffer, target.buffer, 'written into the target');
+    assert.equal(got.byteOffset, target.byteOffset);
+    assert.deepEqual(new Uint32Array(got.buffer, got.byteOffset, got.length), new Uint32Array(fresh.buffer, fresh.byteOffset, fresh.length));
+    assert.ok(target.subarray(m * n).every((v) => v === 0), 'headroom rows left at zero');
+  }
+});

@@ -60,6 +60,24 @@ function runOneState(backend: 'cpu' | 'wasm', seed: number, make: () => nn.GRU |
   return [out.data, hn.data, ...grads];
 }
 
+/**
+ * One LSTM called on two sequences before one backward: on wasm its input projection goes to one resident buffer
+ * that the second call overwrites (nn/rnn.ts), so this fails if anything reads the first call's projection later.
+ */
+function runLstmTwice(backend: 'cpu' | 'wasm'): Float32Array[] {
+  forceBackend(backend);
+  manual_seed(6);
+  const lstm = new nn.LSTM(6, 64, { batch_first: true });
+  const a = rnd([64, 5, 6], 31, true);
+  const b = rnd([64, 7, 6], 32, true);
+  const [outA] = lstm(a) as unknown as [Tensor];
+  const [outB] = lstm(b) as unknown as [Tensor];
+  outA.mul(rnd(outA.shape, 33)).sum().add(outB.mul(outB).sum()).backward();
+  return [outA.data, outB.data, a.grad!.data, b.grad!.data, ...lstm.parameters().map((p) => p.grad!.data)];
+}
+
+test('LSTM on wasm: two calls of one module before one backward match the reference backend', () => assertWasmMatchesReference('LstmCell', runLstmTwice));
+
 test('GRU on wasm: outputs and all gradients match the reference backend', () =>
   assertWasmMatchesReference('GruCell', (b) => runOneState(b, 6, () => new nn.GRU(6, 64, { num_layers: 2, batch_first: true }), 64, true)));
 

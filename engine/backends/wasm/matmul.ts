@@ -57,7 +57,7 @@ export function makeMatMul(rt: WasmRuntime) {
     const bAddr = heap.use(b.subarray(0, bCount * k * n));
     const ldc = padCols(n);
     const rows = padRows(rt, m);
-    if (at.out && !at.bias && batch === 1 && ldc === n && heap.residentFloats(at.out) >= rows * n) {
+    if (at.out && batch === 1 && ldc === n && heap.residentFloats(at.out) >= rows * n) {
       return intoResident(at.out, aAddr, bAddr, at);
     }
     if (batch === 1 && !at.bias && n <= NARROW_N && m >= NARROW_RATIO * n && k >= NARROW_K && m * n * k >= NARROW_MIN) return transposedC(aAddr, bAddr, at);
@@ -113,11 +113,12 @@ export function makeMatMul(rt: WasmRuntime) {
     return rt.finiteRegion(cAddr, m, n, n) ? markFinite(c) : c;
   }
 
-  /** C written straight into a resident buffer with room for its padded rows, which are zeroed after. */
+  /** C written straight into a resident buffer with room for its padded rows, which are zeroed after; bias first. */
   function intoResident(dst: Float32Array, aAddr: number, bAddr: number, at: MatMulAttrs): Float32Array {
     const { m, k, n } = at;
     const cAddr = rt.heap.addressOf(dst);
-    gemm(rt, m, n, k, operandA(aAddr, at), operandB(bAddr, at), { addr: cAddr, ldc: n });
+    if (at.bias) seedBias(rt, rt.heap.use(at.bias.subarray(0, n)), m, n, n, cAddr);
+    gemm(rt, m, n, k, operandA(aAddr, at), operandB(bAddr, at), { addr: cAddr, ldc: n, accumulate: !!at.bias });
     // Resident blocks are zero past their values (see WasmHeap.use); the register tiles wrote whole rows there.
     rt.heap.zero(cAddr + m * n * 4, (padRows(rt, m) - m) * n);
     const c = dst.subarray(0, m * n);
