@@ -59,7 +59,6 @@ async function startPeer(spec) {
   return { name: spec.name, run, stop: () => proc.kill() };
 }
 
-
 async function main() {
   // The PyTorch side as the bench runs it: Debian's torch with the OpenMP OpenBLAS (installed if missing).
   if ([option('a', 'torch'), option('b', 'gradlens')].includes('torch')) setupTorch();

@@ -179,7 +179,6 @@ async function waitQuiet() {
 // ---------------------------------------------------------------------------------------------------------
 // Run
 
-
 async function main() {
   const t0 = Date.now();
   const torchInfo = args.includes('--no-torch') ? { torch: null, notes: ['skipped (--no-torch)'] } : setupTorch(log);

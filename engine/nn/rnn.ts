@@ -185,7 +185,7 @@ abstract class RNNBase<A extends unknown[], R> extends Module<A, R> {
     const cn: Tensor[] = [];
     for (let k = 0; k < this.num_layers; k++) {
       const { w_ih, w_hh, b_ih, b_hh } = this.layerWeights(k);
-      const xp = linearInto(reshape(x, [T * B, x.shape[2]], op), w_ih, b_ih ?? null, lstm ? projectionBuffer(this, k, T * B, GATES.LSTM * H) : undefined);
+      const xp = linearInto(reshape(x, [T * B, x.shape[2]], op), w_ih, b_ih, lstm ? projectionBuffer(this, k, T * B, GATES.LSTM * H) : undefined);
       const hk = h0s ? select(h0s, 0, k) : full([B, H], 0);
       const ck = lstm ? (c0s ? select(c0s, 0, k) : full([B, H], 0)) : null;
       const z = recurrentLayer(this.mode, xp, w_hh, b_hh, hk, ck, T, B, H);

@@ -29,7 +29,7 @@ const DIRECT_A_MAX_TILES = 8;
  * a core (min of 3 s) 2 chunks 934-937 us, 4 chunks 945-948 us, 12 chunks 994-1001 us, fixed halves with A packed by
  * both threads 957-965 us; on a Zen 5 with two cores, 2 chunks against 4 in alternating 1 s windows 1.069-1.070x
  * (faster in 23 of 24), 8 chunks 0.983x, and with a busy process on one core 1.006x (the worry that made 4 the
- * choice); the LSTM, both CNNs and matmul-512 unchanged (0.997-1.007x).
+ * choice); the LSTM, both CNNs, matmul-256 and matmul-512 unchanged (0.997-1.008x).
  */
 const CHUNKS = 2;
 const MIN_CHUNK_PANELS = 2;

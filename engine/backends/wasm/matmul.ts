@@ -104,21 +104,26 @@ export function makeMatMul(rt: WasmRuntime) {
     return finite ? markFinite(out) : out;
   }
 
-  /** C written at `cAddr` in the pass arena (room for its padded rows), bias first as above. */
-  function intoArena(cAddr: number, aAddr: number, bAddr: number, at: MatMulAttrs): Float32Array {
+  /** C = bias + op(A)·op(B) at `cAddr`, rows n floats apart with room for the padded rows (bias first, as above). */
+  function unpaddedC(cAddr: number, aAddr: number, bAddr: number, at: MatMulAttrs): void {
     const { m, k, n } = at;
     if (at.bias) seedBias(rt, rt.heap.use(at.bias.subarray(0, n)), m, n, n, cAddr);
     gemm(rt, m, n, k, operandA(aAddr, at), operandB(bAddr, at), { addr: cAddr, ldc: n, accumulate: !!at.bias });
+  }
+
+  /** C written at `cAddr` in the pass arena (room for its padded rows). */
+  function intoArena(cAddr: number, aAddr: number, bAddr: number, at: MatMulAttrs): Float32Array {
+    const { m, n } = at;
+    unpaddedC(cAddr, aAddr, bAddr, at);
     const c = rt.heap.view(cAddr, m * n);
     return rt.finiteRegion(cAddr, m, n, n) ? markFinite(c) : c;
   }
 
-  /** C written straight into a resident buffer with room for its padded rows, which are zeroed after; bias first. */
+  /** C written straight into a resident buffer with room for its padded rows, which are zeroed after. */
   function intoResident(dst: Float32Array, aAddr: number, bAddr: number, at: MatMulAttrs): Float32Array {
-    const { m, k, n } = at;
+    const { m, n } = at;
     const cAddr = rt.heap.addressOf(dst);
-    if (at.bias) seedBias(rt, rt.heap.use(at.bias.subarray(0, n)), m, n, n, cAddr);
-    gemm(rt, m, n, k, operandA(aAddr, at), operandB(bAddr, at), { addr: cAddr, ldc: n, accumulate: !!at.bias });
+    unpaddedC(cAddr, aAddr, bAddr, at);
     // Resident blocks are zero past their values (see WasmHeap.use); the register tiles wrote whole rows there.
     rt.heap.zero(cAddr + m * n * 4, (padRows(rt, m) - m) * n);
     const c = dst.subarray(0, m * n);
