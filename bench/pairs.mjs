@@ -3,8 +3,10 @@
 // PyTorch in long windows as in a training run. On a VM whose speed moves in phases of seconds, the full bench's
 // rounds visit every peer between two windows of one, and a same-round ratio of identical code still strayed 3-8%
 // from 1.0 (docs/benchmarks.md, "Issue 26, third round"); adjacent windows of two processes share the phase.
-//   node bench/pairs.mjs --workload lstm [--a gradlens:DIR | torch] [--b gradlens[:DIR]] [--threads 2]
+//   node bench/pairs.mjs --workload lstm [--a gradlens:DIR | torch[:T]] [--b gradlens[:DIR]] [--threads 2]
 //     [--pairs 24] [--seconds 0.5] [--warmup 2]
+// torch:T runs PyTorch on T threads (1 or 2) whatever --threads gives Gradlens: the goals of issue 26 are against
+// PyTorch's best configuration, which for the LSTM is one thread (the full bench's torch-1t column).
 // DIR: another checkout with its node_modules (e.g. `git worktree add /tmp/base <commit>` and a link to this
 // checkout's node_modules). Both sides run the bench's peers (bench/peers/) with the bench's V8 flags and malloc
 // settings. Prints the median of the pairs' ratios B/A, how many pairs B was faster in, the lowest and highest
@@ -24,13 +26,17 @@ const PAIRS = Number(option('pairs', 24));
 const SECONDS = Number(option('seconds', 0.5));
 const WARMUP_S = Number(option('warmup', 2));
 if (!WORKLOAD || ![1, 2].includes(THREADS) || !(PAIRS >= 1) || !(SECONDS > 0)) {
-  console.error('usage: node bench/pairs.mjs --workload NAME [--a gradlens:DIR | torch] [--b gradlens[:DIR]] [--threads 1|2] [--pairs N] [--seconds S] [--warmup S]');
+  console.error('usage: node bench/pairs.mjs --workload NAME [--a gradlens:DIR | torch[:1|2]] [--b gradlens[:DIR]] [--threads 1|2] [--pairs N] [--seconds S] [--warmup S]');
   process.exit(2);
 }
 
-/** The command of a side: `torch`, `gradlens` (this checkout) or `gradlens:DIR`. */
+/** The command of a side: `torch` (on --threads threads), `torch:T`, `gradlens` (this checkout) or `gradlens:DIR`. */
 function sideSpec(side) {
-  if (side === 'torch') return { name: `torch-${THREADS}t`, cmd: '/usr/bin/python3', args: ['bench/peers/torch_peer.py', String(THREADS)], cwd: root };
+  const torch = /^torch(?::([12]))?$/.exec(side);
+  if (torch) {
+    const threads = torch[1] ?? String(THREADS);
+    return { name: `torch-${threads}t`, cmd: '/usr/bin/python3', args: ['bench/peers/torch_peer.py', threads], cwd: root };
+  }
   const m = /^gradlens(?::(.+))?$/.exec(side);
   if (!m) throw new Error(`unknown side '${side}': torch, gradlens or gradlens:DIR`);
   const cwd = m[1] ? path.resolve(m[1]) : root;
@@ -61,7 +67,7 @@ async function startPeer(spec) {
 
 async function main() {
   // The PyTorch side as the bench runs it: Debian's torch with the OpenMP OpenBLAS (installed if missing).
-  if ([option('a', 'torch'), option('b', 'gradlens')].includes('torch')) setupTorch();
+  if ([option('a', 'torch'), option('b', 'gradlens')].some((side) => side.startsWith('torch'))) setupTorch();
   const a = await startPeer(sideSpec(option('a', 'torch')));
   const b = await startPeer(sideSpec(option('b', 'gradlens')));
   try {
@@ -81,7 +87,7 @@ async function main() {
       before = after;
     }
     const faster = ratios.filter((r) => r > 1).length;
-    console.log(`${WORKLOAD}, ${THREADS} thread(s), ${PAIRS} pairs of ${SECONDS} s windows`);
+    console.log(`${WORKLOAD}, ${PAIRS} pairs of ${SECONDS} s windows (Gradlens on ${THREADS} thread(s))`);
     console.log(`  A ${a.name}: ${median(aRates).toFixed(2)} iterations/s (median)`);
     console.log(`  B ${b.name}: ${median(bRates).toFixed(2)} iterations/s (median)`);
     console.log(`  B/A ${median(ratios).toFixed(3)} (median of pairs; lowest ${Math.min(...ratios).toFixed(3)}, highest ${Math.max(...ratios).toFixed(3)}); B faster in ${faster} of ${PAIRS}`);
