@@ -153,6 +153,7 @@ export class Fn {
   v128Or(): this { return this.simd(0x50); }
   v128AnyTrue(): this { return this.simd(0x53); }
   i32x4Eq(): this { return this.simd(0x37); }
+  i32x4MaxU(): this { return this.simd(0xb9); }
   /** v128.const with four i32 lanes. */
   i32x4ConstLanes(l: [number, number, number, number]): this {
     const b = new Uint8Array(new Int32Array(l).buffer);
