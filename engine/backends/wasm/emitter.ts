@@ -182,6 +182,7 @@ export class Fn {
   i32ReinterpretF32(): this { return this.op(0xbc); }
   f32ReinterpretI32(): this { return this.op(0xbe); }
   i32GtS(): this { return this.op(0x4a); }
+  i32GtU(): this { return this.op(0x4b); }
   i32Or(): this { return this.op(0x72); }
   f32Add(): this { return this.op(0x92); }
   /** relaxed-SIMD a*b+c (fused or not, as the CPU does it). */

@@ -6,8 +6,10 @@ import { Fn } from './emitter';
 import { NR, emitTileStep, tileLocals, type KernelVariant } from './tile-step';
 
 /**
- * kernel(kc, pa, pb, c, ldc, acc): C[mr x 8] (+)= packedA[kc x mr]ᵀ · packedB[kc x 8], C rows ldc bytes apart; the
- * product is added to C when acc != 0 and stored over it otherwise (the first K block: no zeroing pass needed).
+ * kernel(kc, pa, pb, c, ldc, acc): C[mr x 8] (+)= packedA[kc x mr]ᵀ · packedB[kc x 8], C rows ldc bytes apart. `acc`
+ * says what the product is added to: 0, nothing (the first K block stores over C: no zeroing pass); 1, what C holds
+ * (later K blocks); any other value is the byte address of the tile's 8 bias values, the same for every row (a
+ * Linear layer's first K block: C = bias + A·B without a pass that writes the bias into every row of C first).
  */
 export function microKernel(v: KernelVariant): Fn {
   const f = new Fn('kernel', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], [], false);
@@ -55,6 +57,15 @@ function microKernelBody(
   step();
   f.get(kc).i32(1).i32Sub().tee(kc).brIf(0);
   f.end();
+  f.get(accumulate).i32(1).i32GtU().if_();
+  // The bias in the B registers, which the k loop is done with; bias + product, the order of seeding C with it.
+  f.get(accumulate).v128Load(0).set(b0);
+  f.get(accumulate).v128Load(16).set(b1);
+  for (let r = 0; r < v.mr; r++) {
+    for (let h = 0; h < 2; h++) f.get(c).get(h === 0 ? b0 : b1).get(acc[2 * r + h]).f32x4Add().v128Store(16 * h);
+    f.get(c).get(ldc).i32Add().set(c);
+  }
+  f.else_();
   f.get(accumulate).if_();
   for (let r = 0; r < v.mr; r++) {
     for (let h = 0; h < 2; h++) f.get(c).get(c).v128Load(16 * h).get(acc[2 * r + h]).f32x4Add().v128Store(16 * h);
@@ -66,11 +77,13 @@ function microKernelBody(
     f.get(c).get(ldc).i32Add().set(c);
   }
   f.end();
+  f.end();
   return f;
 }
 
 /**
- * macro(mTiles, nTiles, kc, pa, pb, c, ldc, acc): every tile of a packed A block times a packed B block.
+ * macro(mTiles, nTiles, kc, pa, pb, c, ldc, acc): every tile of a packed A block times a packed B block; a bias
+ * address in `acc` (see kernel) is for the block's first column, and moves 8 floats per column tile.
  * With `directA`, macroA(mTiles, nTiles, kc, a, rowBytes, kBytes, pb, c, ldc, acc): every full row tile of an
  * unpacked A (see microKernelDirectA) times a packed B block.
  */
@@ -90,7 +103,8 @@ export function macroKernel(v: KernelVariant, directA = false): Fn {
       else f.get(a).get(i).get(kc).i32Mul().i32(4 * v.mr).i32Mul().i32Add();
       f.get(pb).get(j).get(kc).i32Mul().i32(4 * NR).i32Mul().i32Add();
       f.get(c).get(i).i32(v.mr).i32Mul().get(ldc).i32Mul().i32Add().get(j).i32(4 * NR).i32Mul().i32Add();
-      f.get(ldc).get(accumulate);
+      f.get(ldc);
+      f.get(accumulate).get(j).i32(4 * NR).i32Mul().i32Add().get(accumulate).get(accumulate).i32(1).i32GtU().select();
       f.call(directA ? 'kernelA' : 'kernel');
     });
   });

@@ -3,6 +3,7 @@
 // packing routines absorb the layout. Loop order is Goto's: K blocks of KC, then M blocks of MC, then the
 // macro-kernel over register tiles. With two threads C is cut into column (or, for narrow C, row) chunks that
 // either thread claims; each C element is still computed by one thread in one order: deterministic.
+import { CONTROL_BYTES } from './heap';
 import type { Call } from './threads';
 import { NR } from './tile-step';
 import type { WasmRuntime } from './runtime';
@@ -46,8 +47,14 @@ export interface Operand {
 export interface Output {
   addr: number;
   ldc: number;
-  /** Add the product to what C holds (e.g. a bias); by default C is overwritten and need not be zeroed. */
+  /** Add the product to what C holds; by default C is overwritten and need not be zeroed. */
   accumulate?: boolean;
+  /**
+   * Byte address of a bias for every row of C (n values, zero-padded to padCols(n)): C = bias + product, as addmm
+   * computes it, the bias added in the kernel's first K block instead of written into every row of C beforehand.
+   * Not with `accumulate`.
+   */
+  bias?: number;
 }
 
 /** Byte address of an operand's element (first, second): A's (row, k), B's (k, column). */
@@ -100,7 +107,7 @@ function partCalls(rt: WasmRuntime, k: number, a: Operand, b: Operand, c: Output
   kBlocks(k).forEach(([p0, kc], kb) => {
     const bBlock = pre.b ? pre.b[kb] + j0 * kc * 4 : pb;
     if (!pre.b) packCalls(rt, calls, elementAt(b, p0, j0), b.s0, b.s1, kc, nw, NR, pb);
-    const acc = p0 > 0 || c.accumulate ? 1 : 0;
+    const acc = p0 > 0 || c.accumulate ? 1 : c.bias !== undefined ? c.bias + j0 * 4 : 0;
     for (let ic = i0; ic < i1; ic += MC) {
       const mc = Math.min(MC, i1 - ic);
       const cBlock = c.addr + (ic * c.ldc + j0) * 4;
@@ -167,14 +174,16 @@ interface Plan {
 /** C = op(A)·op(B) (or C += with `accumulate`), C padded as `Output` says. */
 export function gemm(rt: WasmRuntime, m: number, n: number, k: number, a: Operand, b: Operand, c: Output): void {
   if (m === 0 || n === 0) return;
+  if (c.bias !== undefined && (c.accumulate || c.bias < CONTROL_BYTES)) throw new Error(`gemm: a bias at ${c.bias} with accumulate ${!!c.accumulate}`);
   if (k === 0) {
-    if (!c.accumulate) rt.heap.zero(c.addr, padRows(rt, m) * c.ldc);
+    if (c.bias !== undefined) rt.call(rt.fn('repeatRow'), [c.bias, c.addr, padRows(rt, m), padCols(n) * 4, c.ldc * 4]);
+    else if (!c.accumulate) rt.heap.zero(c.addr, padRows(rt, m) * c.ldc);
     return;
   }
   const mark = rt.heap.mark();
   try {
     // The plan's scratch (packed panels) is bump-allocated from `mark`, so the same key means the same addresses.
-    const key = `${m},${n},${k},${a.addr},${a.s0},${a.s1},${b.addr},${b.s0},${b.s1},${c.addr},${c.ldc},${c.accumulate ? 1 : 0},${mark}`;
+    const key = `${m},${n},${k},${a.addr},${a.s0},${a.s1},${b.addr},${b.s0},${b.s1},${c.addr},${c.ldc},${c.accumulate ? 1 : 0},${c.bias ?? -1},${mark}`;
     let cache = plans.get(rt);
     if (!cache) plans.set(rt, (cache = new Map()));
     // A hit needs no allocation: the memory only grows, so the plan's scratch is still there.

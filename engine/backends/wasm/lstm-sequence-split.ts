@@ -39,8 +39,8 @@ export interface ForwardBlocks {
   x: number;
   /** W_hh [4H, H]. */
   w: number;
-  /** b_hh [4H], or -1. */
-  bias: number;
+  /** b_hh [4H] zero-padded to whole column tiles, or undefined. */
+  bias: number | undefined;
   /** h and c for slots 0..T, [T+1, B, H] each (slot 0 holds h0 and c0). */
   hs: number;
   cs: number;
@@ -54,16 +54,14 @@ export interface ForwardBlocks {
 export function forwardSplit(rt: WasmRuntime, T: number, B: number, H: number, at: ForwardBlocks, parts: Array<[number, number]>): void {
   const G = 4 * H, BH = B * H;
   const cell = rt.fn('lstmCell');
-  const seed = rt.fn('repeatRow');
   // hp = b_hh + h_t·W_hhᵀ: W_hhᵀ as B [H, 4H] (element (k, j) at j*H + k).
   const packed = packB(rt, H, G, { addr: at.w, s0: 1, s1: H });
   const range = ([r0, r1]: [number, number]): Call[] => {
     const scratch = rt.heap.alloc(aScratchFloats(rt));
     const calls: Call[] = [];
     for (let t = 0; t < T; t++) {
-      if (at.bias >= 0) calls.push([seed, [at.bias, at.hp + r0 * G * 4, r1 - r0, G * 4, G * 4]]);
       const a = { addr: at.hs + t * BH * 4, s0: H, s1: 1 };
-      calls.push(...rowCalls(rt, H, G, a, { addr: at.hp, ldc: G, accumulate: at.bias >= 0 }, r0, r1, packed.blocks, scratch));
+      calls.push(...rowCalls(rt, H, G, a, { addr: at.hp, ldc: G, bias: at.bias }, r0, r1, packed.blocks, scratch));
       calls.push(cellCall(cell, B, H, t, [r0, r1], { x: at.x + t * B * G * 4, hp: at.hp, gates: at.gates + t * B * G * 4, hs: at.hs, cs: at.cs }));
     }
     return calls;

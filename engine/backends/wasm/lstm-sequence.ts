@@ -24,7 +24,6 @@ import { markFinite } from '../../finite';
 import { BIAS_GRAD_SMALL, columnSums } from './bias-grad';
 import { lstmSequenceGradOf, lstmSequenceOf } from '../../kernels/lstm-sequence';
 import { gemm, padCols, padRows } from './gemm';
-import { seedBias } from './matmul';
 import { uninitializedFloat32 } from './heap';
 import type { Call } from './threads';
 import { backwardSplit, batchParts, forwardSplit } from './lstm-sequence-split';
@@ -90,7 +89,7 @@ export function makeLstmSequence(rt: WasmRuntime, steps: StepKernels): KernelMap
       // Two threads, each running the whole sequence for its rows of the batch: every step's x_t and gates are in
       // the heap at once.
       const gates = heap.alloc(T * B * G);
-      forwardSplit(rt, T, B, H, { x: heap.use(xp.subarray(0, T * B * G)), w, bias: bias ? heap.use(bias) : -1, hs, cs, gates, hp }, rows);
+      forwardSplit(rt, T, B, H, { x: heap.use(xp.subarray(0, T * B * G)), w, bias: bias ? heap.use(bias, padCols(G)) : undefined, hs, cs, gates, hp }, rows);
       heap.copyOut(gates, T * B * G, gatesOut);
     } else stepByStep(T, B, H, { xp, w, bias, hs, cs, hp, gatesOut });
     // The states are scanned for the layer's output (see recurrentLayer); the gates never reach the autograd, so
@@ -112,12 +111,11 @@ export function makeLstmSequence(rt: WasmRuntime, steps: StepKernels): KernelMap
     const xResident = heap.addressOf(xp);
     const xStep = xResident >= 0 ? -1 : heap.alloc(B * G);
     const gates = heap.alloc(B * G);
-    const biasAt = bias ? heap.use(bias) : -1;
+    const biasAt = bias ? heap.use(bias, padCols(G)) : undefined;
     const halves = rt.halves(B, BH, SPLIT_MIN);
     for (let t = 0; t < T; t++) {
-      // hp = b_hh + h_t·W_hhᵀ, as MatMul computes it: the bias seeds C and the GEMM adds the product.
-      if (biasAt >= 0) seedBias(rt, biasAt, B, G, G, hp);
-      gemm(rt, B, G, H, { addr: hs + t * BH * 4, s0: H, s1: 1 }, { addr: w, s0: 1, s1: H }, { addr: hp, ldc: G, accumulate: !!bias });
+      // hp = b_hh + h_t·W_hhᵀ, as MatMul computes it.
+      gemm(rt, B, G, H, { addr: hs + t * BH * 4, s0: H, s1: 1 }, { addr: w, s0: 1, s1: H }, { addr: hp, ldc: G, bias: biasAt });
       if (xStep >= 0) heap.f32.set(xp.subarray(t * B * G, (t + 1) * B * G), xStep >> 2);
       const x = xStep >= 0 ? xStep : xResident + t * B * G * 4;
       rt.runParts(halves.map((rows): Call[] => [cellCall(cellFn, B, H, t, rows, { x, hp, gates, hs, cs })]));

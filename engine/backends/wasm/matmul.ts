@@ -32,16 +32,6 @@ const operandA = (addr: number, at: MatMulAttrs): Operand => (at.transA ? { addr
 /** B (stored [K,N], or [N,K] when transposed) at byte address `addr`. */
 const operandB = (addr: number, at: MatMulAttrs): Operand => (at.transB ? { addr, s0: 1, s1: at.k } : { addr, s0: at.n, s1: 1 });
 
-/**
- * Writes the bias at byte address `bias` (n floats) into each of C's m rows, ldc floats apart, with one wasm call:
- * JavaScript writes into the shared heap element by element (seedRows on the LSTM's 1792x512 input projection took
- * ~0.5 ms). The padding columns between rows are left as they are; nothing reads them but the finite scans, which
- * can only lose their mark.
- */
-export function seedBias(rt: WasmRuntime, bias: number, m: number, n: number, ldc: number, cAddr: number): void {
-  rt.call(rt.fn('repeatRow'), [bias, cAddr, m, n * 4, ldc * 4]);
-}
-
 export function makeMatMul(rt: WasmRuntime) {
   return function matMul(a: Float32Array, b: Float32Array, at: MatMulAttrs): Float32Array {
     const { m, k, n } = at;
@@ -66,14 +56,12 @@ export function makeMatMul(rt: WasmRuntime) {
     if (inArena >= 0) return intoArena(inArena, aAddr, bAddr, at);
     const out = heap.output(batch * m * n);
     const cAddr = heap.alloc(rows * ldc);
-    const bias = at.bias ? heap.use(at.bias.subarray(0, n)) : -1;
+    const bias = biasIn(at);
     let finite = true;
     for (let t = 0; t < batch; t++) {
       const aOff = aAddr + t * m * k * 4;
       const bOff = bAddr + (at.broadcastB ? 0 : t * k * n * 4);
-      // A bias seeds C and the GEMM adds the product to it, as addmm does.
-      if (bias >= 0) seedBias(rt, bias, m, n, ldc, cAddr);
-      gemm(rt, m, n, k, operandA(aOff, at), operandB(bOff, at), { addr: cAddr, ldc, accumulate: !!at.bias });
+      gemm(rt, m, n, k, operandA(aOff, at), operandB(bOff, at), { addr: cAddr, ldc, bias });
       finite &&= rt.finiteRegion(cAddr, m, n, ldc);
       const f32 = heap.f32;
       const c0 = cAddr >> 2;
@@ -104,11 +92,15 @@ export function makeMatMul(rt: WasmRuntime) {
     return finite ? markFinite(out) : out;
   }
 
-  /** C = bias + op(A)·op(B) at `cAddr`, rows n floats apart with room for the padded rows (bias first, as above). */
+  /** The bias in the heap, zero-padded to whole column tiles, for the GEMM to add (undefined without one). */
+  function biasIn(at: MatMulAttrs): number | undefined {
+    return at.bias ? rt.heap.use(at.bias.subarray(0, at.n), padCols(at.n)) : undefined;
+  }
+
+  /** C = bias + op(A)·op(B) at `cAddr`, rows n floats apart with room for the padded rows. */
   function unpaddedC(cAddr: number, aAddr: number, bAddr: number, at: MatMulAttrs): void {
     const { m, k, n } = at;
-    if (at.bias) seedBias(rt, rt.heap.use(at.bias.subarray(0, n)), m, n, n, cAddr);
-    gemm(rt, m, n, k, operandA(aAddr, at), operandB(bAddr, at), { addr: cAddr, ldc: n, accumulate: !!at.bias });
+    gemm(rt, m, n, k, operandA(aAddr, at), operandB(bAddr, at), { addr: cAddr, ldc: n, bias: biasIn(at) });
   }
 
   /** C written at `cAddr` in the pass arena (room for its padded rows). */
