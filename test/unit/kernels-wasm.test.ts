@@ -5,9 +5,10 @@ import { after, before, test } from 'node:test';
 import { createWasmBackend, type WasmBackend } from '../../engine/backends/wasm';
 import { spawnSync } from 'node:child_process';
 import { relaxedSimdAvailable } from '../../engine/backends/wasm/kernels-module';
+import type { BiasGradAttrs } from '../../engine/kernels/kernel-map';
 import { cpuBackend } from '../../engine/backends/cpu';
 import { kernelSuite } from './kernels-suite';
-import { closeness, convAttrs, naiveMatMul, randArray } from './kernels-reference';
+import { closeness, convAttrs, naiveBiasGrad, naiveMatMul, randArray } from './kernels-reference';
 import { knownFinite } from '../../engine/finite';
 import { WasmRuntime } from '../../engine/backends/wasm/runtime';
 import { makeMatMul } from '../../engine/backends/wasm/matmul';
@@ -79,6 +80,22 @@ test('wasm: large MatMul, split over two threads, is bit-identical run to run an
   const r2 = two.kernels.MatMul!(a, b, at);
   assert.deepEqual(r1, r2);
   assert.deepEqual(one.kernels.MatMul!(a, b, at), r1);
+});
+
+test('wasm: large BiasGrads, split over two threads by columns or planes, match the reference and give the bits of one thread', () => {
+  const cases: BiasGradAttrs[] = [
+    { outer: 1792, channels: 512, inner: 1 },
+    { outer: 1000, channels: 130, inner: 1 },
+    { outer: 64, channels: 20, inner: 400 },
+    { outer: 33, channels: 7, inner: 301 },
+  ];
+  cases.forEach((at, i) => {
+    const g = randArray(at.outer * at.channels * at.inner, 160 + i);
+    const split = two.kernels.BiasGrad!(g, at);
+    // Float32 partial sums of up to 256 terms: the absolute error grows with the terms summed, not with the result.
+    assert.ok(closeness(split, naiveBiasGrad(g, at), tol.rtol, 2e-6 * at.outer * at.inner) <= 1, `BiasGrad ${JSON.stringify(at)}`);
+    assert.deepEqual(split, one.kernels.BiasGrad!(g, at), `BiasGrad ${JSON.stringify(at)}: two threads and one`);
+  });
 });
 
 test('wasm: split MatMuls with a bias match the reference on two threads (each chunk adds into C: one run twice or skipped would show)', () => {

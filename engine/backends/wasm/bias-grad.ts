@@ -2,12 +2,19 @@
 // float64 here, so the result is as accurate as the reference's float64 loop at a fraction of its cost.
 import type { BiasGradAttrs } from '../../kernels/kernel-map';
 import { biasGrad as cpuBiasGrad } from '../cpu/bias-grad';
+import type { Call } from './threads';
 import type { WasmRuntime } from './runtime';
 
 /** Below this many elements the reference loop finishes before the copy into the heap would. */
 export const BIAS_GRAD_SMALL = 2048;
 /** Rows summed in float32 before the float64 combine: 256 terms keep the float32 error near 1e-6 relative. */
 const ROW_CHUNK = 256;
+/**
+ * Elements from which the sums are split over the two threads, by columns (or planes): each column's terms still
+ * come in the same order, so the bits are those of one thread. The LSTM's gate gradients, [1792, 512] and summed
+ * twice a step (db_ih, db_hh), took ~0.2 ms each on the main thread.
+ */
+const SPLIT_MIN = 1 << 16;
 
 /**
  * The column sums of the [rows, channels] matrix at heap address `gAddr` (BiasGrad with inner 1): float32 vector
@@ -20,10 +27,15 @@ export function columnSums(rt: WasmRuntime, gAddr: number, rows: number, channel
   const vecs = channels >> 2;
   const chunks = Math.ceil(rows / ROW_CHUNK);
   const dst = heap.alloc(chunks * vecs * 4);
-  for (let c = 0; c < chunks; c++) {
-    const r0 = c * ROW_CHUNK;
-    rt.call(rt.fn('colSums'), [gAddr + r0 * channels * 4, Math.min(ROW_CHUNK, rows - r0), vecs, channels * 4, dst + c * vecs * 16]);
-  }
+  const fn = rt.fn('colSums');
+  rt.runParts(rt.halves(vecs, rows * channels, SPLIT_MIN).map(([v0, v1]) => {
+    const calls: Call[] = [];
+    for (let c = 0; c < chunks; c++) {
+      const r0 = c * ROW_CHUNK;
+      calls.push([fn, [gAddr + (r0 * channels + v0 * 4) * 4, Math.min(ROW_CHUNK, rows - r0), v1 - v0, channels * 4, dst + (c * vecs + v0) * 16]]);
+    }
+    return calls;
+  }));
   const h = heap.f32;
   for (let c = 0; c < chunks; c++) {
     const d = (dst >> 2) + c * vecs * 4;
@@ -50,7 +62,7 @@ export function makeBiasGrad(rt: WasmRuntime) {
     const vecs = inner >> 2;
     const planes = outer * channels;
     const dst = heap.alloc(planes * 4);
-    rt.call(planeSums, [gAddr, planes, vecs, inner * 4, dst]);
+    rt.runParts(rt.halves(planes, total, SPLIT_MIN).map(([p0, p1]): Call[] => [[planeSums, [gAddr + p0 * inner * 4, p1 - p0, vecs, inner * 4, dst + p0 * 16]]]));
     const h = heap.f32;
     for (let p = 0; p < planes; p++) {
       const q = (dst >> 2) + p * 4;
