@@ -57,25 +57,29 @@ function microKernelBody(
   step();
   f.get(kc).i32(1).i32Sub().tee(kc).brIf(0);
   f.end();
+  /** Stores the tile's rows, each half-row vector with `addend(h)` pushed before it (the sum's first term) or alone. */
+  const storeRows = (addend?: (h: number) => void): void => {
+    for (let r = 0; r < v.mr; r++) {
+      for (let h = 0; h < 2; h++) {
+        f.get(c);
+        if (addend) addend(h);
+        f.get(acc[2 * r + h]);
+        if (addend) f.f32x4Add();
+        f.v128Store(16 * h);
+      }
+      f.get(c).get(ldc).i32Add().set(c);
+    }
+  };
   f.get(accumulate).i32(1).i32GtU().if_();
   // The bias in the B registers, which the k loop is done with; bias + product, the order of seeding C with it.
   f.get(accumulate).v128Load(0).set(b0);
   f.get(accumulate).v128Load(16).set(b1);
-  for (let r = 0; r < v.mr; r++) {
-    for (let h = 0; h < 2; h++) f.get(c).get(h === 0 ? b0 : b1).get(acc[2 * r + h]).f32x4Add().v128Store(16 * h);
-    f.get(c).get(ldc).i32Add().set(c);
-  }
+  storeRows((h) => f.get(h === 0 ? b0 : b1));
   f.else_();
   f.get(accumulate).if_();
-  for (let r = 0; r < v.mr; r++) {
-    for (let h = 0; h < 2; h++) f.get(c).get(c).v128Load(16 * h).get(acc[2 * r + h]).f32x4Add().v128Store(16 * h);
-    f.get(c).get(ldc).i32Add().set(c);
-  }
+  storeRows((h) => f.get(c).v128Load(16 * h));
   f.else_();
-  for (let r = 0; r < v.mr; r++) {
-    for (let h = 0; h < 2; h++) f.get(c).get(acc[2 * r + h]).v128Store(16 * h);
-    f.get(c).get(ldc).i32Add().set(c);
-  }
+  storeRows();
   f.end();
   f.end();
   return f;

@@ -84,12 +84,13 @@ export function makeLstmSequence(rt: WasmRuntime, steps: StepKernels): KernelMap
     const hp = heap.alloc(padRows(rt, B) * padCols(G));
     heap.f32.set(h0.subarray(0, BH), hs >> 2);
     heap.f32.set(c0.subarray(0, BH), cs >> 2);
-    const bias = bHh ? bHh.subarray(0, G) : null;
+    // b_hh zero-padded to whole column tiles, for the recurrent GEMM to add (gemm's Output.bias).
+    const bias = bHh ? heap.use(bHh.subarray(0, G), padCols(G)) : undefined;
     if (rows) {
       // Two threads, each running the whole sequence for its rows of the batch: every step's x_t and gates are in
       // the heap at once.
       const gates = heap.alloc(T * B * G);
-      forwardSplit(rt, T, B, H, { x: heap.use(xp.subarray(0, T * B * G)), w, bias: bias ? heap.use(bias, padCols(G)) : undefined, hs, cs, gates, hp }, rows);
+      forwardSplit(rt, T, B, H, { x: heap.use(xp.subarray(0, T * B * G)), w, bias, hs, cs, gates, hp }, rows);
       heap.copyOut(gates, T * B * G, gatesOut);
     } else stepByStep(T, B, H, { xp, w, bias, hs, cs, hp, gatesOut });
     // The states are scanned for the layer's output (see recurrentLayer); the gates never reach the autograd, so
@@ -102,7 +103,7 @@ export function makeLstmSequence(rt: WasmRuntime, steps: StepKernels): KernelMap
   };
 
   /** The one-thread recurrence: x_t copied in and the gates out next to the step that uses them. */
-  function stepByStep(T: number, B: number, H: number, at: { xp: Float32Array; w: number; bias: Float32Array | null; hs: number; cs: number; hp: number; gatesOut: Float32Array }): void {
+  function stepByStep(T: number, B: number, H: number, at: { xp: Float32Array; w: number; bias: number | undefined; hs: number; cs: number; hp: number; gatesOut: Float32Array }): void {
     const G = 4 * H, BH = B * H;
     const heap = rt.heap;
     const { xp, w, bias, hs, cs, hp, gatesOut } = at;
@@ -111,11 +112,10 @@ export function makeLstmSequence(rt: WasmRuntime, steps: StepKernels): KernelMap
     const xResident = heap.addressOf(xp);
     const xStep = xResident >= 0 ? -1 : heap.alloc(B * G);
     const gates = heap.alloc(B * G);
-    const biasAt = bias ? heap.use(bias, padCols(G)) : undefined;
     const halves = rt.halves(B, BH, SPLIT_MIN);
     for (let t = 0; t < T; t++) {
       // hp = b_hh + h_t·W_hhᵀ, as MatMul computes it.
-      gemm(rt, B, G, H, { addr: hs + t * BH * 4, s0: H, s1: 1 }, { addr: w, s0: 1, s1: H }, { addr: hp, ldc: G, bias: biasAt });
+      gemm(rt, B, G, H, { addr: hs + t * BH * 4, s0: H, s1: 1 }, { addr: w, s0: 1, s1: H }, { addr: hp, ldc: G, bias });
       if (xStep >= 0) heap.f32.set(xp.subarray(t * B * G, (t + 1) * B * G), xStep >> 2);
       const x = xStep >= 0 ? xStep : xResident + t * B * G * 4;
       rt.runParts(halves.map((rows): Call[] => [cellCall(cellFn, B, H, t, rows, { x, hp, gates, hs, cs })]));
