@@ -9,6 +9,7 @@ import { NR } from './tile-step';
 import type { WasmHeap } from './heap';
 import type { Call } from './threads';
 import type { WasmRuntime } from './runtime';
+import { knownFinite } from '../../finite';
 
 /**
  * Longest reduction (input channels x kernel taps) the forward kernel takes in one pass: the tile's packed weights
@@ -258,6 +259,34 @@ export function directConv2DBackpropInput(rt: WasmRuntime, dy: Float32Array, w: 
   return { dx: copyPlanes(heap, yAddr, n, groups, cinG, padded, at.h * at.w), finite };
 }
 
+/**
+ * Most work the one-long-row form may add: its rows span the input's width, so (inW - outW) of every inW products
+ * are against zeros (20 of 24 real on the no-pool CNN's conv2, 8 of 12 on the pooled CNN's).
+ */
+const LOCKSTEP_MAX_EXTRA = 1.5;
+
+/**
+ * The filter gradient's sums over an image as one long row instead of outH short ones. convFilterGrad runs rows of
+ * few vectors far below its speed on long ones (one thread: 20x20 outputs, rows of 5 vectors, 30 GFLOP/s; the same
+ * sums as one row of 480, 42.7; rows of 32 vectors, 48; bench/conv-filter-rows.ts). So dy is laid out with the
+ * input's row pitch, zeros past column outW, and each image's plane is one row of outH * inW values whose x partner
+ * at tap offset o is x[o + i]: output (oh, ow) meets input (oh + ky, ow + kx) as before, and the padding columns
+ * meet input values past the row's end (the next row, or past the plane for the last output row) times zero.
+ *
+ * That is only the same sum when those values are finite (zero times Inf is NaN), so it needs a finite x, and the
+ * last image, whose last row would read past x, keeps the short rows. Stride 1 only: each output row must start
+ * one input row after the one before. Returns room for the padded dy of all but the last image (zeroed) and the row's
+ * length, or null for short rows throughout.
+ */
+function lockstepRows(rt: WasmRuntime, xAddr: number, p: Plan, pairs: number, x: Float32Array): { dyAddr: number; planeBytes: number; vecs: number } | null {
+  const { n, groups, cinG, inH, inW, outH, outW, strideH } = p;
+  const plane = outH * inW;
+  if (strideH !== 1 || n < 2 || plane % 4 !== 0 || inW > LOCKSTEP_MAX_EXTRA * outW) return null;
+  if (!knownFinite(x) && !rt.finiteSpan(xAddr, n * groups * cinG * inH * inW)) return null;
+  // The rows are copied in by the parts that read them (directConv2DBackpropFilter).
+  return { dyAddr: rt.heap.zeros((n - 1) * groups * 2 * pairs * plane), planeBytes: plane * 4, vecs: plane / 4 };
+}
+
 /** Conv2DBackpropFilter by direct dot products along output rows, or null when the shape needs im2col. */
 export function directConv2DBackpropFilter(rt: WasmRuntime, x: Float32Array, dy: Float32Array, at: Conv2DAttrs): { dw: Float32Array; finite: boolean } | null {
   const { n, cIn, cOut, kh, kw, groups, outH, outW } = at;
@@ -294,9 +323,31 @@ export function directConv2DBackpropFilter(rt: WasmRuntime, x: Float32Array, dy:
   // Images per call: enough vector steps (rows x vectors) to repay loading and storing the 8 sums of each (q, t)
   // block; conv2 of the MNIST CNN (8x8 outputs, 16 steps an image) takes 16 images a call.
   const perCall = Math.min(n, Math.max(1, Math.ceil(FILTER_STEPS_PER_CALL / (outH * (outW / 4)))));
+  // Images before `rowsFrom` run as one long row each (see lockstepRows); the rest row by row.
+  const lockstep = lockstepRows(rt, xAddr, p, pairs, x);
+  const rowsFrom = lockstep ? n - 1 : 0;
   const parts = rt.halves(pairs, n * groups * pairs * 2 * kc * plane, SPLIT_MIN).map(([q0, q1]) => {
     const calls: Call[] = [];
-    for (let b = 0; b < n; b += perCall)
+    if (lockstep) {
+      const { dyAddr: dyL, planeBytes, vecs } = lockstep;
+      const per = Math.max(1, Math.ceil(FILTER_STEPS_PER_CALL / vecs));
+      const imageDyL = groups * 2 * pairs * planeBytes;
+      // Each part lays out its own channels' dy rows at the input's pitch (the zeros between them are already there).
+      const copy = rt.fn('copyRows');
+      for (let b = 0; b < rowsFrom; b++)
+        for (let g = 0; g < groups; g++) {
+          const planeAt = (b * groups + g) * 2 * pairs + 2 * q0;
+          calls.push([copy, [dyAddr + planeAt * plane * 4, dyL + planeAt * planeBytes, 2 * (q1 - q0), outH, outW * 4, outW * 4, plane * 4, inW * 4, planeBytes]]);
+        }
+      for (let b = 0; b < rowsFrom; b += per)
+        for (let g = 0; g < groups; g++)
+          calls.push([fn, [
+            q1 - q0, quads, xAddr + b * imageIn + g * cinG * inH * inW * 4, 0, offs,
+            dyL + b * imageDyL + (g * 2 * pairs + 2 * q0) * planeBytes, planeBytes, 0, 1, vecs,
+            part + (g * partFloats + q0 * quads * 32) * 4, Math.min(per, rowsFrom - b), imageIn, imageDyL,
+          ]]);
+    }
+    for (let b = rowsFrom; b < n; b += perCall)
       for (let g = 0; g < groups; g++)
         calls.push([fn, [
           q1 - q0, quads, xAddr + b * imageIn + g * cinG * inH * inW * 4, at.strideH * inW * 4, offs,
