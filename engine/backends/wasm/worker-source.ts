@@ -72,7 +72,7 @@ function run(at, end) {
       case 12: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5], cmd[at + 6], cmd[at + 7], cmd[at + 8], cmd[at + 9], cmd[at + 10], cmd[at + 11]); break;
       case 13: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5], cmd[at + 6], cmd[at + 7], cmd[at + 8], cmd[at + 9], cmd[at + 10], cmd[at + 11], cmd[at + 12]); break;
       case 14: f(cmd[at], cmd[at + 1], cmd[at + 2], cmd[at + 3], cmd[at + 4], cmd[at + 5], cmd[at + 6], cmd[at + 7], cmd[at + 8], cmd[at + 9], cmd[at + 10], cmd[at + 11], cmd[at + 12], cmd[at + 13]); break;
-      // Spread calls into wasm exports take V8's slow generic path (~2 µs): the common arities above avoid it.
+      // Spread calls into wasm exports take V8's generic path (~29 ns against ~10-13 for the fixed arities above).
       default: f(...cmd.subarray(at, at + argc));
     }
     at += argc;
