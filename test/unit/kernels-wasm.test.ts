@@ -237,13 +237,20 @@ test('wasm: the direct filter gradient over many small images (several images a 
 });
 
 test('wasm: the filter gradient as one long row per image meets the padding columns only with a finite input', () => {
-  // 12x12 inputs, 8x8 outputs: each image's sums run as one row of 8 x 12 values, dy zero past column 8, so the
-  // padding columns meet inputs that no real output reaches with those taps. An Inf there must not turn the taps
-  // that never meet it into NaN: with a non-finite input the gradient keeps the short rows.
-  const at = convAttrs({ n: 3, cIn: 2, h: 12, w: 12, cOut: 3, kh: 5, kw: 5, strideH: 1, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, groups: 1 });
+  // 12x12 inputs, 8x8 outputs, 4 x 25 taps: each image's sums run as one row of 8 x 12 values, dy zero past column
+  // 8, so the padding columns meet inputs that no real output reaches with those taps. An Inf there must not turn
+  // the taps that never meet it into NaN: with a non-finite input the gradient keeps the short rows.
+  const at = convAttrs({ n: 3, cIn: 4, h: 12, w: 12, cOut: 3, kh: 5, kw: 5, strideH: 1, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, groups: 1 });
   const x = randArray(at.n * at.cIn * at.h * at.w, 41);
   const dy = randArray(at.n * at.cOut * at.outH * at.outW, 42);
   for (const b of [one, two]) assert.ok(closeness(b.kernels.Conv2DBackpropFilter!(x, dy, at), cpuBackend.kernels.Conv2DBackpropFilter!(x, dy, at), tol.rtol, tol.atol) <= 1);
+  // Large enough to split over two threads (each lays out its own channels' dy rows): the bits of one thread.
+  const big = convAttrs({ n: 8, cIn: 10, h: 12, w: 12, cOut: 20, kh: 5, kw: 5, strideH: 1, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, groups: 1 });
+  const bx = randArray(big.n * big.cIn * big.h * big.w, 43);
+  const bdy = randArray(big.n * big.cOut * big.outH * big.outW, 44);
+  const got = [one, two].map((b) => b.kernels.Conv2DBackpropFilter!(bx, bdy, big));
+  assert.ok(closeness(got[0], cpuBackend.kernels.Conv2DBackpropFilter!(bx, bdy, big), tol.rtol, tol.atol) <= 1);
+  assert.deepEqual(new Uint32Array(got[1].buffer, got[1].byteOffset, got[1].length), new Uint32Array(got[0].buffer, got[0].byteOffset, got[0].length));
   // Image 0, channel 1, row 5, column 10: only taps kx = 2..4 reach column 10 (outputs 6..8 of a row of 8).
   const x2 = x.slice();
   x2[(0 * at.cIn + 1) * 144 + 5 * 12 + 10] = Infinity;

@@ -264,6 +264,13 @@ export function directConv2DBackpropInput(rt: WasmRuntime, dy: Float32Array, w: 
  * are against zeros (20 of 24 real on the no-pool CNN's conv2, 8 of 12 on the pooled CNN's).
  */
 const LOCKSTEP_MAX_EXTRA = 1.5;
+/**
+ * Fewest taps (input channels x kernel taps) for the long-row form. Laying dy out again costs a copy and a zero fill
+ * per dy value, which meets 2 x taps multiply-adds: on the no-pool CNN's conv1 (25 taps) the form gained nothing on
+ * one thread (25.9 -> 25.6 GFLOP/s) and cost 8-10% on two (0.60-0.62 -> 0.65-0.67 ms a step), while conv2 (250 taps)
+ * gained 1.29x on one thread.
+ */
+const LOCKSTEP_MIN_TAPS = 100;
 
 /**
  * The filter gradient's sums over an image as one long row instead of outH short ones. convFilterGrad runs rows of
@@ -281,7 +288,7 @@ const LOCKSTEP_MAX_EXTRA = 1.5;
 function lockstepRows(rt: WasmRuntime, xAddr: number, p: Plan, pairs: number, x: Float32Array): { dyAddr: number; planeBytes: number; vecs: number } | null {
   const { n, groups, cinG, inH, inW, outH, outW, strideH } = p;
   const plane = outH * inW;
-  if (strideH !== 1 || n < 2 || plane % 4 !== 0 || inW > LOCKSTEP_MAX_EXTRA * outW) return null;
+  if (strideH !== 1 || n < 2 || plane % 4 !== 0 || inW > LOCKSTEP_MAX_EXTRA * outW || cinG * p.kh * p.kw < LOCKSTEP_MIN_TAPS) return null;
   if (!knownFinite(x) && !rt.finiteSpan(xAddr, n * groups * cinG * inH * inW)) return null;
   // The rows are copied in by the parts that read them (directConv2DBackpropFilter).
   return { dyAddr: rt.heap.zeros((n - 1) * groups * 2 * pairs * plane), planeBytes: plane * 4, vecs: plane / 4 };
