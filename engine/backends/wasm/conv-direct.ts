@@ -259,6 +259,17 @@ export function directConv2DBackpropInput(rt: WasmRuntime, dy: Float32Array, w: 
   return { dx: copyPlanes(heap, yAddr, n, groups, cinG, padded, at.h * at.w), finite };
 }
 
+/** How convFilterGrad walks dy, [n][groups][2*pairs] planes: `rows` rows of `vecs` vectors per image plane. */
+interface DyRows {
+  addr: number;
+  planeBytes: number;
+  rows: number;
+  vecs: number;
+  dyRowBytes: number;
+  /** Bytes from one output row's inputs to the next's. */
+  xRowBytes: number;
+}
+
 /**
  * Most work the one-long-row form may add: its rows span the input's width, so (inW - outW) of every inW products
  * are against zeros (20 of 24 real on the no-pool CNN's conv2, 8 of 12 on the pooled CNN's).
@@ -282,16 +293,16 @@ const LOCKSTEP_MIN_TAPS = 100;
  *
  * That is only the same sum when those values are finite (zero times Inf is NaN), so it needs a finite x, and the
  * last image, whose last row would read past x, keeps the short rows. Stride 1 only: each output row must start
- * one input row after the one before. Returns room for the padded dy of all but the last image (zeroed) and the row's
- * length, or null for short rows throughout.
+ * one input row after the one before. Returns the long rows, in room for the padded dy of all but the last image
+ * (zeroed), or null for short rows throughout.
  */
-function lockstepRows(rt: WasmRuntime, xAddr: number, p: Plan, pairs: number, x: Float32Array): { dyAddr: number; planeBytes: number; vecs: number } | null {
+function lockstepRows(rt: WasmRuntime, xAddr: number, p: Plan, pairs: number, x: Float32Array): DyRows | null {
   const { n, groups, cinG, inH, inW, outH, outW, strideH } = p;
   const plane = outH * inW;
   if (strideH !== 1 || n < 2 || plane % 4 !== 0 || inW > LOCKSTEP_MAX_EXTRA * outW || cinG * p.kh * p.kw < LOCKSTEP_MIN_TAPS) return null;
   if (!knownFinite(x) && !rt.finiteSpan(xAddr, n * groups * cinG * inH * inW)) return null;
   // The rows are copied in by the parts that read them (directConv2DBackpropFilter).
-  return { dyAddr: rt.heap.zeros((n - 1) * groups * 2 * pairs * plane), planeBytes: plane * 4, vecs: plane / 4 };
+  return { addr: rt.heap.zeros((n - 1) * groups * 2 * pairs * plane), planeBytes: plane * 4, rows: 1, vecs: plane / 4, dyRowBytes: 0, xRowBytes: 0 };
 }
 
 /** Conv2DBackpropFilter by direct dot products along output rows, or null when the shape needs im2col. */
@@ -326,41 +337,33 @@ export function directConv2DBackpropFilter(rt: WasmRuntime, x: Float32Array, dy:
   const part = heap.zeros(groups * partFloats);
   const fn = rt.fn('convFilterGrad');
   const imageIn = cIn * inH * inW * 4;
-  const imageDy = groups * 2 * pairs * plane * 4;
-  // Images per call: enough vector steps (rows x vectors) to repay loading and storing the 8 sums of each (q, t)
-  // block; conv2 of the MNIST CNN (8x8 outputs, 16 steps an image) takes 16 images a call.
-  const perCall = Math.min(n, Math.max(1, Math.ceil(FILTER_STEPS_PER_CALL / (outH * (outW / 4)))));
-  // Images before `rowsFrom` run as one long row each (see lockstepRows); the rest row by row.
-  const lockstep = lockstepRows(rt, xAddr, p, pairs, x);
-  const rowsFrom = lockstep ? n - 1 : 0;
+  // The output rows as they are; all but the last image as one long row each where lockstepRows allows.
+  const short: DyRows = { addr: dyAddr, planeBytes: plane * 4, rows: outH, vecs: outW / 4, dyRowBytes: outW * 4, xRowBytes: at.strideH * inW * 4 };
+  const long = lockstepRows(rt, xAddr, p, pairs, x);
+  const spans: Array<[DyRows, number, number]> = long ? [[long, 0, n - 1], [short, n - 1, n]] : [[short, 0, n]];
+  const copy = rt.fn('copyRows');
   const parts = rt.halves(pairs, n * groups * pairs * 2 * kc * plane, SPLIT_MIN).map(([q0, q1]) => {
     const calls: Call[] = [];
-    if (lockstep) {
-      const { dyAddr: dyL, planeBytes, vecs } = lockstep;
-      const per = Math.max(1, Math.ceil(FILTER_STEPS_PER_CALL / vecs));
-      const imageDyL = groups * 2 * pairs * planeBytes;
-      // Each part lays out its own channels' dy rows at the input's pitch (the zeros between them are already there).
-      const copy = rt.fn('copyRows');
-      for (let b = 0; b < rowsFrom; b++)
+    // Each part lays out its own channels' dy rows at the input's pitch (the zeros between them are already there).
+    if (long)
+      for (let b = 0; b < n - 1; b++)
         for (let g = 0; g < groups; g++) {
           const planeAt = (b * groups + g) * 2 * pairs + 2 * q0;
-          calls.push([copy, [dyAddr + planeAt * plane * 4, dyL + planeAt * planeBytes, 2 * (q1 - q0), outH, outW * 4, outW * 4, plane * 4, inW * 4, planeBytes]]);
+          calls.push([copy, [dyAddr + planeAt * plane * 4, long.addr + planeAt * long.planeBytes, 2 * (q1 - q0), outH, outW * 4, outW * 4, plane * 4, inW * 4, long.planeBytes]]);
         }
-      for (let b = 0; b < rowsFrom; b += per)
+    for (const [d, b0, b1] of spans) {
+      const imageDy = groups * 2 * pairs * d.planeBytes;
+      // Images per call: enough vector steps (rows x vectors) to repay loading and storing the 8 sums of each (q, t)
+      // block; conv2 of the MNIST CNN (8x8 outputs, 16 steps an image) takes 16 images a call.
+      const perCall = Math.max(1, Math.ceil(FILTER_STEPS_PER_CALL / (d.rows * d.vecs)));
+      for (let b = b0; b < b1; b += perCall)
         for (let g = 0; g < groups; g++)
           calls.push([fn, [
-            q1 - q0, quads, xAddr + b * imageIn + g * cinG * inH * inW * 4, 0, offs,
-            dyL + b * imageDyL + (g * 2 * pairs + 2 * q0) * planeBytes, planeBytes, 0, 1, vecs,
-            part + (g * partFloats + q0 * quads * 32) * 4, Math.min(per, rowsFrom - b), imageIn, imageDyL,
+            q1 - q0, quads, xAddr + b * imageIn + g * cinG * inH * inW * 4, d.xRowBytes, offs,
+            d.addr + b * imageDy + (g * 2 * pairs + 2 * q0) * d.planeBytes, d.planeBytes, d.dyRowBytes, d.rows, d.vecs,
+            part + (g * partFloats + q0 * quads * 32) * 4, Math.min(perCall, b1 - b), imageIn, imageDy,
           ]]);
     }
-    for (let b = rowsFrom; b < n; b += perCall)
-      for (let g = 0; g < groups; g++)
-        calls.push([fn, [
-          q1 - q0, quads, xAddr + b * imageIn + g * cinG * inH * inW * 4, at.strideH * inW * 4, offs,
-          dyAddr + b * imageDy + (g * 2 * pairs + 2 * q0) * plane * 4, plane * 4, outW * 4, outH, outW / 4,
-          part + (g * partFloats + q0 * quads * 32) * 4, Math.min(perCall, n - b), imageIn, imageDy,
-        ]]);
     return calls;
   });
   rt.runParts(parts);
