@@ -9,7 +9,7 @@ import type { BiasGradAttrs } from '../../engine/kernels/kernel-map';
 import { cpuBackend } from '../../engine/backends/cpu';
 import { kernelSuite } from './kernels-suite';
 import { closeness, convAttrs, naiveBiasGrad, naiveMatMul, randArray } from './kernels-reference';
-import { knownFinite } from '../../engine/finite';
+import { knownFinite, markFinite } from '../../engine/finite';
 import { WasmRuntime } from '../../engine/backends/wasm/runtime';
 import { makeMatMul } from '../../engine/backends/wasm/matmul';
 import { gemm, padCols, padRows } from '../../engine/backends/wasm/gemm';
@@ -222,6 +222,10 @@ test('wasm: outputs scanned finite in the heap are marked, so the NaN/Inf tracke
       x2[0] = Infinity;
       assert.ok(!knownFinite(b.kernels.Conv2D!(x2, k, null, c)));
     }
+    // ReLU does not scan: its output carries its input's mark, so the next kernel need not scan it either.
+    const r = randArray(5000, 10);
+    assert.ok(!knownFinite(b.kernels.Relu!(r)), 'ReLU of an unmarked input: unmarked');
+    assert.ok(knownFinite(b.kernels.Relu!(markFinite(r.slice()))), 'ReLU of a marked input: marked');
   }
 });
 

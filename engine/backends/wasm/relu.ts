@@ -2,6 +2,7 @@
 // copies and the call would cost more than the work.
 import { relu as cpuRelu, reluGrad as cpuReluGrad } from '../cpu/relu';
 import type { WasmRuntime } from './runtime';
+import { knownFinite, markFinite } from '../../finite';
 
 const SMALL = 1024;
 
@@ -15,7 +16,10 @@ export function makeRelu(rt: WasmRuntime) {
     const xA = rt.heap.use(x, padded);
     const yA = rt.heap.alloc(padded);
     rt.call(fn, [xA, yA, padded]);
-    return rt.heap.copyOut(yA, n);
+    // max(x, 0) of finite values is finite: the mark passes on, so a kernel reading y (the filter gradient's
+    // long rows) need not scan it again.
+    const y = rt.heap.copyOut(yA, n);
+    return knownFinite(x) ? markFinite(y) : y;
   };
 }
 
