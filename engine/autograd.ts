@@ -227,8 +227,11 @@ export function backward(root: Tensor, gradient?: Tensor): void {
       const g = grads.get(t);
       if (!g) continue;
       grads.delete(t);
+      // Whether a hook was handed `g` itself (not an arena copy) and may keep it: then g must not be passed on.
+      let hooked = false;
       if (t._hooks) {
         const kept = lasting(g);
+        hooked = kept === g;
         for (const hook of t._hooks) hook(kept);
       }
       const node = t._node;
@@ -260,8 +263,10 @@ export function backward(root: Tensor, gradient?: Tensor): void {
           for (let i = 0; i < prev.length; i++) prev[i] += ig[i];
         } else {
           // The backward closure may return an array it shares with another input (e.g. add): copy before the
-          // next accumulation can write into it.
-          grads.set(inp, inGrads.indexOf(ig) !== k || ig === g ? ig.slice() : ig);
+          // next accumulation can write into it. `g` itself (a view or reshape passes it through) belongs to no
+          // one else once t is done, unless a hook kept it: passing it on spares a copy of the whole gradient (the
+          // CNN's flatten: 2 MB, and the ReLU gradient after it then reads it in the pass arena, where it lies).
+          grads.set(inp, inGrads.indexOf(ig) !== k || (ig === g && hooked) ? ig.slice() : ig);
         }
       }
     }

@@ -79,6 +79,24 @@ test('shape ops: view, transpose, permute, cat, stack, narrow round-trip gradien
   close(x.grad!.data, [5, 7, 9, 5, 7, 9]);
 });
 
+test('a view passes its gradient on without a copy, yet a gradient a hook keeps does not change after', () => {
+  // The view's gradient is handed on as it is, and x's other path then adds into it: that must not reach what the
+  // view's hook kept (both orders, so the view's gradient arrives first once).
+  for (const viewFirst of [true, false]) {
+    const x = tensor([1, 2, 3, 4], { requires_grad: true });
+    const v = x.view(2, 2);
+    let kept: Float32Array | null = null;
+    v.register_hook((g) => {
+      kept = g;
+    });
+    const viaView = v.mul(3).sum();
+    const direct = x.mul(5).sum();
+    (viewFirst ? viaView.add(direct) : direct.add(viaView)).backward();
+    assert.deepEqual(Array.from(kept as unknown as Float32Array), [3, 3, 3, 3], `view first: ${viewFirst}`);
+    close(x.grad!.data, [8, 8, 8, 8]);
+  }
+});
+
 test('softmax rows sum to one and log_softmax matches log(softmax)', () => {
   const x = randn([4, 5]);
   const s = x.softmax(1);
