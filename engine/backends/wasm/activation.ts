@@ -4,7 +4,7 @@
 import { intoTarget, type ActivationAttrs, type ActivationFn } from '../../kernels/kernel-map';
 import { activation as cpuActivation, activationGrad as cpuActivationGrad } from '../cpu/activation';
 import { activationExport } from './activation-module';
-import type { Call } from './threads';
+import { runElementwise } from './elementwise';
 import type { WasmRuntime } from './runtime';
 
 const SMALL = 256;
@@ -13,19 +13,6 @@ const SMALL = 256;
  * 8192 elements (an RNN(., 128) step over a batch of 64) 33-35 us on one thread and 24 us on two; at 4096, 18 and 22.
  */
 const SPLIT_MIN = 8192;
-
-/** Runs fn(inputs..., output, count) over `n` elements (padded to whole vectors), halves on the two threads. */
-function runElementwise(rt: WasmRuntime, fn: number, inputs: Float32Array[], n: number, splitMin: number, inArena = false): number {
-  const heap = rt.heap;
-  const padded = Math.ceil(n / 4) * 4;
-  heap.reset();
-  const ins = inputs.map((a) => heap.use(a, padded));
-  const out = inArena ? heap.result(padded) : heap.alloc(padded);
-  // Halves on 16-float (64-byte) boundaries, so the two threads never write the same cache line.
-  const parts = rt.halves(padded, n, splitMin, 16).map(([e0, e1]): Call[] => [[fn, [...ins, out].map((addr) => addr + e0 * 4).concat([e1 - e0])]]);
-  rt.runParts(parts);
-  return out;
-}
 
 export function makeActivation(rt: WasmRuntime) {
   const fns: Record<ActivationFn, number> = { tanh: rt.fn(activationExport('tanh')), sigmoid: rt.fn(activationExport('sigmoid')) };
