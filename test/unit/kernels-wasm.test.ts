@@ -10,7 +10,7 @@ import { cpuBackend } from '../../engine/backends/cpu';
 import { kernelSuite } from './kernels-suite';
 import { closeness, convAttrs, naiveBiasGrad, naiveMatMul, randArray } from './kernels-reference';
 import { knownFinite, markFinite } from '../../engine/finite';
-import { WasmRuntime } from '../../engine/backends/wasm/runtime';
+import { WasmRuntime, kernelVariant } from '../../engine/backends/wasm/runtime';
 import { makeMatMul } from '../../engine/backends/wasm/matmul';
 import { gemm, padCols, padRows } from '../../engine/backends/wasm/gemm';
 import { directConv2D, directConv2DBackpropFilter, directConv2DBackpropInput } from '../../engine/backends/wasm/conv-direct';
@@ -35,6 +35,10 @@ kernelSuite('wasm 1 thread', () => one, tol);
 kernelSuite('wasm 2 threads', () => two, tol);
 
 test('wasm: the helper thread started', () => assert.equal(two.info.threads, 2));
+
+test('wasm: the register tile is 4x8 on every Node version, FMA or not (6x8 spills on Node 22 and runs at half speed)', () => {
+  assert.deepEqual([kernelVariant(true).mr, kernelVariant(false).mr, one.info.variant.mr], [4, 4, 4]);
+});
 
 test('wasm: the FMA variant is the one under test', { skip: !fmaOnly }, () => {
   assert.ok(one.info.variant.fma && two.info.variant.fma);

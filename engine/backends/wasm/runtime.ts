@@ -15,9 +15,11 @@ export interface WasmRuntimeInfo {
 
 /** The kernel variant for this runtime: FMA when relaxed SIMD is there (unless `fma` says otherwise), and the tile. */
 export function kernelVariant(fma = relaxedSimdAvailable()): KernelVariant {
-  // Beyond a 4x8 tile Node 20's register allocator spills (with or without FMA); Node 22+ holds 6x8 with FMA.
-  const major = Number(process.versions.node.split('.')[0]);
-  return { mr: fma && major >= 22 ? 6 : 4, fma };
+  // A 4x8 tile on every Node version. Beyond it Node 20's register allocator spills (with or without FMA), and so
+  // does Node 22's with a 6x8 FMA tile: one thread, Zen 4, 2026-12-07, 256x256x256 23.7 against 50.1 GFLOP/s, the
+  // MLP's 64x784x256 24.1 against 47.4, the two-thread MLP step 1.34 against 0.74 ms (min) on Node 22.23.5; Node
+  // 24.21.0 holds 6x8 but runs it no faster (50.1 and 50.1, 44.8 and 44.3). Node 22 is an LTS that `gradlens` runs on.
+  return { mr: 4, fma };
 }
 
 export class WasmRuntime {
