@@ -254,8 +254,7 @@ export function kernelSuite(name: string, get: () => Backend, tol: Tolerance): v
   });
 
   test('Relu and ReluGrad: exact, NaN kept, -0 to +0, any length', 'Relu', (k) => {
-    // 70001 elements: wasm splits the loop over its two threads (halves of 35008 and 34993, each with a tail past
-    // its four-vector steps); the special values sit on both sides of the split too.
+    // 70001 elements: many four-vector steps and a tail; special values in the middle too.
     for (const n of [7, 1037, 4099, 70001]) {
       const x = randArray(n, 150 + n);
       const dy = randArray(n, 160 + n);

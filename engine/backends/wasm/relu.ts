@@ -1,5 +1,5 @@
-// ReLU forward and backward as v128 loops over the heap, split over the two threads when there is enough work. Small
-// tensors stay on the reference loop, where the copies and the call would cost more than the work.
+// ReLU forward and backward as v128 loops over the heap. Small tensors stay on the reference loop, where the copies
+// and the call would cost more than the work.
 import { relu as cpuRelu, reluGrad as cpuReluGrad } from '../cpu/relu';
 import { runElementwise } from './elementwise';
 import type { WasmRuntime } from './runtime';
@@ -7,11 +7,12 @@ import { knownFinite, markFinite } from '../../finite';
 
 const SMALL = 1024;
 /**
- * Elements from which the loop runs on both threads: it moves ~50-70 GB/s, so 64K elements are ~10 µs of work,
- * against ~0.5 µs to hand half to a helper that is still spinning after the kernel before (the conv or GEMM whose
- * output this is).
+ * The loop stays on the main thread. Split over the two threads from 64K elements it ran 1.6-1.8x faster alone, in
+ * the heap (one 512000-float call: relu 120 -> 67 us, reluGrad 85 -> 48), yet the steps were slower: pooled CNN
+ * 0.965x (faster in 6 of 16 alternating 1 s windows), no-pool CNN 0.966x (5 of 16), as in the fifth round. The
+ * input was just copied in by the main thread, and a helper asleep after the kernel before costs a wake-up.
  */
-const SPLIT_MIN = 1 << 16;
+const SPLIT_MIN = Infinity;
 
 export function makeRelu(rt: WasmRuntime) {
   const fn = rt.fn('relu');
