@@ -8,6 +8,7 @@ import type { GpujsBackend } from '../backends/gpujs';
 import type { WasmBackend } from '../backends/wasm';
 import { setFastStats } from '../monitor/tensor-stats';
 import { calibrate, type CalibrationResult } from './calibrate';
+import { accountExternalMemoryInGlobalLimit } from './gc-tuning';
 import type { KernelName } from './kernel-map';
 import { forceBackend, getBackend, kernelBackends, registerBackend } from './registry';
 
@@ -51,6 +52,8 @@ export async function initBackends(opts: InitBackendsOptions = {}): Promise<Back
   const failed: BackendsReport['failed'] = {};
   const report: Omit<BackendsReport, 'backends' | 'kernels'> = { failed };
   if (want === 'auto' || want === 'wasm') {
+    // Its kernel results are fresh ArrayBuffers: keep them from driving full garbage collections (gc-tuning.ts).
+    accountExternalMemoryInGlobalLimit();
     wasm ??= import('../backends/wasm').then((m) => m.createWasmBackend({ threads: opts.wasmThreads }));
     try {
       const b = await wasm;
