@@ -1,6 +1,6 @@
 // Garbage-collection tuning for training with the wasm backend. Its kernel results are fresh ArrayBuffers (a CNN step
 // makes ~10 of 0.3-2 MB; see docs/benchmarks.md on why forward results are not resident), memory outside V8's own
-// heap. From V8 13.6 (Node 24, and the Electron of current VS Code) that external memory has a limit of its own, and
+// heap. From V8 13.6 (Node 24; the extension host of our e2e runs it) that external memory has a limit of its own, and
 // crossing it starts a full mark-compact: the pooled CNN on two threads ran one every ~120 ms, ~17 ms of marking
 // each, against scavenges of ~0.4 ms on Node 20 and 22. V8's --external-memory-accounted-in-global-limit counts it
 // in the heap's global limit instead: 33-35 mark-compacts in 3 s -> 2, median step 6.3-6.9 -> 4.2-5.1 ms, CPU per step
