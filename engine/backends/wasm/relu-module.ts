@@ -21,7 +21,8 @@ export function reluFn(): Fn {
 
 /**
  * `for` over the byte offsets of `count` floats (a multiple of 4), four vectors a step while 16 floats remain, then
- * one: with one vector a step the loop's own add, compare and branch held a 2 MB ReLU to ~37 GB/s.
+ * one: with one vector a step the loop's own add, compare and branch dominate (one 512,000-float ReLU in the heap,
+ * one thread: 154 us, four vectors a step 120 us; its gradient 103 and 85 us).
  */
 function unrolled(f: Fn, off: number, count: number, vector: (at: number) => void): void {
   f.forRange(off, () => f.i32(0), () => f.get(count).i32(-16).i32And().i32(4).i32Mul(), 64, () => {
