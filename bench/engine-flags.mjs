@@ -7,9 +7,12 @@ import { availableParallelism } from 'node:os';
 const major = Number(process.versions.node.split('.')[0]);
 const cores = availableParallelism();
 
-/** The flags for an engine running `computeThreads` compute threads (the engine child's default: min(2, cores)). */
-export function engineFlagsFor(computeThreads = Math.min(2, cores)) {
-  return [...(major === 20 || major === 21 ? ['--experimental-wasm-relaxed-simd'] : []), ...(computeThreads >= cores ? ['--single-threaded-gc'] : [])];
+/**
+ * The flags for an engine running `computeThreads` compute threads (the engine child's default: min(2, cores)) on
+ * Node `nodeMajor` (this one's by default).
+ */
+export function engineFlagsFor(computeThreads = Math.min(2, cores), nodeMajor = major) {
+  return [...(nodeMajor === 20 || nodeMajor === 21 ? ['--experimental-wasm-relaxed-simd'] : []), ...(computeThreads >= cores ? ['--single-threaded-gc'] : [])];
 }
 
 export const ENGINE_FLAGS = engineFlagsFor();
