@@ -309,7 +309,7 @@ const LOCKSTEP_MIN_TAPS = 100;
  * That is only the same sum when those values are finite (zero times Inf is NaN), so it needs a finite x, and the
  * last image, whose last row would read past x, keeps the short rows. Stride 1 only: each output row must start
  * one input row after the one before. Returns the long rows, in room for the padded dy of all but the last image
- * (zeroed), or null for short rows throughout.
+ * (zeroed and filled by the parts that read it), or null for short rows throughout.
  */
 function lockstepRows(rt: WasmRuntime, xAddr: number, p: Plan, pairs: number, x: Float32Array): DyRows | null {
   const { n, groups, cinG, inH, inW, outH, outW, strideH } = p;
