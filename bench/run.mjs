@@ -22,7 +22,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { ENGINE_FLAGS, MALLOC_ENV, engineFlagsFor } from './engine-flags.mjs';
+import { ENGINE_FLAGS, MALLOC_ENV, engineFlagsFor, nodeBinary } from './engine-flags.mjs';
 import { setupTorch } from './setup-torch.mjs';
 import { WORKLOADS } from './workloads.mjs';
 import { median, option } from './cli.mjs';
@@ -41,14 +41,8 @@ const WARMUP_S = Number(option('warmup', 2));
 const ONLY = option('only', null)?.split(',');
 const PEERS_ONLY = option('peers', null)?.split(',');
 const BASELINE = option('baseline', null) ? path.resolve(option('baseline', null)) : null;
-/** Another Node binary for a Gradlens peer (--node), with its major version. */
-const OTHER_NODE = (() => {
-  const bin = option('node', null);
-  if (!bin) return null;
-  const version = spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout?.trim() ?? '';
-  if (!/^v\d+\./.test(version)) throw new Error(`--node ${bin}: not a Node binary (its --version printed '${version}')`);
-  return { bin, major: Number(version.slice(1).split('.')[0]) };
-})();
+/** Another Node binary for a Gradlens peer (--node). */
+const OTHER_NODE = option('node', null) ? nodeBinary(option('node', null)) : null;
 /** A workload whose single iteration takes longer than this on a peer is measured in the first round only. */
 const SLOW_ITER_S = 3;
 const TIMEOUT_S = 300;
