@@ -3,8 +3,9 @@
 //   node --experimental-wasm-relaxed-simd --import tsx bench/conv-filter-rows.ts
 // Each line: a shape, then GFLOP/s (best of 5 timed repeats) with a finite input, which runs each image as one
 // long row where the kernel takes them (from 100 taps: conv1, with 25, runs short rows in both columns), and with a
-// NaN in the input's last element, which keeps the short output rows. The NaN changes the sums, not the work. "1 x 480" is the no-pool CNN's conv2 laid out as one output row per image, as the long-row
-// form runs it (20 x 24 values, of which 20 x 20 are real outputs); "128 x 128" shows what long rows reach.
+// NaN in the input's last element, which keeps the short output rows. The NaN changes the sums, not the work.
+// "1 x 480" is the no-pool CNN's conv2 laid out as one output row per image, as the long-row form runs it (20 x 24
+// values, of which 20 x 20 are real outputs); "128 x 128" shows what long rows reach.
 import { initBackends } from '../engine/kernels/register-backends';
 import { runKernel } from '../engine/kernels/registry';
 import type { Conv2DAttrs } from '../engine/kernels/kernel-map';
