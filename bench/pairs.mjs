@@ -34,6 +34,9 @@ if (!WORKLOAD || ![1, 2].includes(THREADS) || !(PAIRS >= 1) || !(SECONDS > 0)) {
   process.exit(2);
 }
 
+/** The torch peers' environment from setupTorch (the OpenBLAS core, see openblas-core.mjs). */
+let torchEnv = {};
+
 /**
  * The command of a side: `torch` (on --threads threads), `torch:T`, `gradlens` (this checkout) or `gradlens:DIR`;
  * `node` is the Node binary a Gradlens side runs on.
@@ -42,7 +45,7 @@ function sideSpec(side, node) {
   const torch = /^torch(?::([12]))?$/.exec(side);
   if (torch) {
     const threads = torch[1] ?? String(THREADS);
-    return { name: `torch-${threads}t`, cmd: '/usr/bin/python3', args: ['bench/peers/torch_peer.py', threads], cwd: root };
+    return { name: `torch-${threads}t`, cmd: '/usr/bin/python3', args: ['bench/peers/torch_peer.py', threads], cwd: root, env: torchEnv };
   }
   const m = /^gradlens(?::(.+))?$/.exec(side);
   if (!m) throw new Error(`unknown side '${side}': torch, gradlens or gradlens:DIR`);
@@ -54,7 +57,7 @@ function sideSpec(side, node) {
 
 /** A long-lived peer answering one JSON line per command (the bench's protocol). */
 async function startPeer(spec) {
-  const proc = spawn(spec.cmd, spec.args, { cwd: spec.cwd, env: { ...process.env, ...MALLOC_ENV }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const proc = spawn(spec.cmd, spec.args, { cwd: spec.cwd, env: { ...process.env, ...MALLOC_ENV, ...spec.env }, stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
   const next = async () => {
     const { value, done } = await lines.next();
@@ -75,7 +78,7 @@ async function startPeer(spec) {
 
 async function main() {
   // The PyTorch side as the bench runs it: Debian's torch with the OpenMP OpenBLAS (installed if missing).
-  if ([option('a', 'torch'), option('b', 'gradlens')].some((side) => side.startsWith('torch'))) setupTorch();
+  if ([option('a', 'torch'), option('b', 'gradlens')].some((side) => side.startsWith('torch'))) torchEnv = setupTorch().peerEnv;
   const a = await startPeer(sideSpec(option('a', 'torch'), nodeOf('a')));
   const b = await startPeer(sideSpec(option('b', 'gradlens'), nodeOf('b')));
   try {

@@ -64,11 +64,12 @@ function measureCeiling() {
     return null;
   }
 }
-function peerList(torchOk) {
+function peerList(torchInfo) {
   const peers = [];
-  if (torchOk) {
-    peers.push({ name: 'torch-1t', family: 'torch', cmd: '/usr/bin/python3', args: ['bench/peers/torch_peer.py', '1'] });
-    peers.push({ name: 'torch-2t', family: 'torch', cmd: '/usr/bin/python3', args: ['bench/peers/torch_peer.py', '2'] });
+  if (torchInfo.torch) {
+    const env = torchInfo.peerEnv;
+    peers.push({ name: 'torch-1t', family: 'torch', cmd: '/usr/bin/python3', args: ['bench/peers/torch_peer.py', '1'], env });
+    peers.push({ name: 'torch-2t', family: 'torch', cmd: '/usr/bin/python3', args: ['bench/peers/torch_peer.py', '2'], env });
   }
   const tfEnv = { TFJS_WASM_DIR: path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist') };
   peers.push({ name: 'tfjs-cpu', family: 'tfjs', cmd: process.execPath, args: [`${CACHE}/tfjs-peer.mjs`, 'cpu'], env: tfEnv });
@@ -203,7 +204,7 @@ async function main() {
   });
   const workloads = ONLY ? WORKLOADS.filter((w) => ONLY.includes(w.name)) : WORKLOADS;
   const peers = [];
-  for (const spec of peerList(Boolean(torchInfo.torch))) {
+  for (const spec of peerList(torchInfo)) {
     const p = new Peer(spec);
     try {
       p.hello = await p.ready();
@@ -330,7 +331,7 @@ function summarize(workloads, peers, samples, errors, slow) {
       // stray far from the median, and a goal within that spread is neither met nor missed by this run alone.
       ratios[f] = { gradlens: gl, reference: ref, ratio: median(rs), low: Math.min(...rs), high: Math.max(...rs) };
     }
-    return { name: w.name, describe: w.describe, unit, flopsPerIter: w.flopsPerIter, peers: perPeer, bestGradlens: gl, ratios };
+    return { name: w.name, describe: w.describe, unit, unitsPerIter: scale, flopsPerIter: w.flopsPerIter, leastFlopsPerIter: w.leastFlopsPerIter, peers: perPeer, bestGradlens: gl, ratios };
   });
 }
 
@@ -339,11 +340,19 @@ function fmt(x) {
   return x >= 1000 ? Math.round(x).toLocaleString('en-US') : x >= 100 ? x.toFixed(0) : x.toFixed(1);
 }
 
+/** The OpenBLAS core the torch peers ran on, and whether the bench chose it over OpenBLAS's own detection. */
+function openblasCore(o) {
+  if (!o?.chosen) return '';
+  if (!o.detected || o.detected === o.chosen) return `, core ${o.chosen}`;
+  const g = (c) => o.gflops[c]?.toFixed(0) ?? '?';
+  return `, core ${o.chosen} set by the bench: OpenBLAS detected ${o.detected}, and PyTorch's 1-thread 512 matmul ran at ${g(o.detected)} GFLOP/s there against ${g(o.chosen)}`;
+}
+
 function markdown(out) {
   const names = out.peers.map((p) => p.name);
   const lines = [];
   lines.push(`Measured ${out.date.slice(0, 16).replace('T', ' ')} UTC on ${out.machine.cpu} (${out.machine.cores} cores), Node ${out.machine.node}, ` +
-    `torch ${out.torch.torch ?? 'n/a'} (BLAS: ${Object.values(out.torch.alternatives ?? {})[0] ?? 'n/a'}); ` +
+    `torch ${out.torch.torch ?? 'n/a'} (BLAS: ${Object.values(out.torch.alternatives ?? {})[0] ?? 'n/a'}${openblasCore(out.torch.openblas)}); ` +
     `${out.settings.warmUpSeconds !== undefined ? `after ${out.settings.warmUpSeconds} s of warm-up per workload and peer, ` : ''}${out.settings.rounds} interleaved rounds x ${out.settings.secondsPerMeasurement} s, medians${out.settings.mallocEnv ? `; every peer with ${Object.entries(out.settings.mallocEnv).map(([k, v]) => `${k}=${v}`).join(' ')} (see docs/benchmarks.md)` : ''}. Matmul rows are GFLOP/s, model rows training samples/s (batch 64, Adam).` +
     (out.externalLoad ? ` Other processes used ${out.externalLoad.median.toFixed(2)} cores (median; max ${out.externalLoad.max.toFixed(2)}) before each measurement; ${out.externalLoad.noisy} of ${out.externalLoad.of} measurements started above ${out.settings.quietCores} after waiting up to ${QUIET_WAIT_S} s.` : ''));
   lines.push('');
@@ -383,7 +392,27 @@ function markdown(out) {
       (ceiling.kernelGflops ? ` The GEMM macro-kernel alone, on packed cache-resident panels in the same probe: ${ceiling.kernelGflops.toFixed(1)} GFLOP/s = ` +
         `${Math.round((100 * ceiling.kernelGflops) / ceiling.gflops)}% (the rows add packing, operand copies, output allocation and the engine's tensor layer).` : ''));
   }
+  const bound = wasmBound(out);
+  if (bound) lines.push(`\n${bound}`);
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The fastest any 128-bit wasm SIMD code could run each workload on two threads of this machine: the work no
+ * implementation can skip (workloads.mjs) at twice the one-thread FMA ceiling, with nothing else counted. Where
+ * PyTorch's best is above it, the goal of matching PyTorch is out of reach here for wasm code, however it is written.
+ */
+function wasmBound(out) {
+  const ceiling = out.wasmCeiling?.gflops;
+  if (!ceiling) return null;
+  const rows = out.workloads.filter((w) => w.leastFlopsPerIter && w.ratios.torch).map((w) => {
+    const bound = ((2 * ceiling * 1e9) / w.leastFlopsPerIter) * w.unitsPerIter;
+    const torch = w.peers[w.ratios.torch.reference].median;
+    return `${w.name} ${fmt(bound)} (${w.ratios.torch.reference} ${Math.round((100 * torch) / bound)}% of it)`;
+  });
+  if (!rows.length) return null;
+  return `Upper bound for any 128-bit wasm SIMD code on two threads here (the multiply-adds no implementation can skip, at twice the one-thread ceiling, nothing else counted; ${'`'}leastFlopsPerIter${'`'} in bench/workloads.mjs), in the table's units, with PyTorch's best against it: ` +
+    `${rows.join(', ')}. A workload where PyTorch is above 100% cannot reach 1.0x on this CPU in wasm, however the code is written.`;
 }
 
 /** Writes the table between the bench markers of docs/benchmarks.md and of the README (both show the latest run). */

@@ -1,8 +1,10 @@
 // Makes the PyTorch peer reproducible: python3-torch from Debian, with the OpenMP build of OpenBLAS selected as
 // the system BLAS/LAPACK (Debian's torch links libblas.so.3, so the alternative decides which BLAS runs).
-// Installs and selects what is missing (needs root and apt), and returns what is in effect for the report.
+// Installs and selects what is missing (needs root and apt), and returns what is in effect for the report, with
+// the environment the torch peers run in (`peerEnv`: the OpenBLAS core, see openblas-core.mjs).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { chooseOpenblasCore } from './openblas-core.mjs';
 
 const PY = '/usr/bin/python3';
 const LIBDIR = '/usr/lib/x86_64-linux-gnu';
@@ -38,6 +40,10 @@ export function setupTorch(log = console.error) {
     selected[name] = /link currently points to (\S+)/.exec(display)?.[1] ?? 'unknown';
   }
   let torch = null;
-  if (torchImports()) torch = execFileSync(PY, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).trim();
-  return { python: PY, torch, alternatives: selected, notes };
+  let openblas = null;
+  if (torchImports()) {
+    torch = execFileSync(PY, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).trim();
+    openblas = chooseOpenblasCore(PY, log);
+  }
+  return { python: PY, torch, alternatives: selected, openblas, peerEnv: openblas?.env ?? {}, notes };
 }
