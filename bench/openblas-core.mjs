@@ -53,9 +53,25 @@ function probe(python, coretype) {
   return { core, gflops: r.status === 0 && known && Number.isFinite(gflops) ? gflops : null };
 }
 
+/** The cores of CORES whose kernels this CPU's flags (a Set of /proc/cpuinfo flag names) can run, fastest first. */
+export function candidateCores(flags) {
+  return CORES.filter(([, needs]) => needs.every((f) => flags.has(f))).map(([name]) => name);
+}
+
 /**
- * The OpenBLAS core for the torch peers: { detected, chosen, gflops: {core: GFLOP/s}, env } where env holds
- * OPENBLAS_CORETYPE only when a core beat the detected one by MARGIN. A user's own setting is kept as it is.
+ * The core the torch peers run on, from PyTorch's matmul GFLOP/s under each core tried ({core: GFLOP/s}; the
+ * detected core's entry may be missing when its probe failed): the fastest, where it beats the detected core by
+ * MARGIN, else the detected core. `env` holds OPENBLAS_CORETYPE only when it overrides the detection.
+ */
+export function pickCore(detected, gflops) {
+  const [best, bestGflops] = Object.entries(gflops).sort((x, y) => y[1] - x[1])[0] ?? [null, 0];
+  const override = best !== null && best !== detected && bestGflops > (gflops[detected] ?? 0) * MARGIN;
+  return { chosen: override ? best : detected, env: override ? { OPENBLAS_CORETYPE: best } : {} };
+}
+
+/**
+ * The OpenBLAS core for the torch peers: { detected, chosen, gflops: {core: GFLOP/s}, env } (see pickCore). A
+ * caller's own OPENBLAS_CORETYPE is kept as it is.
  */
 export function chooseOpenblasCore(python, log = () => {}) {
   if (process.env.OPENBLAS_CORETYPE) {
@@ -64,16 +80,13 @@ export function chooseOpenblasCore(python, log = () => {}) {
   const base = probe(python);
   const gflops = {};
   if (base.core && base.gflops) gflops[base.core] = base.gflops;
-  const flags = cpuFlags();
-  for (const [name, needs] of CORES) {
-    if (name === base.core || !needs.every((f) => flags.has(f))) continue;
+  for (const name of candidateCores(cpuFlags())) {
+    if (name === base.core) continue;
     const p = probe(python, name);
     if (p.gflops) gflops[name] = p.gflops;
   }
-  const [best, bestGflops] = Object.entries(gflops).sort((x, y) => y[1] - x[1])[0] ?? [null, 0];
-  const override = best && best !== base.core && bestGflops > (base.gflops ?? 0) * MARGIN;
-  const chosen = override ? best : base.core;
+  const { chosen, env } = pickCore(base.core, gflops);
   log(`bench: OpenBLAS detects ${base.core ?? 'no core'} here; PyTorch's 1-thread 512 matmul by core: ` +
     `${Object.entries(gflops).map(([c, g]) => `${c} ${g.toFixed(1)}`).join(', ')} GFLOP/s; torch peers run on ${chosen}`);
-  return { detected: base.core, chosen, gflops, env: override ? { OPENBLAS_CORETYPE: best } : {} };
+  return { detected: base.core, chosen, gflops, env };
 }
