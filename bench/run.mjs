@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { ENGINE_FLAGS, MALLOC_ENV, engineFlagsFor, nodeBinary } from './engine-flags.mjs';
 import { setupTorch } from './setup-torch.mjs';
+import { waitQuiet as waitQuietFor } from './quiet.mjs';
 import { WORKLOADS } from './workloads.mjs';
 import { median, option } from './cli.mjs';
 
@@ -147,43 +148,11 @@ class Peer {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Quiet machine: other processes (a shared 2-core VM) distort timings, two-thread peers most of all. Before each
-// measurement, /proc/stat is sampled while every peer is idle; if other work is using more than QUIET_CORES,
-// wait (up to --quiet-wait seconds) and record the load that was seen.
+// Quiet machine (bench/quiet.mjs): before each measurement, wait while other work uses more than QUIET_CORES.
 
 const QUIET_CORES = Number(option('quiet', 0.25));
 const QUIET_WAIT_S = Number(option('quiet-wait', 4));
-
-function cpuTicks() {
-  try {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const idle = f[3] + (f[4] ?? 0);
-    return { busy: f.reduce((a, b) => a + b, 0) - idle, total: f.reduce((a, b) => a + b, 0) };
-  } catch {
-    return null;
-  }
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Busy cores outside this run, measured over 200 ms (null where /proc/stat is missing). */
-async function externalLoad() {
-  const a = cpuTicks();
-  await sleep(200);
-  const b = cpuTicks();
-  if (!a || !b || b.total === a.total) return null;
-  return ((b.busy - a.busy) / (b.total - a.total)) * cpus().length;
-}
-
-async function waitQuiet() {
-  const t0 = Date.now();
-  let load = await externalLoad();
-  while (load !== null && load > QUIET_CORES && Date.now() - t0 < QUIET_WAIT_S * 1000) {
-    await sleep(800);
-    load = await externalLoad();
-  }
-  return load;
-}
+const waitQuiet = () => waitQuietFor(QUIET_CORES, QUIET_WAIT_S);
 
 // ---------------------------------------------------------------------------------------------------------
 // Run
