@@ -1,6 +1,7 @@
 # PyTorch peer for bench/run.mjs: reads JSON commands on stdin, answers one JSON line each.
 # {"cmd":"run","workload":"mlp","seconds":0.5} -> {"ok":true,"iters":n,"seconds":t}
-# Workloads mirror bench/workloads.md: square matmuls and Adam training steps at batch 64.
+# Workloads mirror bench/workloads.mjs: square matmuls and Adam training steps at batch 64. `make` is shared with
+# bench/pytorch/profile_step.py.
 import json
 import re
 import sys
@@ -9,8 +10,8 @@ import time
 import torch
 import torch.nn as nn
 
-threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
-torch.set_num_threads(threads)
+if __name__ == '__main__':
+    torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 1)
 torch.manual_seed(0)
 BATCH = 64
 
@@ -63,26 +64,31 @@ def make(name):
     raise ValueError('unknown workload ' + name)
 
 
-fns = {}
-# Debian's torch says BLAS_INFO=generic: it calls libblas.so.3, i.e. whatever update-alternatives selects.
-blas = re.search(r'BLAS_INFO=([^,]+)', torch.__config__.show())
-blas = blas.group(1) if blas else 'unknown'
-print(json.dumps({'ready': True, 'torch': torch.__version__, 'threads': torch.get_num_threads(), 'blas': blas}), flush=True)
-for line in sys.stdin:
-    cmd = json.loads(line)
-    try:
-        w = cmd['workload']
-        if w not in fns:
-            fns[w] = make(w)
-            fns[w]()  # warm-up
-        f = fns[w]
-        iters, t0 = 0, time.perf_counter()
-        while True:
-            f()
-            iters += 1
-            t = time.perf_counter() - t0
-            if t >= cmd['seconds'] and iters >= cmd.get('minIters', 2):
-                break
-        print(json.dumps({'ok': True, 'iters': iters, 'seconds': t}), flush=True)
-    except Exception as e:  # report and keep serving the other workloads
-        print(json.dumps({'ok': False, 'error': str(e)[:300]}), flush=True)
+def serve():
+    fns = {}
+    # Debian's torch says BLAS_INFO=generic: it calls libblas.so.3, i.e. whatever update-alternatives selects.
+    blas = re.search(r'BLAS_INFO=([^,]+)', torch.__config__.show())
+    blas = blas.group(1) if blas else 'unknown'
+    print(json.dumps({'ready': True, 'torch': torch.__version__, 'threads': torch.get_num_threads(), 'blas': blas}), flush=True)
+    for line in sys.stdin:
+        cmd = json.loads(line)
+        try:
+            w = cmd['workload']
+            if w not in fns:
+                fns[w] = make(w)
+                fns[w]()  # warm-up
+            f = fns[w]
+            iters, t0 = 0, time.perf_counter()
+            while True:
+                f()
+                iters += 1
+                t = time.perf_counter() - t0
+                if t >= cmd['seconds'] and iters >= cmd.get('minIters', 2):
+                    break
+            print(json.dumps({'ok': True, 'iters': iters, 'seconds': t}), flush=True)
+        except Exception as e:  # report and keep serving the other workloads
+            print(json.dumps({'ok': False, 'error': str(e)[:300]}), flush=True)
+
+
+if __name__ == '__main__':
+    serve()
