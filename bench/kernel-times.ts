@@ -6,13 +6,9 @@
 // in the kernels' rows), and prints the step's min and median and each row's microseconds and calls per step.
 // A V8 CPU profile (bench/profile-step.ts) shows the main thread's functions instead; this shows the kernels whole.
 // Compare runs taken minutes apart with care: this VM's phases move whole steps by 30-50%.
-import { spawnSync } from 'node:child_process';
-import { manual_seed } from '../engine/index';
-import { engineEnv } from '../host/launch';
-import { initBackends } from '../engine/kernels/register-backends';
 import { getBackend } from '../engine/kernels/registry';
 import { WasmHeap } from '../engine/backends/wasm/heap';
-import { makeWorkload } from './step-models';
+import { inEngineEnv, warmUp, workloadStep } from './step-setup';
 
 interface Row {
   ms: number;
@@ -41,22 +37,15 @@ function timed<T extends object>(obj: T, key: keyof T & string, label: string): 
 }
 
 async function main(): Promise<void> {
-  // The engine child's malloc settings (host/launch.ts) must be in place before the process starts: run again with them.
-  if (process.env.MALLOC_MMAP_THRESHOLD_ === undefined) {
-    const r = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: engineEnv() });
-    process.exit(r.status ?? 1);
-  }
+  inEngineEnv();
   const [name = 'cnn', threads = '2', seconds = '4'] = process.argv.slice(2);
-  await initBackends({ backend: 'wasm', wasmThreads: Number(threads) });
-  manual_seed(0);
+  const step = await workloadStep(name, Number(threads));
   const kernels = getBackend('wasm')?.kernels;
   if (!kernels) throw new Error('the wasm backend did not start');
   for (const k of Object.keys(kernels) as Array<keyof typeof kernels & string>) timed(kernels, k, k);
   timed(WasmHeap.prototype, 'put', 'copies into the heap (inside the kernels above)');
   timed(WasmHeap.prototype, 'copyOut', 'copies out of the heap (inside the kernels above)');
-  const step = makeWorkload(name);
-  const warmEnd = performance.now() + 2000;
-  while (performance.now() < warmEnd) step();
+  warmUp(step);
   recording = true;
   const times: number[] = [];
   const end = performance.now() + Number(seconds) * 1000;

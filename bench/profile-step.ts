@@ -8,27 +8,16 @@
 // mean step time as one JSON line, with the process's CPU time per step (user + system, all threads): on a
 // machine shared with other work, wall-clock steps swing 2x with its load, while one thread's CPU time per step
 // moves far less, so one-thread A/B comparisons read it.
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
-import { manual_seed } from '../engine/index';
-import { engineEnv } from '../host/launch';
-import { initBackends } from '../engine/kernels/register-backends';
 import type { BackendName } from '../protocol/messages';
-import { makeWorkload } from './step-models';
+import { inEngineEnv, warmUp, workloadStep } from './step-setup';
 
 async function main(): Promise<void> {
-  // The engine child's malloc settings (host/launch.ts) must be in place before the process starts: run again with them.
-  if (process.env.MALLOC_MMAP_THRESHOLD_ === undefined) {
-    const r = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: engineEnv() });
-    process.exit(r.status ?? 1);
-  }
+  inEngineEnv();
   const [name = 'cnn', seconds = '4', threads = '1', backend = 'wasm', profileOut] = process.argv.slice(2);
-  await initBackends({ backend: backend as BackendName | 'auto', wasmThreads: Number(threads) });
-  manual_seed(0);
-  const step = makeWorkload(name);
-  const warmEnd = performance.now() + 2000;
-  while (performance.now() < warmEnd) step();
+  const step = await workloadStep(name, Number(threads), backend as BackendName | 'auto');
+  warmUp(step);
   const session = new Session();
   const post = (method: string, params?: object): Promise<unknown> =>
     new Promise((resolve, reject) => session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))));

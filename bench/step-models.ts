@@ -1,6 +1,6 @@
 // The model workloads of bench/workloads.mjs written with Gradlens's own API: one training step (forward,
 // cross-entropy, backward, Adam) at batch 64 on random data. Shared by the bench peer (bench/peers/gradlens-peer.ts)
-// and the step profiler (bench/profile-step.ts), so a profile is of exactly the step the bench times.
+// and the step-level measurement scripts (bench/step-setup.ts), so a profile is of exactly the step the bench times.
 import { Tensor, nn, optim, randn, tensor, matmul } from '../engine/index';
 
 export const BATCH = 64;
