@@ -40,11 +40,12 @@ function cpuFlags() {
   }
 }
 
-/** The core OpenBLAS runs under `coretype` (undefined: its own detection) and PyTorch's matmul speed there. */
+/**
+ * The core OpenBLAS runs under `coretype` (undefined: its own detection; chooseOpenblasCore probes only when the
+ * caller set no OPENBLAS_CORETYPE) and PyTorch's matmul speed there.
+ */
 function probe(python, coretype) {
-  const env = { ...process.env, OPENBLAS_VERBOSE: '2', OMP_NUM_THREADS: '1' };
-  if (coretype) env.OPENBLAS_CORETYPE = coretype;
-  else delete env.OPENBLAS_CORETYPE;
+  const env = { ...process.env, OPENBLAS_VERBOSE: '2', OMP_NUM_THREADS: '1', ...(coretype ? { OPENBLAS_CORETYPE: coretype } : {}) };
   const r = spawnSync(python, ['-c', PROBE], { encoding: 'utf8', env, timeout: 60_000 });
   const core = /Core: (\S+)/.exec(r.stdout + r.stderr)?.[1] ?? null;
   const gflops = Number.parseFloat(r.stdout.trim().split('\n').pop() ?? '');

@@ -41,14 +41,12 @@ if (!WORKLOAD || ![1, 2].includes(THREADS) || !(PAIRS >= 1) || !(SECONDS > 0)) {
   process.exit(2);
 }
 
-/** The torch peers' environment from setupTorch (the OpenBLAS core, see openblas-core.mjs). */
-let torchEnv = {};
-
 /**
  * The command of a side: `torch` (on --threads threads), `torch:T`, `gradlens` (this checkout) or `gradlens:DIR`;
- * `node` is the Node binary a Gradlens side runs on.
+ * `node` is the Node binary a Gradlens side runs on, `torchEnv` the torch peers' environment from setupTorch (the
+ * OpenBLAS core, see openblas-core.mjs).
  */
-function sideSpec(side, node) {
+function sideSpec(side, node, torchEnv) {
   const torch = /^torch(?::([12]))?$/.exec(side);
   if (torch) {
     const threads = torch[1] ?? String(THREADS);
@@ -89,9 +87,10 @@ async function startPeer(spec) {
 
 async function main() {
   // The PyTorch side as the bench runs it: Debian's torch with the OpenMP OpenBLAS (installed if missing).
-  if ([option('a', 'torch'), option('b', 'gradlens')].some((side) => side.startsWith('torch'))) torchEnv = setupTorch().peerEnv;
-  const a = await startPeer(sideSpec(option('a', 'torch'), nodeOf('a')));
-  const b = await startPeer(sideSpec(option('b', 'gradlens'), nodeOf('b')));
+  const sides = [option('a', 'torch'), option('b', 'gradlens')];
+  const torchEnv = sides.some((side) => side.startsWith('torch')) ? setupTorch().peerEnv : {};
+  const a = await startPeer(sideSpec(sides[0], nodeOf('a'), torchEnv));
+  const b = await startPeer(sideSpec(sides[1], nodeOf('b'), torchEnv));
   try {
     await a.run(WARMUP_S, false);
     await b.run(WARMUP_S, false);

@@ -14,10 +14,10 @@ function cpuTicks() {
   }
 }
 
-export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Busy cores outside this run, measured over 200 ms (null where /proc/stat is missing). */
-export async function externalLoad() {
+async function externalLoad() {
   const a = cpuTicks();
   await sleep(200);
   const b = cpuTicks();
